@@ -1,0 +1,32 @@
+/** What the registry knows about a flavor without importing its code (served from the discovery cache). */
+import type { ComponentType } from "../component-types.ts";
+
+export type FlavorSource =
+  | { kind: "builtin"; package: "@zen/core" }
+  | { kind: "package"; package: string; version: string; root: string }
+  | { kind: "custom"; specifier: string; root: string };
+
+export interface FlavorInfo {
+  type: ComponentType;
+  name: string;
+  description: string;
+  source: FlavorSource;
+  /** JSON Schema of the config (from `z.toJSONSchema`); secret fields carry `x-zen-secret: true`. */
+  configSchema: Record<string, unknown>;
+  /** Names of config fields that hold secrets. */
+  secretFields: string[];
+  /** False when the providing package is broken or incompatible; `problem` says why. */
+  ready: boolean;
+  problem?: string;
+  /** Other sources of the same type/name that this one shadows (precedence: custom > package > builtin). */
+  shadows?: FlavorSource[];
+}
+
+/** A package (or custom flavor) that could not be used, with its cause. */
+export interface DiscoveryProblem {
+  package: string;
+  root?: string;
+  phase: "resolve" | "metadata" | "compat" | "import" | "brand" | "duplicate";
+  message: string;
+  hint?: string;
+}

@@ -1,0 +1,13 @@
+export * from "./component-types.ts";
+export * from "./errors.ts";
+export * from "./flavor.ts";
+export * from "./stack-component.ts";
+export * from "./components/artifact-store.ts";
+export * from "./components/orchestrator.ts";
+export * from "./components/metadata-store.ts";
+export * from "./components/container-registry.ts";
+export * from "./components/secrets-manager.ts";
+export * from "./components/optional-components.ts";
+export type * from "./store/records.ts";
+export type * from "./discovery/flavor-info.ts";
+export type * from "./zen-api.ts";

@@ -1,0 +1,76 @@
+/**
+ * The base abstraction every component implementation extends. A component is a named, typed,
+ * validated configuration plus lifecycle hooks, all no-ops by default.
+ */
+import type { ComponentType } from "./component-types.ts";
+
+/** A component as stored in a profile's stack store. */
+export interface ComponentRecord {
+  id: string;
+  name: string;
+  type: ComponentType;
+  flavor: string;
+  config: Record<string, unknown>;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface ComponentInit<Config> {
+  id: string;
+  name: string;
+  flavor: string;
+  config: Config;
+}
+
+/** The runtime configuration of one pipeline run: the seed's `pipeline.run(runtime_param_1=3, …)`. */
+export interface PipelineDeployment {
+  pipelineName: string;
+  runName: string;
+  stackName: string;
+  runtimeConfiguration: Readonly<Record<string, unknown>>;
+}
+
+export interface StepRunInfo {
+  pipelineName: string;
+  runName: string;
+  stepName: string;
+}
+
+export abstract class StackComponent<Config = Record<string, unknown>> {
+  /** Set by each base class (BaseArtifactStore, …). */
+  static readonly componentType: ComponentType;
+
+  readonly id: string;
+  readonly name: string;
+  readonly flavor: string;
+  readonly config: Config;
+
+  constructor(init: ComponentInit<Config>) {
+    this.id = init.id;
+    this.name = init.name;
+    this.flavor = init.flavor;
+    this.config = init.config;
+  }
+
+  get type(): ComponentType {
+    return (this.constructor as typeof StackComponent).componentType;
+  }
+
+  /** Called once before the stack is used for a deployment (e.g. provision remote resources). */
+  async prepareStackDeployment(): Promise<void> {}
+  /** Receives the run's runtime configuration before the pipeline is deployed. */
+  async preparePipelineDeployment(_deployment: PipelineDeployment): Promise<void> {}
+  async preparePipelineRun(_deployment: PipelineDeployment): Promise<void> {}
+  async prepareStepRun(_step: StepRunInfo): Promise<void> {}
+  async cleanupStepRun(_step: StepRunInfo): Promise<void> {}
+  /** Runs at the end of every run, also after a failure. */
+  async cleanupPipelineRun(_deployment: PipelineDeployment): Promise<void> {}
+
+  toString(): string {
+    return `${this.constructor.name}(type=${this.type}, flavor=${this.flavor}, name=${this.name})`;
+  }
+}
+
+export type StackComponentClass<Config = Record<string, unknown>> = (new (
+  init: ComponentInit<Config>,
+) => StackComponent<Config>) & { componentType: ComponentType };

@@ -1,0 +1,116 @@
+/**
+ * The operations the CLI (and users' scripts) perform on profiles, stacks, components, flavors and
+ * secrets. `Zen` (zen.ts) implements it; every method validates fully and throws a ZenError with a
+ * hint on bad input, changing nothing.
+ */
+import type { ComponentType } from "./component-types.ts";
+import type { DiscoveryProblem, FlavorInfo } from "./discovery/flavor-info.ts";
+import type { StackIssue } from "./flavor.ts";
+import type { ComponentRecord, StackRecord, StoreType } from "./store/records.ts";
+
+/** Where an effective setting came from, in resolution order (architecture §4). */
+export type SettingSource = "flag" | "env" | "repository" | "global" | "default";
+
+export interface ResolvedSetting {
+  name: string;
+  source: SettingSource;
+}
+
+export interface ZenContextInfo {
+  configDir: string;
+  /** The repository root (directory holding `.zen/`), if any. */
+  repositoryRoot: string | undefined;
+  profile: ResolvedSetting;
+  stack: ResolvedSetting;
+}
+
+export interface ProfileInfo {
+  name: string;
+  storeType: StoreType;
+  storeUrl: string;
+  /** The profile's own active stack (global config). */
+  activeStack: string | undefined;
+  active: boolean;
+}
+
+/** A stack with its component records, as `describe` shows it. */
+export interface StackDescription extends StackRecord {
+  active: boolean;
+  componentRecords: Partial<Record<ComponentType, ComponentRecord>>;
+}
+
+/** The self-describing file `zen stack export` writes and `zen stack import` reads. */
+export interface StackExport {
+  format: "zen-stack";
+  formatVersion: 1;
+  zenVersion: string;
+  stack: { name: string };
+  /** Secret fields keep their `{{name.key}}` references; values are never exported. */
+  components: Partial<Record<ComponentType, { name: string; flavor: string; config: Record<string, unknown> }>>;
+}
+
+export interface ZenOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** `--profile` flag */
+  profile?: string;
+  /** `--stack` flag */
+  stack?: string;
+  /** Receives notices such as "Created and activated default profile." (the CLI prints them on stderr). */
+  onNotice?: (message: string) => void;
+}
+
+export interface ZenApi {
+  readonly context: ZenContextInfo;
+
+  // ── components ────────────────────────────────────────────────────────────
+  listComponents(type: ComponentType): Promise<ComponentRecord[]>;
+  /** Without a name: the active stack's component of that type. */
+  getComponent(type: ComponentType, name?: string): Promise<ComponentRecord>;
+  /** `raw` holds CLI strings (`--key=value`) or typed values; converted and validated by the flavor's schema. */
+  registerComponent(type: ComponentType, name: string, flavor: string, raw: Record<string, unknown>): Promise<ComponentRecord>;
+  updateComponent(type: ComponentType, name: string, raw: Record<string, unknown>): Promise<ComponentRecord>;
+  renameComponent(type: ComponentType, name: string, newName: string): Promise<ComponentRecord>;
+  /** Refused while a stack uses the component. */
+  deleteComponent(type: ComponentType, name: string): Promise<void>;
+
+  // ── flavors ───────────────────────────────────────────────────────────────
+  listFlavors(type?: ComponentType): Promise<FlavorInfo[]>;
+  /** Imports `module#export` at once (TypeScript through tsx) and stores it in the profile. */
+  registerCustomFlavor(type: ComponentType, specifier: string): Promise<FlavorInfo>;
+  discoveryProblems(): Promise<DiscoveryProblem[]>;
+
+  // ── stacks ────────────────────────────────────────────────────────────────
+  listStacks(): Promise<StackDescription[]>;
+  /** Without a name: the active stack. */
+  describeStack(name?: string): Promise<StackDescription>;
+  registerStack(name: string, components: Partial<Record<ComponentType, string>>): Promise<StackRecord>;
+  /** Sets (name) or removes (null) components. */
+  updateStack(name: string, components: Partial<Record<ComponentType, string | null>>): Promise<StackRecord>;
+  renameStack(name: string, newName: string): Promise<StackRecord>;
+  /** Refused for the active stack (of the repository or the profile). */
+  deleteStack(name: string): Promise<void>;
+  /** In a repository, sets the repository's active stack unless `global`; never both. */
+  setActiveStack(name: string, options?: { global?: boolean }): Promise<void>;
+  /** Copies a stack (and its components, renamed if they clash) within this profile or to another. */
+  copyStack(name: string, newName: string, options?: { toProfile?: string }): Promise<StackRecord>;
+  exportStack(name: string): Promise<StackExport>;
+  importStack(doc: unknown, options?: { name?: string }): Promise<StackRecord>;
+  /** Every problem with the stack (missing required components, flavors' validators, missing packages). */
+  validateStack(name?: string): Promise<StackIssue[]>;
+
+  // ── profiles ──────────────────────────────────────────────────────────────
+  listProfiles(): Promise<ProfileInfo[]>;
+  describeProfile(name?: string): Promise<ProfileInfo>;
+  createProfile(name: string, options?: { storeType?: StoreType; url?: string }): Promise<ProfileInfo>;
+  setActiveProfile(name: string, options?: { global?: boolean }): Promise<void>;
+  deleteProfile(name: string): Promise<void>;
+
+  // ── secrets (the active stack's secrets manager) ──────────────────────────
+  registerSecret(name: string, values: Record<string, string>): Promise<void>;
+  listSecrets(): Promise<string[]>;
+  /** Returns keys only unless `reveal` is set. */
+  getSecret(name: string, options?: { reveal?: boolean }): Promise<Record<string, string>>;
+  updateSecret(name: string, values: Record<string, string>): Promise<void>;
+  deleteSecret(name: string): Promise<void>;
+}
