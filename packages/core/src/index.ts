@@ -11,3 +11,4 @@ export * from "./components/optional-components.ts";
 export type * from "./store/records.ts";
 export type * from "./discovery/flavor-info.ts";
 export type * from "./zen-api.ts";
+export type * from "./stack.ts";

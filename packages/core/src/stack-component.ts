@@ -20,6 +20,8 @@ export interface ComponentInit<Config> {
   name: string;
   flavor: string;
   config: Config;
+  /** The global config directory (for components that keep local state, e.g. the local secrets manager). */
+  configDir: string;
 }
 
 /** The runtime configuration of one pipeline run: the seed's `pipeline.run(runtime_param_1=3, …)`. */
@@ -44,12 +46,14 @@ export abstract class StackComponent<Config = Record<string, unknown>> {
   readonly name: string;
   readonly flavor: string;
   readonly config: Config;
+  readonly configDir: string;
 
   constructor(init: ComponentInit<Config>) {
     this.id = init.id;
     this.name = init.name;
     this.flavor = init.flavor;
     this.config = init.config;
+    this.configDir = init.configDir;
   }
 
   get type(): ComponentType {

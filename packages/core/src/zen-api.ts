@@ -6,6 +6,7 @@
 import type { ComponentType } from "./component-types.ts";
 import type { DiscoveryProblem, FlavorInfo } from "./discovery/flavor-info.ts";
 import type { StackIssue } from "./flavor.ts";
+import type { LoadedStack } from "./stack.ts";
 import type { ComponentRecord, StackRecord, StoreType } from "./store/records.ts";
 
 /** Where an effective setting came from, in resolution order (architecture §4). */
@@ -98,6 +99,11 @@ export interface ZenApi {
   importStack(doc: unknown, options?: { name?: string }): Promise<StackRecord>;
   /** Every problem with the stack (missing required components, flavors' validators, missing packages). */
   validateStack(name?: string): Promise<StackIssue[]>;
+  /**
+   * Validates the stack, imports every component's flavor implementation and resolves secret references.
+   * Fails before anything runs, naming every missing package at once (with one install command).
+   */
+  loadStack(name?: string): Promise<LoadedStack>;
 
   // ── profiles ──────────────────────────────────────────────────────────────
   listProfiles(): Promise<ProfileInfo[]>;
