@@ -12,3 +12,7 @@ export type * from "./store/records.ts";
 export type * from "./discovery/flavor-info.ts";
 export type * from "./zen-api.ts";
 export type * from "./stack.ts";
+export * from "./secrets/local-secrets-manager.ts";
+export * from "./secrets/references.ts";
+export * from "./secrets/mask.ts";
+export * from "./secrets/secret-names.ts";

@@ -1,1 +1,18 @@
-export {};
+export { makeTempDir, writeTree } from "./temp-dir.ts";
+export {
+  CORE_ROOT,
+  ZOD_CJS_PATH,
+  ZOD_ESM_URL,
+  addDependency,
+  bumpInstallStamp,
+  flavorPackageFixture,
+  linkZenCore,
+  makeProject,
+} from "./flavor-package-fixture.ts";
+export type {
+  FixtureFlavor,
+  FlavorPackageFixture,
+  FlavorPackageFixtureOptions,
+  PackageManagerName,
+  ProjectFixtureOptions,
+} from "./flavor-package-fixture.ts";

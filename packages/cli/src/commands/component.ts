@@ -1,0 +1,196 @@
+/** `zen <component-type> …` handlers, one set per type, generated from the type table. */
+import type { Command } from "commander";
+import type { ComponentRecord, FlavorInfo, FlavorSource } from "@zen/core";
+import { componentType, type ComponentType } from "@zen/core/component-types";
+import { NotFoundError } from "@zen/core/errors";
+import { parseKeyValues } from "../key-values.ts";
+import { cell, colors, printList, printObject, success, warn } from "../output.ts";
+import { args, confirm, extraArgs, openZen, outputFormat } from "./common.ts";
+
+export function sourceLabel(source: FlavorSource): string {
+  switch (source.kind) {
+    case "builtin":
+      return "@zen/core (built-in)";
+    case "package":
+      return `${source.package}@${source.version}`;
+    case "custom":
+      return `custom: ${source.specifier}`;
+  }
+}
+
+function componentDocument(record: ComponentRecord, active: boolean) {
+  return { id: record.id, name: record.name, type: record.type, flavor: record.flavor, active, config: record.config };
+}
+
+export function handlers(type: ComponentType) {
+  const info = componentType(type);
+
+  async function activeName(zen: Awaited<ReturnType<typeof openZen>>): Promise<string | undefined> {
+    try {
+      return (await zen.describeStack()).components[type];
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    async list(command: Command) {
+      const zen = await openZen(command);
+      const [records, active] = await Promise.all([zen.listComponents(type), activeName(zen)]);
+      const keys = [...new Set(records.flatMap((r) => Object.keys(r.config)))].sort();
+      await printList(
+        outputFormat(command),
+        `${type}_list`,
+        records,
+        [
+          { header: "ACTIVE", value: (r) => (r.name === active ? colors.green("●") : "") },
+          { header: "NAME", value: (r) => r.name },
+          { header: "FLAVOR", value: (r) => r.flavor },
+          ...keys.map((k) => ({ header: k.toUpperCase(), value: (r: ComponentRecord) => cell(r.config[k]) })),
+        ],
+        (r) => componentDocument(r, r.name === active),
+      );
+      if (records.length === 0 && outputFormat(command) === "table") warn(`No ${info.pluralDisplayName} registered.`);
+    },
+
+    async register(command: Command) {
+      const [name] = args(command) as [string];
+      const { flavor } = command.opts<{ flavor: string }>();
+      const raw = parseKeyValues(extraArgs(command, 1));
+      const zen = await openZen(command);
+      const record = await zen.registerComponent(type, name, flavor, raw);
+      success(`Registered ${info.displayName} '${record.name}' (flavor '${record.flavor}').`);
+    },
+
+    async describe(command: Command) {
+      const zen = await openZen(command);
+      const [name] = args(command);
+      const record = await zen.getComponent(type, name ?? undefined);
+      const active = (await activeName(zen)) === record.name;
+      await printObject(
+        outputFormat(command),
+        type,
+        `${info.displayName} '${record.name}'${active ? " (active)" : ""}`,
+        [
+          ["NAME", record.name],
+          ["TYPE", record.type],
+          ["FLAVOR", record.flavor],
+          ["ID", record.id],
+          ...Object.entries(record.config).map(([k, v]) => [k.toUpperCase(), cell(v)] as [string, string]),
+        ],
+        componentDocument(record, active),
+      );
+    },
+
+    async get(command: Command) {
+      const zen = await openZen(command);
+      const name = await activeName(zen);
+      if (!name) {
+        throw new NotFoundError(`The active stack '${zen.context.stack.name}' has no ${info.displayName}.`, {
+          hint: `Add one with: zen stack update ${zen.context.stack.name} --${info.longOption} NAME`,
+        });
+      }
+      process.stdout.write(`${name}\n`);
+    },
+
+    async update(command: Command) {
+      const [name] = args(command);
+      const raw = parseKeyValues(extraArgs(command, name === undefined ? 0 : 1));
+      const zen = await openZen(command);
+      const target = name ?? (await zen.getComponent(type)).name;
+      await zen.updateComponent(type, target, raw);
+      success(`Updated ${info.displayName} '${target}'.`);
+    },
+
+    async rename(command: Command) {
+      const [name, newName] = args(command) as [string, string];
+      const zen = await openZen(command);
+      await zen.renameComponent(type, name, newName);
+      success(`Renamed ${info.displayName} '${name}' to '${newName}'.`);
+    },
+
+    async remove(command: Command) {
+      const [name] = args(command) as [string];
+      const zen = await openZen(command);
+      await zen.getComponent(type, name);
+      await confirm(command, `Delete ${info.displayName} '${name}'?`);
+      await zen.deleteComponent(type, name);
+      success(`Deleted ${info.displayName} '${name}'.`);
+    },
+
+    async flavorList(command: Command) {
+      const zen = await openZen(command);
+      const flavors = await zen.listFlavors(type);
+      await printList(
+        outputFormat(command),
+        `${type}_flavor_list`,
+        flavors,
+        [
+          { header: "FLAVOR", value: (f) => f.name },
+          { header: "PACKAGE", value: (f) => sourceLabel(f.source) },
+          { header: "READY", value: (f) => (f.ready ? colors.green("yes") : colors.red(`no: ${f.problem ?? "unavailable"}`)) },
+          { header: "DESCRIPTION", value: (f) => f.description },
+        ],
+        flavorDocument,
+      );
+      for (const f of flavors) {
+        for (const shadowed of f.shadows ?? []) {
+          warn(`flavor '${f.name}' from ${sourceLabel(f.source)} shadows the one from ${sourceLabel(shadowed)}.`);
+        }
+      }
+    },
+
+    async flavorDescribe(command: Command) {
+      const [name] = args(command) as [string];
+      const zen = await openZen(command);
+      const flavor = (await zen.listFlavors(type)).find((f) => f.name === name);
+      if (!flavor) {
+        throw new NotFoundError(`No ${info.displayName} flavor '${name}'.`, {
+          hint: `See the available flavors with: zen ${info.cliGroup} flavor list`,
+        });
+      }
+      const properties = (flavor.configSchema.properties ?? {}) as Record<string, { type?: string; description?: string }>;
+      const required = new Set((flavor.configSchema.required ?? []) as string[]);
+      await printObject(
+        outputFormat(command),
+        `${type}_flavor`,
+        `${info.displayName} flavor '${flavor.name}'`,
+        [
+          ["FLAVOR", flavor.name],
+          ["SOURCE", sourceLabel(flavor.source)],
+          ["READY", flavor.ready ? "yes" : `no: ${flavor.problem ?? ""}`],
+          ["DESCRIPTION", flavor.description],
+          ...Object.entries(properties).map(
+            ([key, p]) =>
+              [
+                `--${key}`,
+                [p.type, required.has(key) ? "required" : "optional", flavor.secretFields.includes(key) ? "secret reference" : "", p.description]
+                  .filter(Boolean)
+                  .join(", "),
+              ] as [string, string],
+          ),
+        ],
+        flavorDocument(flavor),
+      );
+    },
+
+    async flavorRegister(command: Command) {
+      const [specifier] = args(command) as [string];
+      const zen = await openZen(command);
+      const flavor = await zen.registerCustomFlavor(type, specifier);
+      success(`Registered custom ${info.displayName} flavor '${flavor.name}' from ${specifier}.`);
+    },
+  };
+}
+
+function flavorDocument(f: FlavorInfo) {
+  return {
+    type: f.type,
+    name: f.name,
+    description: f.description,
+    source: f.source,
+    ready: f.ready,
+    ...(f.problem ? { problem: f.problem } : {}),
+    configSchema: f.configSchema,
+  };
+}

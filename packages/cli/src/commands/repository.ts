@@ -1,0 +1,63 @@
+/** `zen init`, `zen status` and `zen clean`. */
+import type { Command } from "commander";
+import { printObject, success } from "../output.ts";
+import { confirm, openZen, options, outputFormat } from "./common.ts";
+
+const SOURCE_TEXT = {
+  flag: "--profile/--stack flag",
+  env: "environment variable",
+  repository: "repository (.zen/config.yaml)",
+  global: "global config",
+  default: "default",
+} as const;
+
+export async function init(command: Command) {
+  const opts = options(command);
+  const { Zen } = await import("@zen/core");
+  const dir = (opts.path as string | undefined) ?? process.cwd();
+  const result = await Zen.init(dir, {
+    profile: opts.profile,
+    stack: opts.stack,
+    onNotice: (message: string) => {
+      if (!opts.quiet) process.stderr.write(`${message}\n`);
+    },
+  });
+  success(`Initialised a zen repository at ${result.root}.`);
+  process.stdout.write(
+    `The local active profile is '${result.profile}' and the local active stack is '${result.stack}'.\n` +
+      "They apply when you run zen in this directory or below it; change them with `zen profile set` and `zen stack set`.\n",
+  );
+}
+
+export async function status(command: Command) {
+  const zen = await openZen(command, { banner: false });
+  const { context } = zen;
+  await printObject(
+    outputFormat(command),
+    "status",
+    "zen status",
+    [
+      ["ACTIVE PROFILE", `${context.profile.name}  (from ${SOURCE_TEXT[context.profile.source]})`],
+      ["ACTIVE STACK", `${context.stack.name}  (from ${SOURCE_TEXT[context.stack.source]})`],
+      ["REPOSITORY", context.repositoryRoot ?? "none (run `zen init` to pin a profile and stack here)"],
+      ["CONFIG DIRECTORY", context.configDir],
+    ],
+    {
+      profile: context.profile,
+      stack: context.stack,
+      repositoryRoot: context.repositoryRoot ?? null,
+      configDir: context.configDir,
+    },
+  );
+}
+
+export async function clean(command: Command) {
+  const { cleanAll } = await import("@zen/core");
+  await confirm(
+    command,
+    "This deletes every profile, stack, component, local artifact and metadata store in the global config, and this repository's .zen directory.",
+  );
+  const removed = await cleanAll({ cwd: process.cwd() });
+  for (const path of removed) process.stderr.write(`Deleted ${path}\n`);
+  success("Cleaned. The next zen command creates a fresh default profile.");
+}

@@ -1,0 +1,202 @@
+/** `zen stack …` handlers. */
+import type { Command } from "commander";
+import type { StackDescription } from "@zen/core";
+import { COMPONENT_TYPES, type ComponentType } from "@zen/core/component-types";
+import { ValidationError, ZenError } from "@zen/core/errors";
+import { colors, printList, printObject, success, warn } from "../output.ts";
+import { args, confirm, openZen, outputFormat } from "./common.ts";
+
+/** Component names given as `-o NAME`, `--artifact-store NAME`, … keyed by component type. */
+function componentFlags(command: Command): Partial<Record<ComponentType, string>> {
+  const opts = command.opts<Record<string, unknown>>();
+  const chosen: Partial<Record<ComponentType, string>> = {};
+  for (const type of COMPONENT_TYPES) {
+    const value = opts[camel(type.longOption)];
+    if (typeof value === "string") chosen[type.key] = value;
+  }
+  return chosen;
+}
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function stackDocument(stack: StackDescription) {
+  return {
+    name: stack.name,
+    id: stack.id,
+    active: stack.active,
+    components: Object.fromEntries(
+      COMPONENT_TYPES.filter((t) => stack.components[t.key]).map((t) => {
+        const record = stack.componentRecords[t.key];
+        return [t.key, { name: stack.components[t.key], flavor: record?.flavor }];
+      }),
+    ),
+  };
+}
+
+export async function register(command: Command) {
+  const [name] = args(command) as [string];
+  const zen = await openZen(command);
+  await zen.registerStack(name, componentFlags(command));
+  success(`Registered stack '${name}'.`);
+  if (command.opts().set) {
+    await zen.setActiveStack(name);
+    success(`Active stack set to '${name}'.`);
+  }
+}
+
+export async function list(command: Command) {
+  const zen = await openZen(command);
+  const stacks = await zen.listStacks();
+  const present = COMPONENT_TYPES.filter((t) => stacks.some((s) => s.components[t.key]));
+  await printList(
+    outputFormat(command),
+    "stack_list",
+    stacks,
+    [
+      { header: "ACTIVE", value: (s) => (s.active ? colors.green("●") : "") },
+      { header: "STACK NAME", value: (s) => s.name },
+      ...present.map((t) => ({ header: t.key.toUpperCase(), value: (s: StackDescription) => s.components[t.key] ?? "" })),
+    ],
+    stackDocument,
+  );
+  if (stacks.length === 0 && outputFormat(command) === "table") warn("No stacks registered.");
+}
+
+export async function describe(command: Command) {
+  const zen = await openZen(command);
+  const [name] = args(command);
+  const stack = await zen.describeStack(name ?? undefined);
+  await printObject(
+    outputFormat(command),
+    "stack",
+    `Stack '${stack.name}'${stack.active ? " (active)" : ""}`,
+    COMPONENT_TYPES.filter((t) => stack.components[t.key]).map((t) => [
+      t.key.toUpperCase(),
+      `${stack.components[t.key]} (${stack.componentRecords[t.key]?.flavor ?? "?"})`,
+    ]),
+    stackDocument(stack),
+  );
+}
+
+export async function set(command: Command) {
+  const [name] = args(command) as [string];
+  const zen = await openZen(command);
+  const global = Boolean(command.opts().global);
+  await zen.setActiveStack(name, { global });
+  const scope = global || !zen.context.repositoryRoot ? "global " : "";
+  success(`Active ${scope}stack set to '${name}'.`);
+}
+
+export async function get(command: Command) {
+  const zen = await openZen(command, { banner: false });
+  process.stdout.write(`${zen.context.stack.name}\n`);
+}
+
+export async function update(command: Command) {
+  const zen = await openZen(command);
+  const name = (args(command)[0] ?? zen.context.stack.name) as string;
+  const chosen = componentFlags(command);
+  if (Object.keys(chosen).length === 0) {
+    throw new ValidationError("Nothing to update.", { hint: "Give components to set, e.g. zen stack update -a my_store." });
+  }
+  await zen.updateStack(name, chosen);
+  success(`Updated stack '${name}'.`);
+}
+
+export async function removeComponent(command: Command) {
+  const zen = await openZen(command);
+  const name = (args(command)[0] ?? zen.context.stack.name) as string;
+  const opts = command.opts<Record<string, unknown>>();
+  const removed: Partial<Record<ComponentType, null>> = {};
+  for (const type of COMPONENT_TYPES) if (!type.required && opts[camel(type.longOption)]) removed[type.key] = null;
+  if (Object.keys(removed).length === 0) {
+    throw new ValidationError("No component to remove was given.", {
+      hint: "Name the optional component types to remove, e.g. zen stack remove-component -c -x.",
+    });
+  }
+  await zen.updateStack(name, removed);
+  success(`Removed ${Object.keys(removed).join(", ")} from stack '${name}'.`);
+}
+
+export async function rename(command: Command) {
+  const [name, newName] = args(command) as [string, string];
+  const zen = await openZen(command);
+  await zen.renameStack(name, newName);
+  success(`Renamed stack '${name}' to '${newName}'.`);
+}
+
+export async function remove(command: Command) {
+  const [name] = args(command) as [string];
+  const zen = await openZen(command);
+  await zen.describeStack(name);
+  await confirm(command, `Delete stack '${name}'? Its components stay registered.`);
+  await zen.deleteStack(name);
+  success(`Deleted stack '${name}'.`);
+}
+
+export async function copy(command: Command) {
+  const [name, newName] = args(command) as [string, string];
+  const zen = await openZen(command);
+  const toProfile = command.opts().toProfile as string | undefined;
+  await zen.copyStack(name, newName, { toProfile });
+  success(`Copied stack '${name}' to '${newName}'${toProfile ? ` in profile '${toProfile}'` : ""}.`);
+}
+
+export async function exportStack(command: Command) {
+  const [name, file] = args(command) as [string, string | undefined];
+  const zen = await openZen(command);
+  const doc = await zen.exportStack(name);
+  const { stringify } = await import("yaml");
+  const target = file ?? `${name}.yaml`;
+  const { writeFile } = await import("node:fs/promises");
+  try {
+    await writeFile(target, stringify(doc), { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") {
+      throw new ZenError(`'${target}' already exists.`, { hint: "Choose another file name or remove the file first." });
+    }
+    throw error;
+  }
+  success(`Exported stack '${name}' to '${target}'. Secret fields are exported as references, not values.`);
+}
+
+export async function importStack(command: Command) {
+  const [file] = args(command) as [string];
+  const { readFile } = await import("node:fs/promises");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new ZenError(`Cannot read '${file}': ${(error as Error).message}.`, { hint: "Check the path." });
+  }
+  const { parseDocument } = await import("yaml");
+  const parsed = parseDocument(text, { prettyErrors: true });
+  if (parsed.errors.length > 0) {
+    const first = parsed.errors[0]!;
+    const line = first.linePos?.[0]?.line;
+    throw new ValidationError(`'${file}' is not valid YAML${line ? ` (line ${line})` : ""}: ${first.message.split("\n")[0]}`, {
+      hint: "Export the stack again with `zen stack export`, or fix the file.",
+    });
+  }
+  const zen = await openZen(command);
+  const stack = await zen.importStack(parsed.toJS(), { name: command.opts().name });
+  success(`Imported stack '${stack.name}' from '${file}'.`);
+}
+
+export async function validate(command: Command) {
+  const zen = await openZen(command);
+  const name = (args(command)[0] ?? zen.context.stack.name) as string;
+  const issues = await zen.validateStack(name);
+  if (issues.length === 0) {
+    success(`Stack '${name}' is valid.`);
+    return;
+  }
+  for (const issue of issues) {
+    process.stderr.write(`${colors.red("✖")} ${issue.message}${issue.hint ? `\n  ${colors.dim(issue.hint)}` : ""}\n`);
+  }
+  process.exitCode = 1;
+}
+
+

@@ -1,0 +1,92 @@
+/** Rendering of command results: tables for people, JSON/YAML for scripts. */
+import pc from "picocolors";
+import { UsageError } from "@zen/core/errors";
+
+export const OUTPUT_FORMATS = ["table", "json", "yaml"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Version of the JSON/YAML documents the CLI prints, so scripts can detect changes. */
+export const OUTPUT_FORMAT_VERSION = 1;
+
+export function parseOutputFormat(value: string | undefined): OutputFormat {
+  const format = (value ?? "table").toLowerCase();
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`Unknown output format '${value}'.`, { hint: `Use one of: ${OUTPUT_FORMATS.join(", ")}.` });
+  }
+  return format as OutputFormat;
+}
+
+export interface Column<Row> {
+  header: string;
+  value: (row: Row) => string;
+}
+
+export const colors = pc;
+
+/** Prints rows as a table, or `document` (defaulting to the rows) as JSON/YAML. */
+export async function printList<Row>(
+  format: OutputFormat,
+  kind: string,
+  rows: Row[],
+  columns: Column<Row>[],
+  document: (row: Row) => unknown = (row) => row,
+): Promise<void> {
+  if (format !== "table") {
+    await printDocument(format, { kind, formatVersion: OUTPUT_FORMAT_VERSION, items: rows.map(document) });
+    return;
+  }
+  const { default: Table } = await import("cli-table3");
+  const table = new Table({
+    head: columns.map((c) => pc.bold(c.header)),
+    style: { head: [], border: [] },
+  });
+  for (const row of rows) table.push(columns.map((c) => c.value(row)));
+  process.stdout.write(`${table.toString()}\n`);
+}
+
+/** Prints one object: a two-column property table, or JSON/YAML. */
+export async function printObject(
+  format: OutputFormat,
+  kind: string,
+  title: string,
+  properties: [string, string][],
+  document: unknown,
+): Promise<void> {
+  if (format !== "table") {
+    await printDocument(format, { kind, formatVersion: OUTPUT_FORMAT_VERSION, item: document });
+    return;
+  }
+  const { default: Table } = await import("cli-table3");
+  const table = new Table({ head: [pc.bold("PROPERTY"), pc.bold("VALUE")], style: { head: [], border: [] } });
+  for (const [key, value] of properties) table.push([key, value]);
+  process.stdout.write(`${pc.bold(title)}\n${table.toString()}\n`);
+}
+
+export async function printDocument(format: Exclude<OutputFormat, "table">, document: unknown): Promise<void> {
+  if (format === "json") {
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    const { stringify } = await import("yaml");
+    process.stdout.write(stringify(document));
+  }
+}
+
+/** Progress and context lines go to stderr, so stdout stays parseable. */
+export function info(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+export function success(message: string): void {
+  process.stdout.write(`${pc.green("✔")} ${message}\n`);
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
+}
+
+/** Renders a config value for a table cell. */
+export function cell(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}

@@ -1,0 +1,97 @@
+/**
+ * A repository is a project directory holding `.zen/config.yaml`, which pins the profile and stack
+ * active there. Stacks stay in the profile; the repository holds names only.
+ */
+import { stat } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+import { NotFoundError } from "../errors.ts";
+import { ensurePrivateDir } from "../fs/atomic-write.ts";
+import { withLock } from "../fs/lock.ts";
+import { readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
+import { checkFormatVersion } from "./format-version.ts";
+import { schemaProblem } from "./global-config.ts";
+import type { Env } from "./paths.ts";
+
+export const REPOSITORY_DIR = ".zen";
+export const REPOSITORY_FORMAT_VERSION = 1;
+
+export interface RepositoryConfig {
+  active_profile_name?: string | undefined;
+  active_stack_name?: string | undefined;
+}
+
+const repositoryConfigSchema = z
+  .object({
+    format_version: z.unknown().optional(),
+    active_profile_name: z.string().nullish(),
+    active_stack_name: z.string().nullish(),
+  })
+  .loose();
+
+export function repositoryConfigFile(root: string): string {
+  return join(root, REPOSITORY_DIR, "config.yaml");
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function isRepositoryRoot(dir: string): Promise<boolean> {
+  return isDirectory(join(dir, REPOSITORY_DIR));
+}
+
+/**
+ * `ZEN_REPOSITORY_PATH` names the root exactly (no walking up, and an error if it holds no
+ * repository: the user asked for it explicitly); otherwise the nearest ancestor of `cwd` with `.zen/`.
+ */
+export async function findRepositoryRoot(cwd: string, env: Env): Promise<string | undefined> {
+  const explicit = env.ZEN_REPOSITORY_PATH?.trim();
+  if (explicit) {
+    const root = isAbsolute(explicit) ? explicit : resolve(cwd, explicit);
+    if (await isRepositoryRoot(root)) return root;
+    throw new NotFoundError(`ZEN_REPOSITORY_PATH points to '${root}', which holds no zen repository.`, {
+      hint: `Run \`zen init\` in '${root}', or unset ZEN_REPOSITORY_PATH to use the repository around the working directory.`,
+    });
+  }
+  let dir = resolve(cwd);
+  for (;;) {
+    if (await isRepositoryRoot(dir)) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export async function readRepositoryConfig(root: string): Promise<RepositoryConfig> {
+  const file = repositoryConfigFile(root);
+  const raw = await readYamlMapping(file);
+  if (raw === undefined) return {};
+  checkFormatVersion(file, raw.format_version, REPOSITORY_FORMAT_VERSION);
+  const parsed = repositoryConfigSchema.safeParse(raw);
+  if (!parsed.success) throw schemaProblem(file, parsed.error);
+  return {
+    active_profile_name: parsed.data.active_profile_name ?? undefined,
+    active_stack_name: parsed.data.active_stack_name ?? undefined,
+  };
+}
+
+/** Locked read-modify-write of `.zen/config.yaml`. */
+export async function updateRepositoryConfig(root: string, change: (config: RepositoryConfig) => void): Promise<RepositoryConfig> {
+  const file = repositoryConfigFile(root);
+  await ensurePrivateDir(dirname(file));
+  return withLock(file, async () => {
+    const config = await readRepositoryConfig(root);
+    change(config);
+    await writeYamlFile(file, {
+      format_version: REPOSITORY_FORMAT_VERSION,
+      ...(config.active_profile_name !== undefined ? { active_profile_name: config.active_profile_name } : {}),
+      ...(config.active_stack_name !== undefined ? { active_stack_name: config.active_stack_name } : {}),
+    });
+    return config;
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * The `local` secrets manager: secrets encrypted at rest in `<path>/<component id>.json` with the
+ * key in `<configDir>/secrets.key` (mode 0600). The whole payload — names, keys and values — is one
+ * AES-256-GCM ciphertext (see encrypted-file.ts). Every change is a read-modify-write under a lock on
+ * the secrets file, written atomically, so concurrent `zen` processes never lose an update and a
+ * crash never leaves a half-written file.
+ */
+import { join, resolve } from "node:path";
+import { BaseSecretsManager, type Secret } from "../components/secrets-manager.ts";
+import { ConflictError, NotFoundError, ZenError } from "../errors.ts";
+import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic-write.ts";
+import { withLock } from "../fs/lock.ts";
+import { decrypt, damaged, encrypt, parseEnvelope, readIfExists, type FileContext } from "./encrypted-file.ts";
+import { keyFilePath, readKeyFile, readOrCreateKeyFile } from "./key-file.ts";
+import { assertValidSecretName, assertValidSecretValues } from "./secret-names.ts";
+
+export interface LocalSecretsManagerConfig {
+  /** Directory of the secrets files; relative paths are taken from the config directory. Default `<configDir>/secrets`. */
+  path?: string;
+}
+
+type SecretTable = Map<string, Record<string, string>>;
+
+export class LocalSecretsManager extends BaseSecretsManager<LocalSecretsManagerConfig> {
+  /** The directory holding this manager's secrets file. */
+  get secretsDirectory(): string {
+    return this.config.path ? resolve(this.configDir, this.config.path) : join(this.configDir, "secrets");
+  }
+
+  get secretsFilePath(): string {
+    return join(this.secretsDirectory, `${this.id}.json`);
+  }
+
+  get keyFilePath(): string {
+    return keyFilePath(this.configDir);
+  }
+
+  async registerSecret(secret: Secret): Promise<void> {
+    assertValidSecretName(secret.name);
+    assertValidSecretValues(secret.name, secret.values);
+    await this.mutate((table) => {
+      if (table.has(secret.name)) {
+        throw new ConflictError(`Secret '${secret.name}' already exists in secrets manager '${this.name}'.`, {
+          hint: `Change its values with \`zen secret update ${secret.name} --key=value\`, or delete it first.`,
+        });
+      }
+      table.set(secret.name, { ...secret.values });
+    });
+  }
+
+  async getSecret(name: string): Promise<Secret> {
+    assertValidSecretName(name);
+    const table = await this.read();
+    const values = table.get(name);
+    if (!values) throw this.notFound(name, table);
+    return { name, values: { ...values } };
+  }
+
+  async listSecretNames(): Promise<string[]> {
+    return [...(await this.read()).keys()].sort();
+  }
+
+  /** Replaces the secret's values (the CLI merges new keys into the old ones before calling this). */
+  async updateSecret(secret: Secret): Promise<void> {
+    assertValidSecretName(secret.name);
+    assertValidSecretValues(secret.name, secret.values);
+    await this.mutate((table) => {
+      if (!table.has(secret.name)) throw this.notFound(secret.name, table);
+      table.set(secret.name, { ...secret.values });
+    });
+  }
+
+  async deleteSecret(name: string): Promise<void> {
+    assertValidSecretName(name);
+    await this.mutate((table) => {
+      if (!table.delete(name)) throw this.notFound(name, table);
+    });
+  }
+
+  private notFound(name: string, table: SecretTable): NotFoundError {
+    const known = [...table.keys()].sort();
+    return new NotFoundError(`Secret '${name}' does not exist in secrets manager '${this.name}'.`, {
+      hint:
+        known.length > 0
+          ? `Known secrets: ${known.join(", ")}. Register a new one with \`zen secret register ${name} --key=value\`.`
+          : `It has no secrets yet; register one with \`zen secret register ${name} --key=value\`.`,
+    });
+  }
+
+  private get fileContext(): FileContext {
+    return { path: this.secretsFilePath, keyPath: this.keyFilePath, ownerId: this.id };
+  }
+
+  /** Reads and decrypts the secrets file; an absent file is an empty table (and creates no key). */
+  private async read(): Promise<SecretTable> {
+    return (await this.load(false)).table;
+  }
+
+  private async load(forWrite: boolean): Promise<{ table: SecretTable; key: Buffer | undefined }> {
+    const context = this.fileContext;
+    const text = await readIfExists(context.path);
+    if (text === undefined) {
+      return { table: new Map(), key: forWrite ? await readOrCreateKeyFile(context.keyPath) : undefined };
+    }
+    const envelope = parseEnvelope(text, context);
+    const key = await readKeyFile(context.keyPath);
+    if (!key) {
+      // Never create a fresh key next to existing secrets: they would become unreadable for good.
+      throw new ZenError(`The secrets key file ${context.keyPath} is missing, so ${context.path} can't be decrypted.`, {
+        code: "ZEN_SECRETS_KEY_MISSING",
+        hint: `Restore ${context.keyPath} from a backup; if it is lost, move ${context.path} aside and register the secrets again.`,
+      });
+    }
+    return { table: parsePayload(decrypt(envelope, key, context), context), key };
+  }
+
+  private async mutate(change: (table: SecretTable) => void): Promise<void> {
+    const path = this.secretsFilePath;
+    await ensurePrivateDir(this.secretsDirectory);
+    await withLock(path, async () => {
+      const { table, key } = await this.load(true);
+      change(table);
+      await writeFileAtomic(path, `${JSON.stringify(encrypt(serializePayload(table), key!, this.id), null, 2)}\n`);
+    });
+  }
+}
+
+function serializePayload(table: SecretTable): string {
+  // Object.fromEntries defines own properties, so even a secret named `__proto__` round-trips.
+  return JSON.stringify({ secrets: Object.fromEntries([...table].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
+}
+
+function parsePayload(plaintext: string, context: FileContext): SecretTable {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(plaintext);
+  } catch {
+    throw damaged(context, "its decrypted content is not valid JSON");
+  }
+  const secrets = (parsed as { secrets?: unknown } | null)?.secrets;
+  if (typeof secrets !== "object" || secrets === null) throw damaged(context, "its decrypted content has no secrets");
+  const table: SecretTable = new Map();
+  for (const [name, values] of Object.entries(secrets)) {
+    if (typeof values !== "object" || values === null || Object.values(values).some((v) => typeof v !== "string")) {
+      throw damaged(context, `secret '${name}' is malformed`);
+    }
+    table.set(name, { ...(values as Record<string, string>) });
+  }
+  return table;
+}
