@@ -66,6 +66,11 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** "an artifact store", "a stack". */
+function a(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
+}
+
 function addComponentGroup(program: Command, type: ComponentTypeInfo): void {
   const group = program.command(type.cliGroup).description(`manage ${type.pluralDisplayName} (${type.description.toLowerCase()})`);
   const handlers = async () => (await import("./commands/component.ts")).handlers(type.key);
@@ -75,7 +80,7 @@ function addComponentGroup(program: Command, type: ComponentTypeInfo): void {
   );
   group
     .command("register")
-    .description(`register a ${type.displayName}: zen ${type.cliGroup} register NAME --flavor FLAVOR [--key=value ...]`)
+    .description(`register ${a(type.displayName)}: zen ${type.cliGroup} register NAME --flavor FLAVOR [--key=value ...]`)
     .argument("<name>", `name of the new ${type.displayName}`)
     .requiredOption("-f, --flavor <flavor>", `flavor (see: zen ${type.cliGroup} flavor list)`)
     .allowUnknownOption()
@@ -85,7 +90,7 @@ function addComponentGroup(program: Command, type: ComponentTypeInfo): void {
   withOutput(
     group
       .command("describe")
-      .description(`show a ${type.displayName}'s configuration (default: the active stack's)`)
+      .description(`show the configuration of ${a(type.displayName)} (default: the active stack's)`)
       .argument("[name]"),
   ).action(lazy(async () => (await handlers()).describe));
   group.command("get").description(`print the active stack's ${type.displayName}`).action(lazy(async () => (await handlers()).get));
@@ -98,11 +103,11 @@ function addComponentGroup(program: Command, type: ComponentTypeInfo): void {
     .action(lazy(async () => (await handlers()).update));
   group
     .command("rename")
-    .description(`rename a ${type.displayName} (stacks that use it follow)`)
+    .description(`rename ${a(type.displayName)} (stacks that use it follow)`)
     .argument("<name>")
     .argument("<new-name>")
     .action(lazy(async () => (await handlers()).rename));
-  yes(group.command("delete").description(`delete a ${type.displayName} that no stack uses`).argument("<name>")).action(
+  yes(group.command("delete").description(`delete ${a(type.displayName)} that no stack uses`).argument("<name>")).action(
     lazy(async () => (await handlers()).remove),
   );
 
