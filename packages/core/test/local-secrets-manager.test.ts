@@ -68,6 +68,18 @@ describe("LocalSecretsManager", () => {
     expect((await m.getSecret("api")).values).toEqual({ token: "abc" });
   });
 
+  it("round-trips names that collide with Object.prototype", async () => {
+    const m = manager();
+    const values = Object.fromEntries([["__proto__", "p"], ["constructor", "c"]]) as Record<string, string>;
+    await m.registerSecret({ name: "__proto__", values });
+    await m.registerSecret({ name: "toString", values: { k: "v" } });
+    expect(await manager().listSecretNames()).toEqual(["__proto__", "toString"]);
+    const got = await manager().getSecret("__proto__");
+    expect(Object.keys(got.values).sort()).toEqual(["__proto__", "constructor"]);
+    expect(Object.getOwnPropertyDescriptor(got.values, "__proto__")?.value).toBe("p");
+    await expect(m.getSecret("hasOwnProperty")).rejects.toMatchObject({ code: "ZEN_NOT_FOUND" });
+  });
+
   it("keeps nothing in clear on disk: only format_version, iv, tag and ciphertext", async () => {
     const m = manager();
     await m.registerSecret({ name: "very_private_name", values: { secret_key_name: "plaintext-value-42" } });

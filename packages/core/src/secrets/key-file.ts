@@ -115,7 +115,7 @@ async function writePrivateFile(path: string, content: Buffer, flags: number): P
 }
 
 /** Makes a rename or link durable; best effort, as some platforms can't open directories. */
-export async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await open(dir, constants.O_RDONLY);
     try {

@@ -14,10 +14,11 @@ import { decrypt, damaged, encrypt, parseEnvelope, readIfExists, type FileContex
 import { keyFilePath, readKeyFile, readOrCreateKeyFile } from "./key-file.ts";
 import { assertValidSecretName, assertValidSecretValues } from "./secret-names.ts";
 
-export interface LocalSecretsManagerConfig {
+// A type alias, not an interface, so it fits `Record<string, unknown>` (flavor configs, BaseSecretsManager's default).
+export type LocalSecretsManagerConfig = {
   /** Directory of the secrets files; relative paths are taken from the config directory. Default `<configDir>/secrets`. */
   path?: string;
-}
+};
 
 type SecretTable = Map<string, Record<string, string>>;
 
@@ -96,6 +97,9 @@ export class LocalSecretsManager extends BaseSecretsManager<LocalSecretsManagerC
     return (await this.load(false)).table;
   }
 
+  /** For a write, also returns the key, creating the key file if there is no secrets file yet. */
+  private async load(forWrite: true): Promise<{ table: SecretTable; key: Buffer }>;
+  private async load(forWrite: false): Promise<{ table: SecretTable; key: Buffer | undefined }>;
   private async load(forWrite: boolean): Promise<{ table: SecretTable; key: Buffer | undefined }> {
     const context = this.fileContext;
     const text = await readIfExists(context.path);
@@ -120,7 +124,7 @@ export class LocalSecretsManager extends BaseSecretsManager<LocalSecretsManagerC
     await withLock(path, async () => {
       const { table, key } = await this.load(true);
       change(table);
-      await writeFileAtomic(path, `${JSON.stringify(encrypt(serializePayload(table), key!, this.id), null, 2)}\n`);
+      await writeFileAtomic(path, `${JSON.stringify(encrypt(serializePayload(table), key, this.id), null, 2)}\n`);
     });
   }
 }

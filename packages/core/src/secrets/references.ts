@@ -31,7 +31,7 @@ export function isSecretReference(value: unknown): value is string {
 export async function resolveSecretReferences(
   config: Record<string, unknown>,
   secretFields: readonly string[],
-  manager: BaseSecretsManager | undefined,
+  manager: BaseSecretsManager<unknown> | undefined,
   componentLabel: string,
 ): Promise<Record<string, unknown>> {
   const resolved: Record<string, unknown> = { ...config };

@@ -85,19 +85,21 @@ export class YamlStackStore implements StackStore {
 
 function fromFile(data: StoreFile): StoreSnapshot {
   const components: ComponentRecord[] = [];
-  for (const [type, byName] of Object.entries(data.components ?? {}) as [ComponentType, Record<string, NonNullable<unknown>>][]) {
-    for (const [name, entry] of Object.entries(byName ?? {}) as [string, { id: string; flavor: string; config?: Record<string, unknown> | null; created_at?: string; updated_at?: string }][]) {
-      components.push(
-        withTimes({ id: entry.id, name, type, flavor: entry.flavor, config: entry.config ?? {} }, entry),
-      );
+  for (const [type, byName] of Object.entries(data.components ?? {})) {
+    for (const [name, entry] of Object.entries(byName ?? {})) {
+      const record: ComponentRecord = { id: entry.id, name, type: type as ComponentType, flavor: entry.flavor, config: entry.config ?? {} };
+      components.push(withTimes(record, entry));
     }
   }
-  const stacks: StackRecord[] = Object.entries(data.stacks ?? {}).map(([name, entry]) =>
-    withTimes({ id: entry.id, name, components: { ...(entry.components ?? {}) } }, entry),
-  );
+  const stacks = Object.entries(data.stacks ?? {}).map(([name, entry]) => {
+    const record: StackRecord = { id: entry.id, name, components: { ...(entry.components ?? {}) } };
+    return withTimes(record, entry);
+  });
   const flavors: CustomFlavorRecord[] = [];
-  for (const [type, byName] of Object.entries(data.flavors ?? {}) as [ComponentType, Record<string, { specifier: string; root: string }> | null][]) {
-    for (const [name, entry] of Object.entries(byName ?? {})) flavors.push({ type, name, specifier: entry.specifier, root: entry.root });
+  for (const [type, byName] of Object.entries(data.flavors ?? {})) {
+    for (const [name, entry] of Object.entries(byName ?? {})) {
+      flavors.push({ type: type as ComponentType, name, specifier: entry.specifier, root: entry.root });
+    }
   }
   return { components, stacks, flavors };
 }
