@@ -4,13 +4,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { z } from "zod";
-import { ZenError } from "../errors.ts";
 import { withLock } from "../fs/lock.ts";
 import { readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
 import type { StoreType } from "../store/records.ts";
 import { checkFormatVersion } from "./format-version.ts";
 import { GLOBAL_CONFIG_FILE } from "./paths.ts";
+import { Shape } from "./shape.ts";
 
 export const GLOBAL_CONFIG_FORMAT_VERSION = 1;
 
@@ -29,31 +28,27 @@ export interface GlobalConfig {
   [other: string]: unknown;
 }
 
-const profileEntrySchema = z
-  .object({
-    store_type: z.enum(["local", "sql"]),
-    store_url: z.string().min(1),
-    active_stack: z.string().nullish(),
-  })
-  .loose();
+const STORE_TYPES = ["local", "sql"] as const;
 
-const globalConfigSchema = z
-  .object({
-    format_version: z.unknown().optional(),
-    user_id: z.string().min(1).optional(),
-    active_profile: z.string().nullish(),
-    profiles: z.record(z.string(), profileEntrySchema).nullish(),
-  })
-  .loose();
-
-/** Turns a zod failure into one sentence naming the file and the field. */
-export function schemaProblem(file: string, error: z.ZodError): ZenError {
-  const issue = error.issues[0];
-  const where = issue && issue.path.length > 0 ? issue.path.join(".") : "top level";
-  return new ZenError(`Malformed '${file}': ${where}: ${issue?.message ?? "invalid value"}.`, {
-    code: "ZEN_CONFIG_MALFORMED",
-    hint: `Fix the file by hand; zen left it untouched. To start afresh instead, move it aside (e.g. \`mv '${file}' '${file}.bak'\`).`,
-  });
+function parseGlobalConfig(file: string, raw: Record<string, unknown>): GlobalConfig {
+  const shape = new Shape(file);
+  const profiles: Record<string, ProfileEntry> = {};
+  for (const [name, value] of Object.entries(shape.mapping(raw.profiles, "profiles"))) {
+    const entry = shape.mapping(value, `profiles.${name}`);
+    profiles[name] = {
+      ...entry,
+      store_type: shape.oneOf(entry.store_type, `profiles.${name}.store_type`, STORE_TYPES),
+      store_url: shape.string(entry.store_url, `profiles.${name}.store_url`),
+      active_stack: shape.optionalString(entry.active_stack, `profiles.${name}.active_stack`),
+    };
+  }
+  return {
+    ...raw,
+    format_version: GLOBAL_CONFIG_FORMAT_VERSION,
+    user_id: shape.optionalString(raw.user_id, "user_id") ?? randomUUID(),
+    active_profile: shape.optionalString(raw.active_profile, "active_profile"),
+    profiles,
+  };
 }
 
 export class GlobalConfigFile {
@@ -68,20 +63,7 @@ export class GlobalConfigFile {
     const raw = await readYamlMapping(this.file);
     if (raw === undefined) return undefined;
     checkFormatVersion(this.file, raw.format_version, GLOBAL_CONFIG_FORMAT_VERSION);
-    const parsed = globalConfigSchema.safeParse(raw);
-    if (!parsed.success) throw schemaProblem(this.file, parsed.error);
-    const data = parsed.data;
-    const profiles: Record<string, ProfileEntry> = {};
-    for (const [name, entry] of Object.entries(data.profiles ?? {})) {
-      profiles[name] = { ...entry, active_stack: entry.active_stack ?? undefined };
-    }
-    return {
-      ...data,
-      format_version: GLOBAL_CONFIG_FORMAT_VERSION,
-      user_id: data.user_id ?? randomUUID(),
-      active_profile: data.active_profile ?? undefined,
-      profiles,
-    };
+    return parseGlobalConfig(this.file, raw);
   }
 
   /**

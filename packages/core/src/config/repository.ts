@@ -4,14 +4,13 @@
  */
 import { stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { z } from "zod";
 import { NotFoundError } from "../errors.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
 import { withLock } from "../fs/lock.ts";
 import { readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
 import { checkFormatVersion } from "./format-version.ts";
-import { schemaProblem } from "./global-config.ts";
 import type { Env } from "./paths.ts";
+import { Shape } from "./shape.ts";
 
 export const REPOSITORY_DIR = ".zen";
 export const REPOSITORY_FORMAT_VERSION = 1;
@@ -20,14 +19,6 @@ export interface RepositoryConfig {
   active_profile_name?: string | undefined;
   active_stack_name?: string | undefined;
 }
-
-const repositoryConfigSchema = z
-  .object({
-    format_version: z.unknown().optional(),
-    active_profile_name: z.string().nullish(),
-    active_stack_name: z.string().nullish(),
-  })
-  .loose();
 
 export function repositoryConfigFile(root: string): string {
   return join(root, REPOSITORY_DIR, "config.yaml");
@@ -72,11 +63,10 @@ export async function readRepositoryConfig(root: string): Promise<RepositoryConf
   const raw = await readYamlMapping(file);
   if (raw === undefined) return {};
   checkFormatVersion(file, raw.format_version, REPOSITORY_FORMAT_VERSION);
-  const parsed = repositoryConfigSchema.safeParse(raw);
-  if (!parsed.success) throw schemaProblem(file, parsed.error);
+  const shape = new Shape(file);
   return {
-    active_profile_name: parsed.data.active_profile_name ?? undefined,
-    active_stack_name: parsed.data.active_stack_name ?? undefined,
+    active_profile_name: shape.optionalString(raw.active_profile_name, "active_profile_name"),
+    active_stack_name: shape.optionalString(raw.active_stack_name, "active_stack_name"),
   };
 }
 

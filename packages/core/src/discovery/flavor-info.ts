@@ -29,4 +29,6 @@ export interface DiscoveryProblem {
   phase: "resolve" | "metadata" | "compat" | "import" | "brand" | "duplicate";
   message: string;
   hint?: string;
+  /** The cause's stack trace, for ZEN_DEBUG=1 (import failures). */
+  detail?: string;
 }

@@ -32,4 +32,6 @@ export interface FlavorRegistryOptions {
   /** Ignore the cache (zen doctor). */
   fresh?: boolean;
   env?: Record<string, string | undefined>;
+  /** Receives one warning per shadowed flavor (default: printed to stderr). */
+  onWarning?: (message: string) => void;
 }

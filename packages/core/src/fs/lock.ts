@@ -3,7 +3,6 @@
  * in-process queue so concurrent callers in one process wait their turn instead of polling.
  */
 import { dirname, resolve } from "node:path";
-import lockfile from "proper-lockfile";
 import { ZenError } from "../errors.ts";
 import { ensurePrivateDir } from "./atomic-write.ts";
 
@@ -41,6 +40,8 @@ async function lockAndRun<T>(target: string, fn: () => Promise<T> | T, options: 
   const timeoutMs = options.timeoutMs ?? 60_000;
   const staleMs = options.staleMs ?? 15_000;
   await ensurePrivateDir(dirname(target));
+  // Loaded on first write only: read-only commands never pay for it.
+  const { default: lockfile } = await import("proper-lockfile");
   const deadline = Date.now() + timeoutMs;
   let release: (() => Promise<void>) | undefined;
   let delay = 5;

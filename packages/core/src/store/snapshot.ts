@@ -18,7 +18,7 @@ export function checkSnapshot(snapshot: StoreSnapshot): void {
   for (const component of snapshot.components) {
     const key = `${component.type}/${component.name}`;
     if (componentKeys.has(key)) {
-      throw new ConflictError(`A ${componentType(component.type).displayName} named '${component.name}' already exists.`);
+      throw new ConflictError(`${article(componentType(component.type).displayName)} named '${component.name}' already exists.`);
     }
     if (ids.has(component.id)) throw new ZenError(`Two components share the id '${component.id}'.`);
     componentKeys.add(key);
@@ -42,6 +42,10 @@ export function checkSnapshot(snapshot: StoreSnapshot): void {
     }
     flavorKeys.add(key);
   }
+}
+
+function article(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? "An" : "A"} ${noun}`;
 }
 
 /** Runs tasks one at a time per key within this process (the cross-process part is the store's lock). */

@@ -4,10 +4,9 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { z } from "zod";
-import { COMPONENT_TYPE_KEYS, type ComponentType } from "../component-types.ts";
+import { COMPONENT_TYPE_KEYS, isComponentType, type ComponentType } from "../component-types.ts";
 import { checkFormatVersion } from "../config/format-version.ts";
-import { schemaProblem } from "../config/global-config.ts";
+import { Shape } from "../config/shape.ts";
 import { withLock } from "../fs/lock.ts";
 import { readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
 import type { ComponentRecord, CustomFlavorRecord, StackRecord, StackStore, StoreSnapshot } from "./records.ts";
@@ -15,37 +14,6 @@ import { checkSnapshot, emptySnapshot } from "./snapshot.ts";
 
 export const YAML_STORE_FORMAT_VERSION = 1;
 export const YAML_STORE_FILE = "stacks.yaml";
-
-const typeKey = z.enum(COMPONENT_TYPE_KEYS);
-const timestamps = { created_at: z.string().optional(), updated_at: z.string().optional() };
-
-const fileSchema = z
-  .object({
-    format_version: z.unknown().optional(),
-    components: z
-      .partialRecord(
-        typeKey,
-        z
-          .record(
-            z.string(),
-            z.object({ id: z.string().min(1), flavor: z.string().min(1), config: z.record(z.string(), z.unknown()).nullish(), ...timestamps }),
-          )
-          .nullish(),
-      )
-      .nullish(),
-    stacks: z
-      .record(
-        z.string(),
-        z.object({ id: z.string().min(1), components: z.partialRecord(typeKey, z.string()).nullish(), ...timestamps }),
-      )
-      .nullish(),
-    flavors: z
-      .partialRecord(typeKey, z.record(z.string(), z.object({ specifier: z.string().min(1), root: z.string().min(1) })).nullish())
-      .nullish(),
-  })
-  .loose();
-
-type StoreFile = z.infer<typeof fileSchema>;
 
 export class YamlStackStore implements StackStore {
   readonly type = "local" as const;
@@ -61,9 +29,7 @@ export class YamlStackStore implements StackStore {
     const raw = await readYamlMapping(this.file);
     if (raw === undefined) return emptySnapshot();
     checkFormatVersion(this.file, raw.format_version, YAML_STORE_FORMAT_VERSION);
-    const parsed = fileSchema.safeParse(raw);
-    if (!parsed.success) throw schemaProblem(this.file, parsed.error);
-    return fromFile(parsed.data);
+    return fromFile(new Shape(this.file), raw);
   }
 
   async transact<T>(change: (draft: StoreSnapshot) => T | Promise<T>): Promise<T> {
@@ -83,33 +49,67 @@ export class YamlStackStore implements StackStore {
   close(): void {}
 }
 
-function fromFile(data: StoreFile): StoreSnapshot {
+function typeKey(shape: Shape, value: string, path: string): ComponentType {
+  if (!isComponentType(value)) shape.fail(path, `a component type (${COMPONENT_TYPE_KEYS.join(", ")})`, value);
+  return value;
+}
+
+function fromFile(shape: Shape, raw: Record<string, unknown>): StoreSnapshot {
   const components: ComponentRecord[] = [];
-  for (const [type, byName] of Object.entries(data.components ?? {})) {
-    for (const [name, entry] of Object.entries(byName ?? {})) {
-      const record: ComponentRecord = { id: entry.id, name, type: type as ComponentType, flavor: entry.flavor, config: entry.config ?? {} };
-      components.push(withTimes(record, entry));
+  for (const [typeName, byName] of Object.entries(shape.mapping(raw.components, "components"))) {
+    const type = typeKey(shape, typeName, `components.${typeName}`);
+    for (const [name, value] of Object.entries(shape.mapping(byName, `components.${type}`))) {
+      const path = `components.${type}.${name}`;
+      const entry = shape.mapping(value, path);
+      const record: ComponentRecord = {
+        id: shape.string(entry.id, `${path}.id`),
+        name,
+        type,
+        flavor: shape.string(entry.flavor, `${path}.flavor`),
+        config: { ...shape.mapping(entry.config, `${path}.config`) },
+      };
+      components.push(withTimes(shape, record, entry, path));
     }
   }
-  const stacks = Object.entries(data.stacks ?? {}).map(([name, entry]) => {
-    const record: StackRecord = { id: entry.id, name, components: { ...(entry.components ?? {}) } };
-    return withTimes(record, entry);
-  });
+  const stacks: StackRecord[] = [];
+  for (const [name, value] of Object.entries(shape.mapping(raw.stacks, "stacks"))) {
+    const path = `stacks.${name}`;
+    const entry = shape.mapping(value, path);
+    const record: StackRecord = { id: shape.string(entry.id, `${path}.id`), name, components: {} };
+    for (const [typeName, componentName] of Object.entries(shape.mapping(entry.components, `${path}.components`))) {
+      const type = typeKey(shape, typeName, `${path}.components.${typeName}`);
+      record.components[type] = shape.string(componentName, `${path}.components.${type}`);
+    }
+    stacks.push(withTimes(shape, record, entry, path));
+  }
   const flavors: CustomFlavorRecord[] = [];
-  for (const [type, byName] of Object.entries(data.flavors ?? {})) {
-    for (const [name, entry] of Object.entries(byName ?? {})) {
-      flavors.push({ type: type as ComponentType, name, specifier: entry.specifier, root: entry.root });
+  for (const [typeName, byName] of Object.entries(shape.mapping(raw.flavors, "flavors"))) {
+    const type = typeKey(shape, typeName, `flavors.${typeName}`);
+    for (const [name, value] of Object.entries(shape.mapping(byName, `flavors.${type}`))) {
+      const path = `flavors.${type}.${name}`;
+      const entry = shape.mapping(value, path);
+      flavors.push({
+        type,
+        name,
+        specifier: shape.string(entry.specifier, `${path}.specifier`),
+        root: shape.string(entry.root, `${path}.root`),
+      });
     }
   }
   return { components, stacks, flavors };
 }
 
 function withTimes<T extends { createdAt?: string; updatedAt?: string }>(
+  shape: Shape,
   record: T,
-  entry: { created_at?: string | undefined; updated_at?: string | undefined },
+  entry: Record<string, unknown>,
+  path: string,
 ): T {
-  if (entry.created_at !== undefined) record.createdAt = entry.created_at;
-  if (entry.updated_at !== undefined) record.updatedAt = entry.updated_at;
+  // YAML turns unquoted ISO timestamps into strings already (yaml 1.2 core schema); keep them as text.
+  const created = shape.optionalString(entry.created_at, `${path}.created_at`);
+  const updated = shape.optionalString(entry.updated_at, `${path}.updated_at`);
+  if (created !== undefined) record.createdAt = created;
+  if (updated !== undefined) record.updatedAt = updated;
   return record;
 }
 

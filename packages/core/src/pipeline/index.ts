@@ -1,0 +1,42 @@
+/** The pipeline API of @zen/core: steps, pipelines, materializers, runs and the post-execution repository. */
+export { step, isStep, isStepOutput } from "./step.ts";
+export type {
+  Step,
+  StepInfo,
+  StepSpec,
+  StepContext,
+  StepOutput,
+  StepCallOptions,
+  StepResultOf,
+  WiredInputs,
+  ParametersOf,
+  ParametersInput,
+} from "./step.ts";
+export { pipeline, isPipeline } from "./pipeline.ts";
+export type { Pipeline, PipelineOptions } from "./pipeline.ts";
+export type { PipelinePlan, PlannedStep, InputBinding } from "./plan.ts";
+export { PipelineRunError, RUN_CONTROL_OPTIONS } from "./run-pipeline.ts";
+export type { RunOptions, RunControlOptions } from "./run-pipeline.ts";
+export {
+  defineMaterializer,
+  registerMaterializer,
+  unregisterMaterializer,
+  findMaterializer,
+  isJsonValue,
+  bytesMaterializer,
+  stringMaterializer,
+  jsonMaterializer,
+} from "./materializers.ts";
+export type { Materializer, MaterializerContext } from "./materializers.ts";
+export { PipelineRepository, PipelineView, PipelineRunView, StepView, ArtifactView } from "./repository.ts";
+export type { RepositorySources, StepOutputsOf } from "./repository.ts";
+export { createProgressReporter, formatEvent, formatDuration } from "./progress.ts";
+export type { ProgressOptions, ProgressStream } from "./progress.ts";
+export type { PipelineEvent, PipelineEventListener } from "./events.ts";
+export type * from "./records.ts";
+export { createLocalStack } from "./testing-stack.ts";
+export type { LocalStackOptions } from "./testing-stack.ts";
+// The built-in implementations, for subclassing and for stacks built in code.
+export { LocalOrchestrator, type LocalOrchestratorConfig } from "../builtins/local-orchestrator.ts";
+export { LocalArtifactStore } from "../builtins/local-artifact-store.ts";
+export { SqliteMetadataStore, type SqliteMetadataStoreConfig } from "../builtins/sqlite-metadata-store.ts";

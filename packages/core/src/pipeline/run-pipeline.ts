@@ -1,0 +1,306 @@
+/**
+ * One pipeline run on a stack, in the order of ZenML's `deploy_pipeline`: resolve and check the
+ * stack, build the DAG, record the run, `preparePipelineDeployment` (with the runtime
+ * configuration) and `preparePipelineRun` on every component, hand the DAG to the orchestrator,
+ * record the outcome, and `cleanupPipelineRun` on every component, also after a failure.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { OrchestratorResult } from "../components/orchestrator.ts";
+import { ValidationError, ZenError } from "../errors.ts";
+import type { PipelineDeployment, StackComponent } from "../stack-component.ts";
+import type { LoadedStack } from "../stack.ts";
+import type { ZenOptions } from "../zen-api.ts";
+import type { PipelineEvent, PipelineEventListener } from "./events.ts";
+import { buildPlan, type PipelinePlan } from "./plan.ts";
+import { createProgressReporter } from "./progress.ts";
+import type { RunRecord, RunStackInfo } from "./records.ts";
+import { PipelineRepository, type PipelineRunView } from "./repository.ts";
+import { resolveStack, stackComponents } from "./resolve-stack.ts";
+import { onTerminationSignal } from "./signals.ts";
+import { describeError, executeStep, type RunState } from "./step-runner.ts";
+import { zenVersion } from "./zen-version.ts";
+
+/** Options of `pipeline.run()` that control the run; every other key is a runtime option. */
+export interface RunControlOptions<P = Record<string, unknown>> {
+  /** Unique across all pipelines of the metadata store; default `<pipeline>-<date>-<time>-<random>`. */
+  runName?: string;
+  /** `false` runs every step; `true` (default) reuses unchanged steps. */
+  enableCache?: boolean;
+  /** The pipeline's parameters, validated by its schema and passed to its builder. */
+  parameters?: P;
+  /** A stack name, or a loaded stack; default the active stack. */
+  stack?: string | LoadedStack;
+  /** Progress events; default: lines on stderr (a live view on a TTY); `false` for silence. */
+  onEvent?: PipelineEventListener | false;
+  /** Cancels the run when aborted. */
+  signal?: AbortSignal;
+  /** Cancel the run on SIGINT/SIGTERM and settle its metadata before the process ends (default true). */
+  handleSignals?: boolean;
+  /** How to find the active stack (working directory, environment, profile). */
+  zen?: ZenOptions;
+}
+
+export const RUN_CONTROL_OPTIONS: readonly string[] = [
+  "runName",
+  "enableCache",
+  "parameters",
+  "stack",
+  "onEvent",
+  "signal",
+  "handleSignals",
+  "zen",
+] satisfies (keyof RunControlOptions)[];
+
+/** Control options plus any runtime options (`run({ runtime_param_1: 3, another_param: "luna" })`). */
+export type RunOptions<P = Record<string, unknown>> = RunControlOptions<P> & { [runtimeOption: string]: unknown };
+
+/** A run that did not complete: the error names the failed steps; `run` is the recorded run. */
+export class PipelineRunError extends ZenError {
+  readonly run: PipelineRunView;
+  constructor(message: string, run: PipelineRunView, options: { hint: string; code: string; exitCode: number; cause?: unknown }) {
+    super(message, options);
+    this.name = "PipelineRunError";
+    this.run = run;
+  }
+}
+
+export interface RunnablePipeline {
+  name: string;
+  enableCache: boolean;
+  parametersSchema: unknown;
+  builder: (params: any) => unknown;
+}
+
+const RUN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:@+-]{0,199}$/;
+const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|credential|private[-_]?key/i;
+
+export async function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}): Promise<PipelineRunView> {
+  const { runName: givenRunName, enableCache, parameters, stack: stackOption, onEvent, signal, handleSignals, zen, ...runtime } = options;
+  const listener: PipelineEventListener =
+    onEvent === false ? () => {} : (onEvent ?? createProgressReporter({ stream: process.stderr }));
+  const emit = (event: PipelineEvent) => {
+    try {
+      listener(event);
+    } catch {
+      // A broken listener must not break the run.
+    }
+  };
+
+  const pipelineParameters = validatePipelineParameters(pipeline, parameters);
+  const plan = buildPlan(pipeline.name, pipeline.builder, pipelineParameters);
+  const runName = givenRunName ?? defaultRunName(pipeline.name);
+  if (!RUN_NAME.test(runName)) {
+    throw new ValidationError(`Invalid run name '${runName}'.`, {
+      hint: "Use up to 200 letters, digits and _ . : @ + -, starting with a letter, digit or '_'.",
+    });
+  }
+
+  // The first command on a machine creates the default profile and says so (on stderr, like progress).
+  const zenOptions: ZenOptions = { ...zen, onNotice: zen?.onNotice ?? (onEvent === false ? () => {} : (m) => void process.stderr.write(`${m}\n`)) };
+  const stack = await resolveStack(stackOption, zenOptions);
+  const components = stackComponents(stack);
+  const runCache = enableCache ?? pipeline.enableCache;
+  const deployment: PipelineDeployment = Object.freeze({
+    pipelineName: pipeline.name,
+    runName,
+    stackName: stack.name,
+    runtimeConfiguration: Object.freeze({ ...runtime }),
+  });
+
+  const runId = randomUUID();
+  const stepIds = new Map(plan.steps.map((s) => [s.name, randomUUID()]));
+  const started = performance.now();
+  const run = await stack.metadataStore.createRun({
+    id: runId,
+    name: runName,
+    pipelineName: pipeline.name,
+    stack: stackInfo(stack),
+    runtimeConfiguration: maskRuntime(runtime),
+    parameters: (pipelineParameters ?? {}) as Record<string, unknown>,
+    enableCache: runCache,
+    startedAt: new Date().toISOString(),
+    zenVersion: zenVersion(),
+    steps: plan.steps.map((s) => ({
+      id: stepIds.get(s.name)!,
+      name: s.name,
+      stepName: s.step.stepName,
+      parameters: s.parameters,
+      upstream: s.upstream,
+    })),
+  });
+  emit({
+    type: "run-started",
+    pipelineName: pipeline.name,
+    runName,
+    runId,
+    stackName: stack.name,
+    steps: plan.steps.map((s) => ({ name: s.name, upstream: s.upstream })),
+  });
+
+  const controller = new AbortController();
+  let cancelledBy: string | undefined;
+  const cancel = (reason: string) => {
+    cancelledBy ??= reason;
+    controller.abort(new Error(reason));
+  };
+  if (signal) {
+    if (signal.aborted) cancel("the run was aborted");
+    else signal.addEventListener("abort", () => cancel("the run was aborted"), { once: true });
+  }
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  const unregister =
+    handleSignals === false
+      ? () => {}
+      : onTerminationSignal((sig) => {
+          cancel(`received ${sig}`);
+          return settled;
+        });
+
+  let result: OrchestratorResult | undefined;
+  let failure: unknown;
+  try {
+    for (const component of components) await component.preparePipelineDeployment(deployment);
+    for (const component of components) await component.preparePipelineRun(deployment);
+    const state: RunState = { plan, stack, components, runId, runName, enableCache: runCache, stepIds, emit, outputs: new Map() };
+    result = await stack.orchestrator.runPipeline({
+      deployment,
+      runId,
+      steps: plan.steps.map((s) => ({ name: s.name, upstream: s.upstream })),
+      executeStep: (name, stepSignal) => executeStep(state, name, stepSignal),
+      emit,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    failure = error;
+  }
+
+  const status: Exclude<RunRecord["status"], "running"> =
+    cancelledBy || result?.status === "cancelled" ? "cancelled" : failure || !result || result.status === "failed" ? "failed" : "completed";
+  const errorText = summarizeError(failure, result, cancelledBy);
+  const durationMs = performance.now() - started;
+  try {
+    await stack.metadataStore.finishRun(runId, {
+      status,
+      endedAt: new Date().toISOString(),
+      durationMs,
+      error: errorText,
+      unfinishedSteps: { pending: status === "failed" ? "skipped" : "cancelled", running: status === "failed" ? "failed" : "cancelled" },
+    });
+  } finally {
+    const cleanupError = await cleanupAll(components, deployment);
+    emit({ type: "run-finished", runName, status, durationMs, ...(errorText ? { error: errorText } : {}) });
+    settle();
+    unregister();
+    if (cleanupError && status === "completed") failure = cleanupError;
+  }
+
+  const view = await new PipelineRepository({ metadataStore: stack.metadataStore, artifactStore: stack.artifactStore }).getRun(run.id);
+  if (status === "completed" && !failure) return view;
+  throw runError(view, status, failure, result, cancelledBy);
+}
+
+function validatePipelineParameters(pipeline: RunnablePipeline, given: unknown): unknown {
+  const schema = pipeline.parametersSchema as
+    | { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } }
+    | undefined;
+  if (!schema) return given ?? {};
+  const parsed = schema.safeParse(given ?? {});
+  if (!parsed.success) {
+    const issues = (parsed.error?.issues ?? []).map((i) => `${i.path.map(String).join(".") || "parameters"}: ${i.message}`);
+    throw new ValidationError(`Invalid parameters for pipeline '${pipeline.name}': ${issues.join("; ")}.`, {
+      hint: "Pass `parameters` that match the pipeline's schema (in run() or under `parameters:` in the run config file).",
+    });
+  }
+  return parsed.data;
+}
+
+function defaultRunName(pipelineName: string): string {
+  const now = new Date();
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+  const date = `${now.getFullYear()}_${pad(now.getMonth() + 1)}_${pad(now.getDate())}`;
+  const time = `${pad(now.getHours())}_${pad(now.getMinutes())}_${pad(now.getSeconds())}`;
+  return `${pipelineName}-${date}-${time}-${randomBytes(3).toString("hex")}`;
+}
+
+function stackInfo(stack: LoadedStack): RunStackInfo {
+  const components: RunStackInfo["components"] = {};
+  for (const component of stackComponents(stack)) components[component.type] = { name: component.name, flavor: component.flavor };
+  return { name: stack.name, components };
+}
+
+/** Runtime options are recorded with the run; values under secret-looking keys are masked. */
+function maskRuntime(runtime: Record<string, unknown>): Record<string, unknown> {
+  const masked: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(runtime)) {
+    if (typeof value === "function" || typeof value === "symbol") continue;
+    masked[key] = SECRET_KEY.test(key) && value !== undefined && value !== null ? "****" : value;
+  }
+  // Keep only what survives JSON (the record is stored as JSON).
+  return JSON.parse(JSON.stringify(masked, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown>;
+}
+
+async function cleanupAll(components: StackComponent[], deployment: PipelineDeployment): Promise<Error | undefined> {
+  let first: Error | undefined;
+  for (const component of components) {
+    try {
+      await component.cleanupPipelineRun(deployment);
+    } catch (error) {
+      first ??= new ZenError(`Cleaning up ${component.type.replace(/_/g, " ")} '${component.name}' after run '${deployment.runName}' failed: ${error instanceof Error ? error.message : String(error)}`, {
+        code: "ZEN_CLEANUP_FAILED",
+        hint: "Check the component's service; the run's results are recorded.",
+        cause: error,
+      });
+    }
+  }
+  return first;
+}
+
+function summarizeError(failure: unknown, result: OrchestratorResult | undefined, cancelledBy: string | undefined): string | undefined {
+  if (cancelledBy) return `cancelled: ${cancelledBy}`;
+  if (failure) return failure instanceof Error ? describeError(failure) : String(failure);
+  if (result && result.failed.length > 0) {
+    return result.failed.map((f) => `step '${f.step}' failed: ${describeError(f.error)}`).join("; ");
+  }
+  return undefined;
+}
+
+function runError(
+  view: PipelineRunView,
+  status: RunRecord["status"],
+  failure: unknown,
+  result: OrchestratorResult | undefined,
+  cancelledBy: string | undefined,
+): PipelineRunError {
+  const inspect = `Inspect it with \`zen pipeline runs describe ${view.name}\`.`;
+  if (status === "cancelled") {
+    return new PipelineRunError(`Run '${view.name}' of pipeline '${view.pipelineName}' was cancelled (${cancelledBy ?? "by the orchestrator"}).`, view, {
+      code: "ZEN_RUN_CANCELLED",
+      exitCode: 130,
+      hint: `Completed steps keep their outputs and are reused by the next run. ${inspect}`,
+    });
+  }
+  if (result && result.failed.length > 0) {
+    const first = result.failed[0]!;
+    const more = result.failed.length > 1 ? ` (and ${result.failed.length - 1} more step${result.failed.length > 2 ? "s" : ""})` : "";
+    const skipped = result.skipped.length > 0 ? ` Not started: ${result.skipped.join(", ")}.` : "";
+    return new PipelineRunError(
+      `Run '${view.name}' of pipeline '${view.pipelineName}' failed: step '${first.step}' threw ${describeError(first.error).replace(/\.$/, "")}${more}.`,
+      view,
+      {
+        code: "ZEN_RUN_FAILED",
+        exitCode: 1,
+        cause: first.error,
+        hint: `Fix the step and run again; completed steps are reused from the cache.${skipped} ${inspect}`,
+      },
+    );
+  }
+  const message = failure instanceof Error ? failure.message : String(failure ?? "the orchestrator reported a failure");
+  const zenHint = failure && typeof (failure as ZenError).hint === "string" ? (failure as ZenError).hint! : inspect;
+  return new PipelineRunError(`Run '${view.name}' of pipeline '${view.pipelineName}' failed: ${message}`, view, {
+    code: "ZEN_RUN_FAILED",
+    exitCode: 1,
+    cause: failure,
+    hint: zenHint,
+  });
+}

@@ -1,0 +1,320 @@
+/**
+ * Runs one step of a run: decides whether the cache applies (and says why or why not), loads the
+ * inputs through their materializers, calls the step between the components' `prepareStepRun` and
+ * `cleanupStepRun`, writes the outputs as artifacts and records everything in the metadata store.
+ * Orchestrators call this for each step; it reports a step's failure instead of throwing.
+ */
+import { randomUUID } from "node:crypto";
+import type { BaseArtifactStore } from "../components/artifact-store.ts";
+import type { StepOutcome } from "../components/orchestrator.ts";
+import { ZenError } from "../errors.ts";
+import type { StackComponent, StepRunInfo } from "../stack-component.ts";
+import type { LoadedStack } from "../stack.ts";
+import type { PipelineEvent } from "./events.ts";
+import { artifactContentHash, cacheKeyOf, canonicalJson, sha256 } from "./hashing.ts";
+import { createMaterializerContext, findMaterializer, selectMaterializer, type Materializer } from "./materializers.ts";
+import { SINGLE_INPUT, SINGLE_OUTPUT, type PipelinePlan, type PlannedStep } from "./plan.ts";
+import type { ArtifactRecord, StepExecution } from "./records.ts";
+import type { Step, StepContext } from "./step.ts";
+
+export interface RunState {
+  plan: PipelinePlan;
+  stack: LoadedStack;
+  components: StackComponent[];
+  runId: string;
+  runName: string;
+  enableCache: boolean;
+  stepIds: ReadonlyMap<string, string>;
+  /** Progress events; `step-started` is emitted here, when a step really executes (not on a cache hit). */
+  emit: (event: PipelineEvent) => void;
+  /** Outputs of the steps that finished in this run: step → output name → artifact. */
+  outputs: Map<string, Record<string, ArtifactRecord>>;
+}
+
+export async function executeStep(state: RunState, name: string, signal: AbortSignal): Promise<StepOutcome> {
+  const planned = state.plan.steps.find((s) => s.name === name);
+  const stepId = state.stepIds.get(name);
+  if (!planned || !stepId) throw new Error(`Step '${name}' is not part of run '${state.runName}'.`);
+  const metadata = state.stack.metadataStore;
+  const pipelineName = state.plan.pipelineName;
+  const startedAt = new Date();
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  let inputLinks: { name: string; artifactId: string }[] = [];
+  let cacheKey: string | undefined;
+  let codeHash: string | undefined;
+  let cacheReason: string | undefined;
+
+  try {
+    const inputArtifacts = collectInputs(state, planned);
+    inputLinks = Object.entries(inputArtifacts).map(([key, artifact]) => ({ name: key, artifactId: artifact.id }));
+    codeHash = codeHashOf(planned.step);
+    const extra = planned.step.spec.cacheKey ? String(await planned.step.spec.cacheKey(planned.parameters)) : undefined;
+    cacheKey = cacheKeyOf({
+      codeHash,
+      parameters: planned.parameters,
+      inputs: Object.fromEntries(Object.entries(inputArtifacts).map(([k, a]) => [k, a.contentHash])),
+      outputs: planned.outputNames,
+      extra,
+    });
+
+    if (!state.enableCache) cacheReason = "cache disabled for this run";
+    else if (!planned.enableCache) cacheReason = `cache disabled for step ${name}`;
+    else {
+      const hit = await metadata.findCachedExecution({
+        pipelineName,
+        stepName: name,
+        cacheKey,
+        artifactStoreId: state.stack.artifactStore.id,
+      });
+      if (hit && (await outputsExist(state.stack.artifactStore, hit))) {
+        const reason = `unchanged since run '${hit.runName}'`;
+        const recorded = await metadata.completeStep({
+          stepId,
+          status: "cached",
+          cacheReason: reason,
+          cacheKey,
+          codeHash,
+          startedAt: startedAt.toISOString(),
+          endedAt: new Date().toISOString(),
+          durationMs: elapsed(),
+          inputs: inputLinks,
+          newArtifacts: [],
+          outputs: Object.entries(hit.outputs).map(([output, artifact]) => ({ name: output, artifactId: artifact.id })),
+        });
+        if (!recorded) return { status: "cancelled", durationMs: elapsed() };
+        state.outputs.set(name, hit.outputs);
+        return { status: "cached", durationMs: elapsed(), cacheReason: reason };
+      }
+      cacheReason = await explainCacheMiss(state, planned, { codeHash, cacheKey, inputArtifacts, hit });
+    }
+
+    if (signal.aborted || !(await metadata.markStepRunning(stepId, startedAt.toISOString()))) {
+      return { status: "cancelled", durationMs: elapsed() };
+    }
+    state.emit({ type: "step-started", runName: state.runName, step: name });
+    const produced = await runWithHooks(state, planned, stepId, inputArtifacts, signal);
+    const recorded = await metadata.completeStep({
+      stepId,
+      status: "completed",
+      cacheReason,
+      cacheKey,
+      codeHash,
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      durationMs: elapsed(),
+      inputs: inputLinks,
+      newArtifacts: Object.values(produced),
+      outputs: Object.entries(produced).map(([output, artifact]) => ({ name: output, artifactId: artifact.id })),
+    });
+    if (!recorded) return { status: "cancelled", durationMs: elapsed() };
+    state.outputs.set(name, produced);
+    return { status: "completed", durationMs: elapsed(), cacheReason };
+  } catch (thrown) {
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    await metadata.completeStep({
+      stepId,
+      status: "failed",
+      cacheReason,
+      cacheKey,
+      codeHash,
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      durationMs: elapsed(),
+      error: describeError(error),
+      inputs: inputLinks,
+      newArtifacts: [],
+      outputs: [],
+    });
+    return { status: "failed", durationMs: elapsed(), error, cacheReason };
+  }
+}
+
+export function describeError(error: Error): string {
+  const name = error.name && error.name !== "Error" ? `${error.name}: ` : "";
+  return `${name}${error.message}`;
+}
+
+function collectInputs(state: RunState, planned: PlannedStep): Record<string, ArtifactRecord> {
+  const artifacts: Record<string, ArtifactRecord> = {};
+  for (const binding of planned.inputs) {
+    const artifact = state.outputs.get(binding.step)?.[binding.output];
+    if (!artifact) {
+      throw new ZenError(
+        `Input '${binding.key}' of step '${planned.name}' is missing: step '${binding.step}' returned nothing for output '${binding.output}'.`,
+        { code: "ZEN_MISSING_INPUT", hint: `Make step '${binding.step}' return a value for '${binding.output}'.` },
+      );
+    }
+    artifacts[binding.key] = artifact;
+  }
+  return artifacts;
+}
+
+const codeHashes = new WeakMap<Step, string>();
+
+/** The hash of the step's own code (its run function and cache-key function). */
+export function codeHashOf(step: Step): string {
+  let hash = codeHashes.get(step);
+  if (!hash) {
+    hash = sha256(`${step.spec.run.toString()}\n${step.spec.cacheKey?.toString() ?? ""}`);
+    codeHashes.set(step, hash);
+  }
+  return hash;
+}
+
+async function outputsExist(store: BaseArtifactStore, execution: StepExecution): Promise<boolean> {
+  for (const artifact of Object.values(execution.outputs)) {
+    if (artifact.artifactStoreId !== store.id || !(await store.exists(artifact.uri))) return false;
+  }
+  return true;
+}
+
+/** Says why a step was not taken from the cache, compared with its last successful execution. */
+async function explainCacheMiss(
+  state: RunState,
+  planned: PlannedStep,
+  current: { codeHash: string; cacheKey: string; inputArtifacts: Record<string, ArtifactRecord>; hit: StepExecution | undefined },
+): Promise<string> {
+  if (current.hit) return "the outputs of the cached execution are missing from the artifact store";
+  const previous = await state.stack.metadataStore.latestExecution({ pipelineName: state.plan.pipelineName, stepName: planned.name });
+  if (!previous) return "no earlier execution of this step";
+  const reasons: string[] = [];
+  if (previous.step.codeHash !== current.codeHash) reasons.push(`code of ${planned.step.stepName} changed`);
+  const keys = [...new Set([...Object.keys(previous.step.parameters), ...Object.keys(planned.parameters)])].sort();
+  const changed = keys.filter((k) => canonicalJson(previous.step.parameters[k]) !== canonicalJson(planned.parameters[k]));
+  if (changed.length > 0) reasons.push(`parameter${changed.length > 1 ? "s" : ""} ${changed.join(", ")} changed`);
+  for (const binding of planned.inputs) {
+    if (previous.inputs[binding.key]?.contentHash !== current.inputArtifacts[binding.key]?.contentHash) {
+      const source = binding.output === SINGLE_OUTPUT ? binding.step : `${binding.step}.${binding.output}`;
+      reasons.push(binding.key === SINGLE_INPUT && planned.inputShape === "single" ? `input from ${source} changed` : `input ${binding.key} changed`);
+    }
+  }
+  const previousInputs = Object.keys(previous.inputs).filter((k) => !planned.inputs.some((b) => b.key === k));
+  if (previousInputs.length > 0) reasons.push(`input${previousInputs.length > 1 ? "s" : ""} ${previousInputs.join(", ")} removed`);
+  if (reasons.length > 0) return reasons.join("; ");
+  if (previous.step.cacheKey === current.cacheKey) {
+    return "the outputs of the cached execution are missing from the artifact store";
+  }
+  if (planned.step.spec.cacheKey) return `cache key of ${planned.step.stepName} changed`;
+  return `outputs of ${planned.step.stepName} changed`;
+}
+
+async function runWithHooks(
+  state: RunState,
+  planned: PlannedStep,
+  stepId: string,
+  inputArtifacts: Record<string, ArtifactRecord>,
+  signal: AbortSignal,
+): Promise<Record<string, ArtifactRecord>> {
+  const info: StepRunInfo = { pipelineName: state.plan.pipelineName, runName: state.runName, stepName: planned.name };
+  const prepared: StackComponent[] = [];
+  let result: Record<string, ArtifactRecord> | undefined;
+  let failure: unknown;
+  try {
+    for (const component of state.components) {
+      await component.prepareStepRun(info);
+      prepared.push(component);
+    }
+    const inputs = await loadInputs(state.stack.artifactStore, planned, inputArtifacts);
+    const context: StepContext = {
+      stack: state.stack,
+      pipelineName: state.plan.pipelineName,
+      runName: state.runName,
+      runId: state.runId,
+      stepName: planned.name,
+      signal,
+    };
+    const value: unknown = await planned.step.spec.run(inputs, planned.parameters, context);
+    result = await writeOutputs(state, planned, stepId, value);
+  } catch (error) {
+    failure = error;
+  }
+  // Clean up every prepared component, even after a failure; the first error wins.
+  for (const component of prepared.reverse()) {
+    try {
+      await component.cleanupStepRun(info);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  return result!;
+}
+
+async function readArtifact(store: BaseArtifactStore, artifact: ArtifactRecord): Promise<unknown> {
+  return readArtifactWith(store, artifact, findMaterializer(artifact.materializer));
+}
+
+export async function readArtifactWith(store: BaseArtifactStore, artifact: ArtifactRecord, materializer: Materializer | undefined): Promise<unknown> {
+  if (!materializer) {
+    throw new ZenError(`Artifact '${artifact.name}' (${artifact.id}) was written by materializer '${artifact.materializer}', which is not registered in this process.`, {
+      code: "ZEN_NO_MATERIALIZER",
+      hint: `Import the module that calls registerMaterializer() for '${artifact.materializer}' before reading the artifact.`,
+    });
+  }
+  return materializer.read(createMaterializerContext(store, artifact.uri), artifact.dataType);
+}
+
+async function loadInputs(store: BaseArtifactStore, planned: PlannedStep, artifacts: Record<string, ArtifactRecord>): Promise<unknown> {
+  if (planned.inputShape === "none") return undefined;
+  const values = await Promise.all(planned.inputs.map((b) => readArtifact(store, artifacts[b.key]!)));
+  if (planned.inputShape === "single") return values[0];
+  if (planned.inputShape === "array") return values;
+  return Object.fromEntries(planned.inputs.map((b, i) => [b.key, values[i]]));
+}
+
+function outputMaterializer(planned: PlannedStep, output: string, value: unknown): Materializer {
+  const configured = planned.step.spec.materializers;
+  const explicit =
+    configured && typeof (configured as Materializer).write === "function"
+      ? (configured as Materializer)
+      : (configured as Partial<Record<string, Materializer>> | undefined)?.[output];
+  return explicit ?? selectMaterializer(value, `output '${output}' of step '${planned.name}'`);
+}
+
+async function writeOutputs(state: RunState, planned: PlannedStep, stepId: string, value: unknown): Promise<Record<string, ArtifactRecord>> {
+  const named = planned.step.spec.outputs && planned.step.spec.outputs.length > 0;
+  if (named && (typeof value !== "object" || value === null)) {
+    throw new ZenError(`Step '${planned.name}' declares outputs ${planned.outputNames.join(", ")} but returned ${value === null ? "null" : typeof value}.`, {
+      code: "ZEN_INVALID_OUTPUT",
+      hint: `Return an object with the members ${planned.outputNames.join(", ")}.`,
+    });
+  }
+  const store = state.stack.artifactStore;
+  const produced: Record<string, ArtifactRecord> = {};
+  for (const output of planned.outputNames) {
+    const item = named ? (value as Record<string, unknown>)[output] : value;
+    if (item === undefined) continue;
+    const materializer = outputMaterializer(planned, output, item);
+    const id = randomUUID();
+    const uri = store.join(store.path, state.plan.pipelineName, planned.name, output, id);
+    await store.makedirs(uri);
+    const context = createMaterializerContext(store, uri);
+    await materializer.write(item, context);
+    const files = context.writtenFiles.length > 0 ? context.writtenFiles : await hashTree(store, uri);
+    produced[output] = {
+      id,
+      name: output,
+      uri,
+      materializer: materializer.name,
+      dataType: materializer.dataType?.(item) ?? typeof item,
+      contentHash: artifactContentHash(files),
+      producerStepId: stepId,
+      artifactStoreId: store.id,
+      createdAt: new Date().toISOString(),
+    };
+  }
+  return produced;
+}
+
+/** Hashes the files of an artifact written without the context's helpers. */
+async function hashTree(store: BaseArtifactStore, root: string): Promise<{ path: string; sha256: string }[]> {
+  const files: { path: string; sha256: string }[] = [];
+  for await (const entry of store.walk(root)) {
+    for (const file of entry.files) {
+      const full = store.join(entry.dir, file);
+      files.push({ path: full.slice(root.length).replace(/^[/\\]+/, "").replace(/\\/g, "/"), sha256: sha256(await store.readBytes(full)) });
+    }
+  }
+  return files;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it, afterEach } from "@jest/globals";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { openStackStore, storePath } from "../src/store/open-store.ts";
+import { SqlStackStore } from "../src/store/sql-stack-store.ts";
+import { sampleSnapshot, storeContract } from "./fixtures/config/store-contract.ts";
+import { removeDir, tempDir } from "./fixtures/config/temp-dir.ts";
+
+storeContract("sql (SQLite)", async (dir) => openStackStore("sql", `sqlite://${join(dir, "zen.db")}`));
+
+describe("SQLite stack store", () => {
+  let dir: string | undefined;
+  afterEach(async () => removeDir(dir));
+
+  it("uses WAL, a busy timeout and a schema version table; the file is 0600", async () => {
+    dir = await tempDir();
+    const file = join(dir, "profiles", "p", "zen.db");
+    const store = await SqlStackStore.open(file);
+    expect(store.url).toBe(`sqlite://${file}`);
+    expect(storePath("sql", store.url)).toBe(file);
+    await store.transact((d) => Object.assign(d, sampleSnapshot()));
+    store.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+      expect(db.prepare("SELECT version FROM schema_version").all()).toEqual([{ version: 1 }]);
+      expect(db.prepare("SELECT name FROM stacks").all()).toEqual([{ name: "default" }]);
+    } finally {
+      db.close();
+    }
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses a database with a newer schema version", async () => {
+    dir = await tempDir();
+    const file = join(dir, "zen.db");
+    (await SqlStackStore.open(file)).close();
+    const db = new Database(file);
+    db.prepare("UPDATE schema_version SET version = 9").run();
+    db.close();
+    await expect(SqlStackStore.open(file)).rejects.toMatchObject({
+      code: "ZEN_FORMAT_TOO_NEW",
+      message: expect.stringContaining("schema version 9"),
+    });
+  });
+
+  it("reports a file that is not a database and leaves it untouched", async () => {
+    dir = await tempDir();
+    const file = join(dir, "zen.db");
+    const junk = "this is not sqlite, just text that happens to be here\n".repeat(100);
+    await writeFile(file, junk);
+    await expect(SqlStackStore.open(file)).rejects.toMatchObject({
+      code: "ZEN_CONFIG_MALFORMED",
+      message: expect.stringContaining(file),
+    });
+    expect(await readFile(file, "utf8")).toBe(junk);
+  });
+
+  it("rejects URLs it cannot open, with the accepted forms", () => {
+    expect(() => storePath("sql", "mysql://user@host/db")).toThrow(/only SQLite is supported/);
+    expect(() => storePath("sql", "relative/zen.db")).toThrow(/must be absolute/);
+    expect(() => storePath("local", "s3://bucket")).toThrow(/only file URLs/);
+  });
+});
