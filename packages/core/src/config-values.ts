@@ -82,17 +82,27 @@ function convertValue(key: string, text: string, property: unknown, root: JsonSc
     } catch (error) {
       const detail = secret ? "" : ` (${(error as Error).message})`;
       throw new ValidationError(`The value of '${key}' is not valid JSON${detail}.`, {
-        hint: `'${key}' takes ${types.has("array") ? "a JSON array, e.g. --" + key + "='[\"a\",\"b\"]'" : "a JSON object, e.g. --" + key + "='{\"a\":1}'"}.`,
+        hint: types.has("array")
+          ? `'${key}' takes a JSON array, e.g. --${key}='["a","b"]'.`
+          : `'${key}' takes a JSON object, e.g. --${key}='{"a":1}'.`,
       });
     }
   }
   const label = typeLabel(property, root)
     .split(" | ")
-    .map((t) => (/^[a-z]+$/.test(t) ? `${/^[aeiou]/.test(t) ? "an" : "a"} ${t}` : t))
+    .map((t) => (/^[a-z]+$/.test(t) ? withArticle(t) : t))
     .join(" or ");
   throw new ValidationError(`The value of '${key}' must be ${label}${secret ? "" : `, not '${text}'`}.`, {
     hint: types.has("boolean") ? `Use --${key}=true or --${key}=false.` : `Give '${key}' ${label}.`,
   });
+}
+
+/** An issue as zod and Standard Schema report it. */
+interface RawIssue {
+  path?: readonly unknown[];
+  message: string;
+  code?: string;
+  expected?: unknown;
 }
 
 interface Issue {
@@ -100,36 +110,41 @@ interface Issue {
   message: string;
 }
 
-function zodIssues(config: unknown, value: Record<string, unknown>): { data?: Record<string, unknown>; issues?: Issue[] } {
-  const toIssues = (issues: readonly { path?: readonly unknown[]; message: string; code?: string; expected?: unknown }[]) =>
-    issues.map((issue) => {
-      const path = (issue.path ?? []).map((p) => String(typeof p === "object" && p !== null && "key" in p ? (p as { key: unknown }).key : p)).join(".");
-      let message = issue.message;
-      if (issue.code === "invalid_type") {
-        const top = (issue.path ?? [])[0];
-        message =
-          issue.path?.length === 1 && value[String(top)] === undefined
-            ? "is required"
-            : `must be ${typeof issue.expected === "string" ? `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}` : "of another type"}`;
-      }
-      return { path, message };
-    });
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
+}
+
+/** `path` dotted, and zod's "Invalid input: expected string, received undefined" said plainly. */
+function plainIssue(issue: RawIssue, value: Record<string, unknown>): Issue {
+  const segments = (issue.path ?? []).map((p) =>
+    String(typeof p === "object" && p !== null && "key" in p ? (p as { key: unknown }).key : p),
+  );
+  let message = issue.message;
+  if (issue.code === "invalid_type") {
+    if (segments.length === 1 && value[segments[0]!] === undefined) message = "is required";
+    else if (typeof issue.expected === "string") message = `must be ${withArticle(issue.expected)}`;
+  }
+  return { path: segments.join("."), message };
+}
+
+type Validation = { data: Record<string, unknown> } | { issues: RawIssue[] };
+
+/** Validates with the schema's own `safeParse` (zod), else its Standard Schema `validate`. */
+function validate(config: unknown, value: Record<string, unknown>): Validation {
   const schema = config as {
-    safeParse?: (v: unknown) => { success: boolean; data?: unknown; error?: { issues: { path: unknown[]; message: string; code: string }[] } };
-    "~standard"?: { validate: (v: unknown) => unknown };
+    safeParse?: (v: unknown) => { success: boolean; data?: unknown; error?: { issues: RawIssue[] } };
+    "~standard"?: { validate?: (v: unknown) => unknown };
   };
   try {
     if (typeof schema.safeParse === "function") {
       const result = schema.safeParse(value);
-      if (result.success) return { data: result.data as Record<string, unknown> };
-      return { issues: toIssues(result.error?.issues ?? []) };
+      return result.success ? { data: result.data as Record<string, unknown> } : { issues: result.error?.issues ?? [] };
     }
     const standard = schema["~standard"];
-    if (standard && typeof standard.validate === "function") {
-      const result = standard.validate(value) as { value?: unknown; issues?: { message: string; path?: unknown[] }[] };
+    if (typeof standard?.validate === "function") {
+      const result = standard.validate(value) as { value?: unknown; issues?: RawIssue[] };
       if (result instanceof Promise) throw new Error("asynchronous config schemas are not supported");
-      if (!result.issues) return { data: result.value as Record<string, unknown> };
-      return { issues: toIssues(result.issues) };
+      return result.issues ? { issues: result.issues } : { data: result.value as Record<string, unknown> };
     }
   } catch (error) {
     throw new ZenError(`The config schema could not validate: ${(error as Error).message}.`, { code: "ZEN_INVALID_FLAVOR" });
@@ -168,17 +183,19 @@ export function parseComponentConfig<Config extends Record<string, unknown> = Re
   if (unknown.length > 0 && properties) {
     const quoted = unknown.map((k) => `'${k}'`).join(", ");
     const close = unknown.length === 1 ? suggestion(unknown[0]!, properties) : undefined;
-    throw new ValidationError(
-      `Unknown config key${unknown.length > 1 ? "s" : ""} ${quoted} for the ${flavorLabel(flavor)}${close ? ` (did you mean '${close}'?)` : ""}.`,
-      { hint: keysHint(flavor, schema) },
-    );
+    const noun = unknown.length > 1 ? "keys" : "key";
+    const guess = close ? ` (did you mean '${close}'?)` : "";
+    throw new ValidationError(`Unknown config ${noun} ${quoted} for the ${flavorLabel(flavor)}${guess}.`, {
+      hint: keysHint(flavor, schema),
+    });
   }
   const merged = { ...existing, ...converted };
-  const result = zodIssues(flavor.config, merged);
-  if (result.data) return result.data as Config;
+  const result = validate(flavor.config, merged);
+  if ("data" in result) return result.data as Config;
   const hidden = [...secrets].map((key) => merged[key]).filter((v): v is string => typeof v === "string" && v.length >= 3);
   const scrub = (text: string) => hidden.reduce((acc, secret) => acc.split(secret).join("****"), text);
-  const parts = (result.issues ?? []).map((issue) => {
+  const parts = result.issues.map((raw) => {
+    const issue = plainIssue(raw, merged);
     const message = scrub(issue.message).replace(/\.$/, "");
     if (!issue.path) return message;
     return /^(must|is|should) /.test(message) ? `${issue.path} ${message}` : `${issue.path}: ${message}`;

@@ -32,7 +32,7 @@ import { resolveSettings, type Resolution } from "./config/resolution.ts";
 import type { DiscoveryProblem, FlavorInfo } from "./discovery/flavor-info.ts";
 import type { FlavorRegistry } from "./discovery/flavor-registry-api.ts";
 import { ConflictError, NotFoundError, ValidationError, ZenError } from "./errors.ts";
-import { loadImplementation, type Flavor, type StackIssue } from "./flavor.ts";
+import type { Flavor, StackIssue } from "./flavor.ts";
 import type { LoadedStack } from "./stack.ts";
 import type { StackComponent } from "./stack-component.ts";
 import {
@@ -769,6 +769,8 @@ export class Zen implements ZenApi {
     const { secretFieldsOf } = await import("./discovery/json-schema.ts");
     const secretFields = secretFieldsOf(configJsonSchema(flavor));
     const what = label(record.type, record.name);
+    // flavor.ts loads zod: only when a stack is actually loaded.
+    const { loadImplementation } = await import("./flavor.ts");
     let Implementation;
     try {
       Implementation = await loadImplementation(flavor);

@@ -34,7 +34,7 @@ describe.each<StoreType>(["local", "sql"])("20 concurrent zen processes on one %
     reader.close();
     if (storeType === "local") {
       const file = join(box.configDir, "profiles", "default", "stacks.yaml");
-      const doc = parseYaml(await readFile(file, "utf8"), file) as { stacks: Record<string, unknown> };
+      const doc = (await parseYaml(await readFile(file, "utf8"), file)) as { stacks: Record<string, unknown> };
       expect(Object.keys(doc.stacks)).toHaveLength(PROCESSES + 1);
     }
   }, TIMEOUT_MS);

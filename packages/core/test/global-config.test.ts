@@ -29,7 +29,7 @@ describe("GlobalConfigFile", () => {
       config.profiles.default = { store_type: "local", store_url: "file:///x", active_stack: "default" };
       config.active_profile = "default";
     });
-    const written = parseYaml(await readFile(file.file, "utf8"), file.file) as Record<string, unknown>;
+    const written = (await parseYaml(await readFile(file.file, "utf8"), file.file)) as Record<string, unknown>;
     expect(written).toMatchObject({
       format_version: 1,
       user_id: expect.stringMatching(/^[0-9a-f-]{36}$/),

@@ -43,7 +43,7 @@ describe("a step that throws", () => {
 
     expect(error).toBeInstanceOf(PipelineRunError);
     const runError = error as PipelineRunError;
-    expect(runError.message).toBe("Run 'failing-1' of pipeline 'failing' failed: step 'explode' threw RangeError: learning rate too high.");
+    expect(runError.message).toBe("Run 'failing-1' of pipeline 'failing' failed at step 'explode': RangeError: learning rate too high.");
     expect(runError.exitCode).toBe(1);
     expect(runError.hint).toContain("Not started: after_explode, twice_after.");
     expect(runError.hint).toContain("zen pipeline runs describe failing-1");
@@ -80,7 +80,7 @@ describe("a step that throws", () => {
     const mapper = step({ name: "mapper", run: async () => new Map([["a", 1]]) });
     const error = (await pipeline("unstorable", () => void mapper()).run({ stack, onEvent: false }).catch((e: unknown) => e)) as PipelineRunError;
     expect(error.message).toBe(
-      "Run 'unstorable-" + error.run.name.slice("unstorable-".length) + "' of pipeline 'unstorable' failed: step 'mapper' threw No materializer can store output 'output' of step 'mapper': a Map is not JSON data, a string or bytes.",
+      "Run 'unstorable-" + error.run.name.slice("unstorable-".length) + "' of pipeline 'unstorable' failed at step 'mapper': No materializer can store output 'output' of step 'mapper': a Map is not JSON data, a string or bytes.",
     );
     expect(error.run.getStep("mapper").status).toBe("failed");
   });
@@ -90,6 +90,6 @@ describe("a step that throws", () => {
     const nothing = step({ name: "nothing", run: async (): Promise<number | undefined> => undefined });
     const use = step({ name: "use", run: async (x: number | undefined) => x });
     const error = (await pipeline("missing-input", () => void use(nothing())).run({ stack, onEvent: false }).catch((e: unknown) => e)) as PipelineRunError;
-    expect(error.run.getStep("use").error).toBe("ZenError: Input 'input' of step 'use' is missing: step 'nothing' returned nothing for output 'output'.");
+    expect(error.run.getStep("use").error).toBe("Input 'input' of step 'use' is missing: step 'nothing' returned nothing for output 'output'.");
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it, afterEach } from "@jest/globals";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { cleanAll } from "../src/config/clean.ts";
 import { Zen } from "../src/zen.ts";
 import { removeDir } from "./fixtures/config/temp-dir.ts";
 import { DEFAULT_COMPONENTS, sandbox, type Sandbox } from "./fixtures/config/zen-env.ts";
@@ -296,5 +297,30 @@ describe("repositories and resolution", () => {
     const badStack = await box.open({ env: { ...box.env, ZEN_STACK: "ghost" } });
     await expect(badStack.describeStack()).rejects.toMatchObject({ hint: expect.stringContaining("ZEN_STACK names it") });
     await expect(box.open({ env: { ...box.env, ZEN_REPOSITORY_PATH: box.root } })).rejects.toMatchObject({ name: "NotFoundError" });
+  });
+});
+
+describe("zen clean", () => {
+  it("removes the repository's .zen and the global config; the next command starts afresh", async () => {
+    box = await sandbox();
+    const zen = await box.open();
+    await zen.registerStack("dev", { ...DEFAULT_COMPONENTS });
+    await Zen.init(box.work, { env: box.env });
+    expect(await cleanAll({ cwd: box.work, env: box.env })).toEqual([join(box.work, ".zen"), box.configDir]);
+    await expect(stat(box.configDir)).rejects.toMatchObject({ code: "ENOENT" });
+    box.notices.length = 0;
+    const fresh = await box.open();
+    expect(box.notices).toEqual(FIRST_USE);
+    expect((await fresh.listStacks()).map((s) => s.name)).toEqual(["default"]);
+  });
+
+  it("never deletes a directory that holds no zen config", async () => {
+    box = await sandbox();
+    const notZen = join(box.root, "not-zen");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(notZen);
+    await writeFile(join(notZen, "precious.txt"), "keep me");
+    expect(await cleanAll({ cwd: box.root, env: { ZEN_CONFIG_PATH: notZen } })).toEqual([]);
+    expect(await readFile(join(notZen, "precious.txt"), "utf8")).toBe("keep me");
   });
 });

@@ -175,7 +175,7 @@ describe("stack operations", () => {
     });
     expect(await box.files()).toEqual(before);
     await zen.registerCustomFlavor("orchestrator", "./src/remote.ts#remoteFlavor");
-    const stored = parseYaml((await box.files()).stacks, "stacks.yaml") as { flavors: Record<string, unknown> };
+    const stored = (await parseYaml((await box.files()).stacks, "stacks.yaml")) as { flavors: Record<string, unknown> };
     expect(stored.flavors).toEqual({ orchestrator: { remote: { specifier: "./src/remote.ts#remoteFlavor", root: project } } });
     const fresh = await Zen.open({ env: box.env, cwd: project });
     expect((await fresh.listFlavors("orchestrator")).map((f) => f.name)).toEqual(["local", "remote"]);
@@ -186,7 +186,7 @@ describe("stack operations", () => {
     const zen = await box.open();
     // A profile shared with a machine that has the integrations installed: the components exist, the packages don't.
     const file = join(box.configDir, "profiles", "default", "stacks.yaml");
-    const doc = parseYaml(await readFile(file, "utf8"), file) as {
+    const doc = (await parseYaml(await readFile(file, "utf8"), file)) as {
       components: Record<string, Record<string, unknown>>;
       stacks: Record<string, unknown>;
     };

@@ -1,4 +1,4 @@
-export { makeTempDir, writeTree } from "./temp-dir.ts";
+export { makeTempDir, removeTempDirs, writeTree } from "./temp-dir.ts";
 export {
   CORE_ROOT,
   ZOD_CJS_PATH,

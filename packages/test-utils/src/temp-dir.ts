@@ -1,24 +1,35 @@
-/** Temporary directories for tests, removed when the test process exits (kept with ZEN_KEEP_TEMP=1). */
+/** Temporary directories for tests, removed after each Jest test file or at process exit (kept with ZEN_KEEP_TEMP=1). */
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 const created: string[] = [];
-let cleanupRegistered = false;
+const keep = process.env.ZEN_KEEP_TEMP === "1";
 
-function registerCleanup(): void {
-  if (cleanupRegistered || process.env.ZEN_KEEP_TEMP === "1") return;
-  cleanupRegistered = true;
-  process.on("exit", () => {
-    for (const dir of created) rmSync(dir, { recursive: true, force: true });
-  });
+/** Removes every directory made by makeTempDir so far (also done automatically, see below). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
+
+// Under Jest this module is evaluated once per test file while the file is collected, so a root
+// `afterAll` cleans up after that file (Jest's sandboxed `process` never sees an exit event).
+// Elsewhere, clean up when the process exits.
+const jestAfterAll = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll;
+let hooked = false;
+if (!keep && typeof jestAfterAll === "function") {
+  try {
+    jestAfterAll(removeTempDirs);
+    hooked = true;
+  } catch {
+    hooked = false; // imported lazily from inside a test: fall back to the exit hook
+  }
+}
+if (!keep && !hooked) process.on("exit", removeTempDirs);
 
 /** A fresh directory under the OS temp dir; its path is real (no symlinks), so path comparisons hold. */
 export function makeTempDir(prefix = "zen-test-"): string {
   const dir = mkdtempSync(join(realpathSync(tmpdir()), prefix));
-  created.push(dir);
-  registerCleanup();
+  if (!keep) created.push(dir);
   return dir;
 }
 

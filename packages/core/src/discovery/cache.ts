@@ -82,7 +82,8 @@ export interface CacheLocations {
 }
 
 export function cacheLocations(projectRoot: string | undefined, cliRoot: string | undefined, cacheDir: string): CacheLocations {
-  const hasNodeModules = projectRoot !== undefined && statSync(join(projectRoot, "node_modules"), { throwIfNoEntry: false })?.isDirectory();
+  const hasNodeModules =
+    projectRoot !== undefined && statSync(join(projectRoot, "node_modules"), { throwIfNoEntry: false })?.isDirectory();
   const identity = projectRoot ?? `cli:${cliRoot ?? ""}`;
   return {
     primary: hasNodeModules ? join(projectRoot, "node_modules", ".cache", "zen", CACHE_FILE_NAME) : undefined,

@@ -65,7 +65,7 @@ function readManifest(root: string, owner: string, problems: DiscoveryProblem[])
       package: owner,
       root,
       phase: "metadata",
-      message: `${file} is not valid JSON (${(error as Error).message.split("\n")[0]}), so its dependencies were not searched for flavors.`,
+      message: `${file} is not valid JSON (${(error as Error).message.split("\n")[0]}), so its dependencies were not searched.`,
       hint: "Fix the JSON syntax of that file.",
     });
     return undefined;

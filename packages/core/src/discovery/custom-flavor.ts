@@ -52,19 +52,20 @@ export async function loadCustomFlavor(request: CustomFlavorLoadRequest): Promis
     });
   }
   if (value.apiVersion !== FLAVOR_API_VERSION) {
-    throw new ValidationError(`Flavor '${value.name}' in '${module}' is built for flavor API version ${value.apiVersion}, not ${FLAVOR_API_VERSION}.`, {
-      hint: "Rebuild it against the installed @zen/core.",
-    });
+    const message = `Flavor '${value.name}' in '${module}' is built for flavor API version ${value.apiVersion}, not ${FLAVOR_API_VERSION}.`;
+    throw new ValidationError(message, { hint: "Rebuild it against the installed @zen/core." });
   }
   if (value.type !== request.type) {
     const actual = componentType(value.type);
+    const expected = componentType(request.type);
     throw new ValidationError(
-      `'${request.specifier}' is ${article(actual.displayName)} flavor, not ${article(componentType(request.type).displayName)} flavor.`,
+      `'${request.specifier}' is ${article(actual.displayName)} flavor, not ${article(expected.displayName)} flavor.`,
       { hint: `Register it with \`zen ${actual.cliGroup} flavor register ${request.specifier}\`.` },
     );
   }
   if (request.name !== undefined && value.name !== request.name) {
-    throw new ZenError(`The custom ${componentType(request.type).displayName} flavor '${request.name}' is now named '${value.name}' in '${module}'.`, {
+    const display = componentType(request.type).displayName;
+    throw new ZenError(`The custom ${display} flavor '${request.name}' is now named '${value.name}' in '${module}'.`, {
       hint: `Register it again with \`zen ${group} flavor register ${request.specifier}\`.`,
       code: "ZEN_CUSTOM_FLAVOR",
     });

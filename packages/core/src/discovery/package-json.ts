@@ -61,7 +61,8 @@ export type PackageJsonLookup =
 
 function exportsPackageJson(path: string): boolean {
   const pkg = readJsonFile<PackageJson>(path);
-  return pkg?.exports === undefined || resolveExportPath(dirname(path), pkg, "./package.json", ["require", "node", "default"]) !== undefined;
+  if (pkg?.exports === undefined) return true;
+  return resolveExportPath(dirname(path), pkg, "./package.json", ["require", "node", "default"]) !== undefined;
 }
 
 /**

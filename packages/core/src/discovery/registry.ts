@@ -61,6 +61,10 @@ function describeSource(source: FlavorSource): string {
   return `the custom one from ${source.specifier}`;
 }
 
+function group(type: ComponentType): string {
+  return componentType(type).cliGroup;
+}
+
 function sourceLabel(source: FlavorSource): string {
   if (source.kind === "builtin") return "built-in";
   if (source.kind === "package") return `from ${source.package}`;
@@ -104,7 +108,8 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
         const display = componentType(winner.info.type).displayName;
         for (const loser of shadowed) {
           if (loser.origin.kind === winner.origin.kind) continue; // a duplicate, reported as a problem
-          warn(`The ${display} flavor '${winner.info.name}' ${sourceLabel(winner.info.source)} shadows ${describeSource(loser.info.source)}.`);
+          const winnerLabel = sourceLabel(winner.info.source);
+          warn(`The ${display} flavor '${winner.info.name}' ${winnerLabel} shadows ${describeSource(loser.info.source)}.`);
         }
       }
       merged.set(key, winner);
@@ -134,7 +139,7 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
         root: entry.origin.record.root,
         phase: "resolve",
         message: entry.info.problem ?? "The custom flavor cannot be loaded.",
-        hint: `Fix the module path, or register the flavor again with \`zen ${componentType(entry.info.type).cliGroup} flavor register\`.`,
+        hint: `Fix the module path, or register the flavor again with \`zen ${group(entry.info.type)} flavor register\`.`,
       });
     }
     return [...index.problems, ...custom];
@@ -148,9 +153,9 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
     }
     const display = componentType(type).displayName;
     if (!entry.info.ready) {
-      const problem = (await this.problems()).find((p) =>
-        entry.origin.kind === "package" ? p.package === entry.origin.pkg.name : entry.origin.kind === "custom" && p.package === entry.origin.record.specifier,
-      );
+      const { origin } = entry;
+      const owner = origin.kind === "package" ? origin.pkg.name : origin.kind === "custom" ? origin.record.specifier : undefined;
+      const problem = (await this.problems()).find((p) => p.package === owner);
       throw new ZenError(`The ${display} flavor '${name}' cannot be used: ${entry.info.problem ?? "its package is broken."}`, {
         hint: problem?.hint ?? "Run `zen doctor` for details.",
         code: "ZEN_FLAVOR_UNAVAILABLE",
@@ -193,7 +198,10 @@ async function loadPackageFlavor(pkg: IndexedPackage, type: ComponentType, name:
   const { isFlavor } = await import("../flavor.ts");
   const flavor = (moduleEntries(ns) ?? []).find((f): f is Flavor => isFlavor(f) && f.type === type && f.name === name);
   if (!flavor) {
-    throw new ZenError(`${pkg.name} no longer provides the ${display} flavor '${name}'.`, { hint: rediscover, code: "ZEN_FLAVOR_UNAVAILABLE" });
+    throw new ZenError(`${pkg.name} no longer provides the ${display} flavor '${name}'.`, {
+      hint: rediscover,
+      code: "ZEN_FLAVOR_UNAVAILABLE",
+    });
   }
   return flavor;
 }

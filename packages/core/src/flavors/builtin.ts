@@ -62,7 +62,9 @@ export const defaultContainerRegistryFlavor = defineFlavor({
   type: "container_registry",
   name: "default",
   description: "Any container registry reachable by its URI (e.g. localhost:5000)",
-  config: z.object({ uri: z.string().trim().min(1, { message: "must be a non-empty registry URI" }).describe("Registry URI, e.g. localhost:5000") }),
+  config: z.object({
+    uri: z.string().trim().min(1, { message: "must be a non-empty registry URI" }).describe("Registry URI, e.g. localhost:5000"),
+  }),
   implementation: lazyClass(() => import("../components/container-registry.ts").then((m) => m.BaseContainerRegistry)),
 });
 

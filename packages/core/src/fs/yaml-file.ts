@@ -1,25 +1,75 @@
-/** Reading and writing zen's YAML files: a malformed file is reported with its path and line, never replaced. */
+/**
+ * Reading and writing zen's YAML files: a malformed file is reported with its path and line, never
+ * replaced.
+ *
+ * Loading the `yaml` library costs about as much as starting Node, and every `zen` command reads two
+ * or three YAML files. So next to each file zen keeps a parse cache, `.<name>.parsed.json`, holding
+ * the parsed value and the SHA-256 of the YAML text it came from: a read whose text hashes the same
+ * uses it and never loads `yaml`. Any other text (a hand edit, a stale or missing cache) is parsed
+ * for real, so the cache can never change what a file means.
+ */
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { parseDocument, stringify } from "yaml";
+import { basename, dirname, join } from "node:path";
 import { ZenError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 
-/** Parses YAML text; `file` names the source in errors. */
-export function parseYaml(text: string, file: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+type YamlModule = typeof import("yaml");
+let yamlModule: Promise<YamlModule> | undefined;
+function loadYaml(): Promise<YamlModule> {
+  yamlModule ??= import("yaml");
+  return yamlModule;
+}
+
+const CACHE_FORMAT = 1;
+
+export function parseCacheFile(file: string): string {
+  return join(dirname(file), `.${basename(file)}.parsed.json`);
+}
+
+function hashText(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function malformed(file: string, detail: string): ZenError {
+  return new ZenError(`Malformed YAML in '${file}'${detail}.`, {
+    code: "ZEN_CONFIG_MALFORMED",
+    hint: `Fix the file by hand; zen left it untouched. To start afresh instead, move it aside (e.g. \`mv '${file}' '${file}.bak'\`).`,
+  });
+}
+
+function parseWith(yaml: YamlModule, text: string, file: string): unknown {
+  const doc = yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const problem = doc.errors[0];
   if (problem) {
     const where = problem.linePos?.[0];
     const reason = problem.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
-    throw new ZenError(
-      `Malformed YAML in '${file}'${where ? ` at line ${where.line}, column ${where.col}` : ""}: ${reason}.`,
-      {
-        code: "ZEN_CONFIG_MALFORMED",
-        hint: `Fix the file by hand; zen left it untouched. To start afresh instead, move it aside (e.g. \`mv '${file}' '${file}.bak'\`).`,
-      },
-    );
+    throw malformed(file, `${where ? ` at line ${where.line}, column ${where.col}` : ""}: ${reason}`);
   }
   return doc.toJS();
+}
+
+/** Parses YAML text; `file` names the source in errors. */
+export async function parseYaml(text: string, file: string): Promise<unknown> {
+  return parseWith(await loadYaml(), text, file);
+}
+
+async function readCached(file: string, hash: string): Promise<{ value: unknown } | undefined> {
+  try {
+    const cached = JSON.parse(await readFile(parseCacheFile(file), "utf8")) as { format?: unknown; sha256?: unknown; value?: unknown };
+    if (cached.format === CACHE_FORMAT && cached.sha256 === hash && "value" in cached) return { value: cached.value };
+  } catch {
+    /* no usable cache: parse the YAML */
+  }
+  return undefined;
+}
+
+async function writeCache(file: string, hash: string, value: unknown): Promise<void> {
+  try {
+    await writeFileAtomic(parseCacheFile(file), JSON.stringify({ format: CACHE_FORMAT, sha256: hash, value }));
+  } catch {
+    /* a cache that cannot be written only costs speed */
+  }
 }
 
 /** Reads and parses a YAML mapping; `undefined` when the file does not exist. */
@@ -31,20 +81,42 @@ export async function readYamlMapping(file: string): Promise<Record<string, unkn
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  const value = parseYaml(text, file);
+  const hash = hashText(text);
+  const cached = await readCached(file, hash);
+  let value: unknown;
+  if (cached) {
+    value = cached.value;
+  } else {
+    value = await parseYaml(text, file);
+    // JSON round-trip check: only plain data (what zen writes) is cached; anything else is parsed each time.
+    if (isPlainData(value)) await writeCache(file, hash, value);
+  }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ZenError(`Malformed YAML in '${file}' at line 1: expected a mapping of keys to values.`, {
-      code: "ZEN_CONFIG_MALFORMED",
-      hint: `Fix the file by hand; zen left it untouched. To start afresh instead, move it aside (e.g. \`mv '${file}' '${file}.bak'\`).`,
-    });
+    throw malformed(file, " at line 1: expected a mapping of keys to values");
   }
   return value as Record<string, unknown>;
 }
 
-export function stringifyYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+/** True when JSON preserves the value exactly (no dates, undefined, NaN, Infinity, -0, non-plain objects). */
+function isPlainData(value: unknown): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(isPlainData);
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.values(value as Record<string, unknown>).every(isPlainData);
+  }
+  return false;
 }
 
+export async function stringifyYaml(value: unknown): Promise<string> {
+  return (await loadYaml()).stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** Writes the YAML atomically, then its parse cache (computed from the written text, so both agree). */
 export async function writeYamlFile(file: string, value: unknown): Promise<void> {
-  await writeFileAtomic(file, stringifyYaml(value));
+  const yaml = await loadYaml();
+  const text = yaml.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+  await writeFileAtomic(file, text);
+  const parsed = parseWith(yaml, text, file);
+  if (isPlainData(parsed)) await writeCache(file, hashText(text), parsed);
 }

@@ -282,10 +282,10 @@ function runError(
   }
   if (result && result.failed.length > 0) {
     const first = result.failed[0]!;
-    const more = result.failed.length > 1 ? ` (and ${result.failed.length - 1} more step${result.failed.length > 2 ? "s" : ""})` : "";
+    const more = result.failed.length > 1 ? ` (and ${result.failed.length - 1} more failed step${result.failed.length > 2 ? "s" : ""})` : "";
     const skipped = result.skipped.length > 0 ? ` Not started: ${result.skipped.join(", ")}.` : "";
     return new PipelineRunError(
-      `Run '${view.name}' of pipeline '${view.pipelineName}' failed: step '${first.step}' threw ${describeError(first.error).replace(/\.$/, "")}${more}.`,
+      `Run '${view.name}' of pipeline '${view.pipelineName}' failed at step '${first.step}': ${describeError(first.error).replace(/\.$/, "")}${more}.`,
       view,
       {
         code: "ZEN_RUN_FAILED",

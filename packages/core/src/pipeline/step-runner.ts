@@ -130,8 +130,10 @@ export async function executeStep(state: RunState, name: string, signal: AbortSi
   }
 }
 
+/** `RangeError: message`; our own errors (with a hint) and plain Errors show just the message. */
 export function describeError(error: Error): string {
-  const name = error.name && error.name !== "Error" ? `${error.name}: ` : "";
+  const ours = typeof (error as { exitCode?: unknown }).exitCode === "number" && "hint" in error;
+  const name = error.name && error.name !== "Error" && !ours ? `${error.name}: ` : "";
   return `${name}${error.message}`;
 }
 

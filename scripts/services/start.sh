@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Starts the servers the tests use, on 127.0.0.1 only, and waits until they answer:
+#   versitygw (S3 API, posix backend)   http://127.0.0.1:${ZEN_S3_PORT:-7070}
+#   fake-gcs-server (GCS JSON API)       http://127.0.0.1:${ZEN_GCS_PORT:-4443}
+# Installs them first if missing (install.sh). Writes `.services/env` (KEY=value lines) with the
+# endpoints and credentials tests read, and one pid file per server in `.services/pids/`.
+# Idempotent: a server that is already running (our pid file, alive, healthy) is reused.
+# Stop them with stop.sh.
+set -euo pipefail
+HERE="$(dirname "${BASH_SOURCE[0]}")"
+source "$HERE/common.sh"
+
+bash "$HERE/install.sh"
+
+log() { echo "services: $*" >&2; }
+
+http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
+
+wait_http() { # wait_http NAME URL SECONDS
+  local name=$1 url=$2 deadline=$(( SECONDS + $3 ))
+  until http_ok "$url"; do
+    if ! alive "$name"; then
+      log "$name exited during startup; last lines of $SVC/logs/$name.log:"
+      tail -n 20 "$SVC/logs/$name.log" >&2 || true
+      return 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      log "$name is not ready at $url after $3 s; see $SVC/logs/$name.log"
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# Our process only: the pid file's process must still be the binary we started (pids get reused).
+alive() {
+  local pidfile="$SVC/pids/$1" pid
+  [ -f "$pidfile" ] || return 1
+  pid=$(cat "$pidfile")
+  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$SVC/bin/$1"
+}
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_bg() { # start_bg NAME HEALTH_URL CMD...
+  local name=$1 health=$2; shift 2
+  if alive "$name" && http_ok "$health"; then
+    log "$name already running (pid $(cat "$SVC/pids/$name"))."
+    return 0
+  fi
+  rm -f "$SVC/pids/$name"
+  # setsid: the server outlives this script and is not hit by signals sent to the caller's group.
+  setsid "$@" >"$SVC/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$SVC/pids/$name"
+  wait_http "$name" "$health" 60
+  log "$name ready (pid $(cat "$SVC/pids/$name"))."
+}
+
+check_port() { # check_port NAME PORT
+  if ! alive "$1" && port_taken "$2"; then
+    log "port $2 on 127.0.0.1 is taken by another process; set ZEN_${3}_PORT to a free port."
+    exit 1
+  fi
+}
+
+check_port versitygw "$S3_PORT" S3
+check_port fake-gcs-server "$GCS_PORT" GCS
+
+# versitygw's posix backend keeps object metadata in user xattrs; fall back to sidecar files
+# where the filesystem lacks them.
+vgw_meta=()
+if ! alive versitygw; then
+  rm -rf "$SVC/data/s3" "$SVC/data/s3-meta"
+  mkdir -p "$SVC/data/s3"
+  probe="$SVC/data/s3/.xattr-probe"
+  : >"$probe"
+  if ! python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.zen", b"1")' "$probe" 2>/dev/null \
+     && ! setfattr -n user.zen -v 1 "$probe" 2>/dev/null; then
+    log "no user xattrs under $SVC/data; versitygw keeps metadata in sidecar files."
+    mkdir -p "$SVC/data/s3-meta"
+    vgw_meta=(--sidecar "$SVC/data/s3-meta")
+  fi
+  rm -f "$probe"
+fi
+
+start_bg versitygw "http://127.0.0.1:$S3_PORT/health" \
+  "$SVC/bin/versitygw" --port "127.0.0.1:$S3_PORT" --access "$S3_ACCESS_KEY" --secret "$S3_SECRET_KEY" \
+  --region "$S3_REGION" --health /health --quiet posix "${vgw_meta[@]}" "$SVC/data/s3"
+
+start_bg fake-gcs-server "http://127.0.0.1:$GCS_PORT/_internal/healthcheck" \
+  "$SVC/bin/fake-gcs-server" -scheme http -host 127.0.0.1 -port "$GCS_PORT" -backend memory \
+  -external-url "http://127.0.0.1:$GCS_PORT" -log-level warn
+
+cat >"$SVC/env.tmp" <<ENV
+# Written by scripts/services/start.sh; read by the tests (scripts/services/service-env.ts).
+ZEN_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
+ZEN_S3_REGION=$S3_REGION
+ZEN_S3_ACCESS_KEY_ID=$S3_ACCESS_KEY
+ZEN_S3_SECRET_ACCESS_KEY=$S3_SECRET_KEY
+ZEN_GCS_ENDPOINT=http://127.0.0.1:$GCS_PORT
+ZEN_GCS_PROJECT=zen-test
+AWS_EC2_METADATA_DISABLED=true
+METADATA_SERVER_DETECTION=none
+ENV
+mv "$SVC/env.tmp" "$SVC/env"
+log "endpoints written to $SVC/env"
