@@ -3,7 +3,7 @@ import { buildProgram } from "./program.ts";
 import { reportError } from "./errors.ts";
 
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === "number" ? process.exitCode : 0;

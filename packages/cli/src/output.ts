@@ -1,5 +1,6 @@
 /** Rendering of command results: tables for people, JSON/YAML for scripts. */
 import pc from "picocolors";
+import { loadYaml } from "./yaml.ts";
 import { UsageError } from "@zen/core/errors";
 
 export const OUTPUT_FORMATS = ["table", "json", "yaml"] as const;
@@ -23,6 +24,9 @@ export interface Column<Row> {
 
 export const colors = pc;
 
+/** Compact box tables: no rule between body rows. */
+const TABLE_CHARS = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" };
+
 /** Prints rows as a table, or `document` (defaulting to the rows) as JSON/YAML. */
 export async function printList<Row>(
   format: OutputFormat,
@@ -39,6 +43,7 @@ export async function printList<Row>(
   const table = new Table({
     head: columns.map((c) => pc.bold(c.header)),
     style: { head: [], border: [] },
+    chars: TABLE_CHARS,
   });
   for (const row of rows) table.push(columns.map((c) => c.value(row)));
   process.stdout.write(`${table.toString()}\n`);
@@ -57,7 +62,7 @@ export async function printObject(
     return;
   }
   const { default: Table } = await import("cli-table3");
-  const table = new Table({ head: [pc.bold("PROPERTY"), pc.bold("VALUE")], style: { head: [], border: [] } });
+  const table = new Table({ head: [pc.bold("PROPERTY"), pc.bold("VALUE")], style: { head: [], border: [] }, chars: TABLE_CHARS });
   for (const [key, value] of properties) table.push([key, value]);
   process.stdout.write(`${pc.bold(title)}\n${table.toString()}\n`);
 }
@@ -66,7 +71,7 @@ export async function printDocument(format: Exclude<OutputFormat, "table">, docu
   if (format === "json") {
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   } else {
-    const { stringify } = await import("yaml");
+    const { stringify } = await loadYaml();
     process.stdout.write(stringify(document));
   }
 }

@@ -27,7 +27,12 @@ function yes(command: Command): Command {
   return command.option("-y, --yes", "do not ask for confirmation");
 }
 
-export function buildProgram(): Command {
+/**
+ * Builds the command tree. Only the group the user invoked gets its subcommands (root `--help`
+ * needs just the group names), which keeps startup cheap with ten generated component groups.
+ */
+export function buildProgram(argv: readonly string[] = process.argv): Command {
+  const invoked = new Set(argv.slice(2).filter((a) => !a.startsWith("-")));
   const program = new Command("zen")
     .description("Describe and switch the infrastructure your ML pipelines run on.")
     .version(VERSION, "-V, --version")
@@ -38,7 +43,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  for (const type of COMPONENT_TYPES) addComponentGroup(program, type);
+  for (const type of COMPONENT_TYPES) addComponentGroup(program, type, invoked.has(type.cliGroup));
   addStackGroup(program);
   addProfileGroup(program);
   addSecretGroup(program);
@@ -71,8 +76,9 @@ function a(noun: string): string {
   return `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
 }
 
-function addComponentGroup(program: Command, type: ComponentTypeInfo): void {
+function addComponentGroup(program: Command, type: ComponentTypeInfo, withSubcommands: boolean): void {
   const group = program.command(type.cliGroup).description(`manage ${type.pluralDisplayName} (${type.description.toLowerCase()})`);
+  if (!withSubcommands) return;
   const handlers = async () => (await import("./commands/component.ts")).handlers(type.key);
 
   withOutput(group.command("list").description(`list the ${type.pluralDisplayName} of the active profile`)).action(

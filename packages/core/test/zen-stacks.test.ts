@@ -25,8 +25,8 @@ export const remoteFlavor = defineFlavor({
   description: "Runs pipelines on a remote host",
   config: z.object({ host: z.string() }),
   implementation: async () => RemoteOrchestrator,
-  validateStack: (stack) =>
-    stack.components.container_registry
+  validateStack: (stack, self) =>
+    stack.components.container_registry || self.config.host === "localhost"
       ? []
       : [{ message: "it needs a container registry to ship images", hint: "Add one with -c <container-registry>." }],
 });
@@ -159,6 +159,21 @@ describe("stack operations", () => {
     expect(loaded.orchestrator).toBeInstanceOf(BaseOrchestrator);
     expect(loaded.orchestrator.config).toEqual({ host: "example.org" });
     expect(Object.keys(loaded.components)).toEqual(["orchestrator", "artifact_store", "metadata_store", "container_registry"]);
+  });
+
+  it("re-validates the stacks that use a component when its config changes", async () => {
+    const project = projectWithRemoteFlavor();
+    box = await sandbox();
+    const zen = await box.open({ cwd: project });
+    await zen.registerCustomFlavor("orchestrator", "./src/remote.ts#remoteFlavor");
+    await zen.registerComponent("orchestrator", "near", "remote", { host: "localhost" });
+    await zen.registerStack("near", { ...DEFAULT_COMPONENTS, orchestrator: "near" });
+    const before = await box.files();
+    await expect(zen.updateComponent("orchestrator", "near", { host: "example.org" })).rejects.toMatchObject({
+      name: "ValidationError",
+      message: "Stack 'near' is not valid: Orchestrator 'near': it needs a container registry to ship images.",
+    });
+    expect(await box.files()).toEqual(before);
   });
 
   it("registers a custom flavor only when it imports, showing the real import error", async () => {

@@ -31,7 +31,7 @@ const SOURCE_LABEL: Record<SettingSource, string> = {
 /** Opens the configuration (creating the default profile on first use) and prints the context line. */
 export async function openZen(command: Command, { banner = true } = {}): Promise<ZenApi> {
   const opts = options(command);
-  const { Zen } = await import("@zen/core");
+  const { Zen } = await import("@zen/core/zen");
   const zen = await Zen.open({
     profile: opts.profile,
     stack: opts.stack,

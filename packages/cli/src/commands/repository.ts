@@ -13,7 +13,7 @@ const SOURCE_TEXT = {
 
 export async function init(command: Command) {
   const opts = options(command);
-  const { Zen } = await import("@zen/core");
+  const { Zen } = await import("@zen/core/zen");
   const dir = (opts.path as string | undefined) ?? process.cwd();
   const result = await Zen.init(dir, {
     profile: opts.profile,

@@ -4,6 +4,7 @@ import type { StackDescription } from "@zen/core";
 import { COMPONENT_TYPES, type ComponentType } from "@zen/core/component-types";
 import { ValidationError, ZenError } from "@zen/core/errors";
 import { colors, printList, printObject, success, warn } from "../output.ts";
+import { loadYaml } from "../yaml.ts";
 import { args, confirm, openZen, outputFormat } from "./common.ts";
 
 /** Component names given as `-o NAME`, `--artifact-store NAME`, … keyed by component type. */
@@ -148,7 +149,7 @@ export async function exportStack(command: Command) {
   const [name, file] = args(command) as [string, string | undefined];
   const zen = await openZen(command);
   const doc = await zen.exportStack(name);
-  const { stringify } = await import("yaml");
+  const { stringify } = await loadYaml();
   const target = file ?? `${name}.yaml`;
   const { writeFile } = await import("node:fs/promises");
   try {
@@ -171,7 +172,7 @@ export async function importStack(command: Command) {
   } catch (error) {
     throw new ZenError(`Cannot read '${file}': ${(error as Error).message}.`, { hint: "Check the path." });
   }
-  const { parseDocument } = await import("yaml");
+  const { parseDocument } = await loadYaml();
   const parsed = parseDocument(text, { prettyErrors: true });
   if (parsed.errors.length > 0) {
     const first = parsed.errors[0]!;

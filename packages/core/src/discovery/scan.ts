@@ -5,8 +5,7 @@
  * DiscoveryProblem with its cause, and the others are unaffected.
  */
 import { realpathSync } from "node:fs";
-import { dirname, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, sep } from "node:path";
 import semver from "semver";
 import { componentType, isComponentType } from "../component-types.ts";
 import { FLAVOR_API_VERSION, isFlavor, type Flavor } from "../flavor.ts";
@@ -297,7 +296,8 @@ export async function scanPackages(
   const watch: WatchedFile[] = [];
   if (!isInstalled(core.root)) {
     // core run from a workspace: its built-in flavors may change without a version bump
-    const builtinFile = fileURLToPath(new URL(`../flavors/builtin.${core.fromSource ? "ts" : "js"}`, import.meta.url));
+    // (the source file: the compiled one is bundled into a chunk whose name changes with its content)
+    const builtinFile = join(core.root, "src", "flavors", "builtin.ts");
     watch.push({ path: builtinFile, stamp: fileStamp(builtinFile) });
   }
   const packages: IndexedPackage[] = [];

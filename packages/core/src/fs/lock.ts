@@ -15,7 +15,10 @@ export interface LockOptions {
 
 const queues = new Map<string, Promise<unknown>>();
 
-/** Runs `fn` while holding the lock on `path`; the file itself need not exist. */
+/**
+ * Runs `fn` while holding the lock on `path`; the file itself need not exist. Not reentrant: `fn`
+ * must not take the lock on the same path again (it would wait for itself).
+ */
 export async function withLock<T>(path: string, fn: () => Promise<T> | T, options: LockOptions = {}): Promise<T> {
   const target = resolve(path);
   const previous = queues.get(target) ?? Promise.resolve();

@@ -17,7 +17,8 @@ import { writeFileAtomic } from "./atomic-write.ts";
 type YamlModule = typeof import("yaml");
 let yamlModule: Promise<YamlModule> | undefined;
 function loadYaml(): Promise<YamlModule> {
-  yamlModule ??= import("yaml");
+  // A bundled CommonJS module may arrive as its `default` export.
+  yamlModule ??= import("yaml").then((m) => ("stringify" in m ? m : (m as { default: YamlModule }).default));
   return yamlModule;
 }
 

@@ -163,10 +163,38 @@ function describeValue(value: unknown): string {
 
 // ── the context given to materializers ────────────────────────────────────────
 
+/**
+ * Small files a run wrote, by full path: a downstream step of the same run reads its inputs from here
+ * instead of the store (the same bytes, through the same materializer, without the I/O).
+ */
+export class RecentFiles {
+  static readonly MAX_FILE_BYTES = 256 * 1024;
+  static readonly MAX_TOTAL_BYTES = 32 * 1024 * 1024;
+  readonly #files = new Map<string, Buffer>();
+  #total = 0;
+
+  remember(path: string, data: Uint8Array): void {
+    if (data.byteLength > RecentFiles.MAX_FILE_BYTES) return;
+    this.#files.set(path, Buffer.from(data));
+    this.#total += data.byteLength;
+    // Forget the oldest files first (Map keeps insertion order).
+    for (const [oldest, bytes] of this.#files) {
+      if (this.#total <= RecentFiles.MAX_TOTAL_BYTES) break;
+      this.#files.delete(oldest);
+      this.#total -= bytes.byteLength;
+    }
+  }
+
+  get(path: string): Buffer | undefined {
+    return this.#files.get(path);
+  }
+}
+
 /** A context that records the hash of every file written through it. */
 export function createMaterializerContext(
   store: BaseArtifactStore,
   uri: string,
+  recent?: RecentFiles,
 ): MaterializerContext & { writtenFiles: { path: string; sha256: string }[] } {
   const writtenFiles: { path: string; sha256: string }[] = [];
   return {
@@ -175,8 +203,10 @@ export function createMaterializerContext(
     writtenFiles,
     async writeFile(name, data) {
       const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-      await store.writeBytes(store.join(uri, name), bytes);
+      const path = store.join(uri, name);
+      await store.writeBytes(path, bytes);
       writtenFiles.push({ path: name, sha256: sha256(bytes) });
+      recent?.remember(path, bytes);
     },
     async openWrite(name) {
       const target = await store.openWrite(store.join(uri, name));
@@ -203,7 +233,12 @@ export function createMaterializerContext(
       target.on("error", (error) => tap.destroy(error));
       return tap;
     },
-    readFile: (name) => store.readBytes(store.join(uri, name)),
+    async readFile(name) {
+      const path = store.join(uri, name);
+      // A copy, so a materializer that changes the buffer cannot change what the next reader gets.
+      const cached = recent?.get(path);
+      return cached ? Buffer.from(cached) : store.readBytes(path);
+    },
     openRead: (name) => store.openRead(store.join(uri, name)),
   };
 }

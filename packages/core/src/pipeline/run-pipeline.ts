@@ -11,14 +11,15 @@ import type { PipelineDeployment, StackComponent } from "../stack-component.ts";
 import type { LoadedStack } from "../stack.ts";
 import type { ZenOptions } from "../zen-api.ts";
 import type { PipelineEvent, PipelineEventListener } from "./events.ts";
-import { buildPlan, type PipelinePlan } from "./plan.ts";
+import { RecentFiles } from "./materializers.ts";
+import { buildPlan } from "./plan.ts";
 import { createProgressReporter } from "./progress.ts";
 import type { RunRecord, RunStackInfo } from "./records.ts";
 import { PipelineRepository, type PipelineRunView } from "./repository.ts";
 import { resolveStack, stackComponents } from "./resolve-stack.ts";
 import { onTerminationSignal } from "./signals.ts";
 import { describeError, executeStep, type RunState } from "./step-runner.ts";
-import { zenVersion } from "./zen-version.ts";
+import { corePackage } from "../discovery/core-package.ts";
 
 /** Options of `pipeline.run()` that control the run; every other key is a runtime option. */
 export interface RunControlOptions<P = Record<string, unknown>> {
@@ -119,7 +120,7 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
     parameters: (pipelineParameters ?? {}) as Record<string, unknown>,
     enableCache: runCache,
     startedAt: new Date().toISOString(),
-    zenVersion: zenVersion(),
+    zenVersion: corePackage().version,
     steps: plan.steps.map((s) => ({
       id: stepIds.get(s.name)!,
       name: s.name,
@@ -162,7 +163,18 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
   try {
     for (const component of components) await component.preparePipelineDeployment(deployment);
     for (const component of components) await component.preparePipelineRun(deployment);
-    const state: RunState = { plan, stack, components, runId, runName, enableCache: runCache, stepIds, emit, outputs: new Map() };
+    const state: RunState = {
+      plan,
+      stack,
+      components,
+      runId,
+      runName,
+      enableCache: runCache,
+      stepIds,
+      emit,
+      recentFiles: new RecentFiles(),
+      outputs: new Map(),
+    };
     result = await stack.orchestrator.runPipeline({
       deployment,
       runId,

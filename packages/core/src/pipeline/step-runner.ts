@@ -12,7 +12,7 @@ import type { StackComponent, StepRunInfo } from "../stack-component.ts";
 import type { LoadedStack } from "../stack.ts";
 import type { PipelineEvent } from "./events.ts";
 import { artifactContentHash, cacheKeyOf, canonicalJson, sha256 } from "./hashing.ts";
-import { createMaterializerContext, findMaterializer, selectMaterializer, type Materializer } from "./materializers.ts";
+import { RecentFiles, createMaterializerContext, findMaterializer, selectMaterializer, type Materializer } from "./materializers.ts";
 import { SINGLE_INPUT, SINGLE_OUTPUT, type PipelinePlan, type PlannedStep } from "./plan.ts";
 import type { ArtifactRecord, StepExecution } from "./records.ts";
 import type { Step, StepContext } from "./step.ts";
@@ -27,6 +27,8 @@ export interface RunState {
   stepIds: ReadonlyMap<string, string>;
   /** Progress events; `step-started` is emitted here, when a step really executes (not on a cache hit). */
   emit: (event: PipelineEvent) => void;
+  /** Small files written by this run's steps, read back from memory by their consumers. */
+  recentFiles: RecentFiles;
   /** Outputs of the steps that finished in this run: step → output name → artifact. */
   outputs: Map<string, Record<string, ArtifactRecord>>;
 }
@@ -217,7 +219,7 @@ async function runWithHooks(
       await component.prepareStepRun(info);
       prepared.push(component);
     }
-    const inputs = await loadInputs(state.stack.artifactStore, planned, inputArtifacts);
+    const inputs = await loadInputs(state.stack.artifactStore, planned, inputArtifacts, state.recentFiles);
     const context: StepContext = {
       stack: state.stack,
       pipelineName: state.plan.pipelineName,
@@ -243,23 +245,34 @@ async function runWithHooks(
   return result!;
 }
 
-async function readArtifact(store: BaseArtifactStore, artifact: ArtifactRecord): Promise<unknown> {
-  return readArtifactWith(store, artifact, findMaterializer(artifact.materializer));
-}
-
-export async function readArtifactWith(store: BaseArtifactStore, artifact: ArtifactRecord, materializer: Materializer | undefined): Promise<unknown> {
+export async function readArtifactWith(
+  store: BaseArtifactStore,
+  artifact: ArtifactRecord,
+  materializer: Materializer | undefined,
+  recent?: RecentFiles,
+): Promise<unknown> {
   if (!materializer) {
     throw new ZenError(`Artifact '${artifact.name}' (${artifact.id}) was written by materializer '${artifact.materializer}', which is not registered in this process.`, {
       code: "ZEN_NO_MATERIALIZER",
       hint: `Import the module that calls registerMaterializer() for '${artifact.materializer}' before reading the artifact.`,
     });
   }
-  return materializer.read(createMaterializerContext(store, artifact.uri), artifact.dataType);
+  return materializer.read(createMaterializerContext(store, artifact.uri, recent), artifact.dataType);
 }
 
-async function loadInputs(store: BaseArtifactStore, planned: PlannedStep, artifacts: Record<string, ArtifactRecord>): Promise<unknown> {
+async function loadInputs(
+  store: BaseArtifactStore,
+  planned: PlannedStep,
+  artifacts: Record<string, ArtifactRecord>,
+  recent: RecentFiles,
+): Promise<unknown> {
   if (planned.inputShape === "none") return undefined;
-  const values = await Promise.all(planned.inputs.map((b) => readArtifact(store, artifacts[b.key]!)));
+  const values = await Promise.all(
+    planned.inputs.map((b) => {
+      const artifact = artifacts[b.key]!;
+      return readArtifactWith(store, artifact, findMaterializer(artifact.materializer), recent);
+    }),
+  );
   if (planned.inputShape === "single") return values[0];
   if (planned.inputShape === "array") return values;
   return Object.fromEntries(planned.inputs.map((b, i) => [b.key, values[i]]));
@@ -291,7 +304,7 @@ async function writeOutputs(state: RunState, planned: PlannedStep, stepId: strin
     const id = randomUUID();
     const uri = store.join(store.path, state.plan.pipelineName, planned.name, output, id);
     await store.makedirs(uri);
-    const context = createMaterializerContext(store, uri);
+    const context = createMaterializerContext(store, uri, state.recentFiles);
     await materializer.write(item, context);
     const files = context.writtenFiles.length > 0 ? context.writtenFiles : await hashTree(store, uri);
     produced[output] = {

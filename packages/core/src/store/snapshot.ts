@@ -47,17 +47,3 @@ export function checkSnapshot(snapshot: StoreSnapshot): void {
 function article(noun: string): string {
   return `${/^[aeiou]/i.test(noun) ? "An" : "A"} ${noun}`;
 }
-
-/** Runs tasks one at a time per key within this process (the cross-process part is the store's lock). */
-export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(task: () => Promise<T> | T): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-}

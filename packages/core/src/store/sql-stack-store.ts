@@ -11,7 +11,8 @@ import { ZenError } from "../errors.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
 import { withLock } from "../fs/lock.ts";
 import type { ComponentRecord, CustomFlavorRecord, StackRecord, StackStore, StoreSnapshot } from "./records.ts";
-import { checkSnapshot, SerialQueue } from "./snapshot.ts";
+import { SerialQueue } from "./serial-queue.ts";
+import { checkSnapshot } from "./snapshot.ts";
 
 export const SQL_SCHEMA_VERSION = 1;
 const BUSY_TIMEOUT_MS = 30_000;

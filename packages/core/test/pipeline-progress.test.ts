@@ -1,0 +1,106 @@
+import { describe, expect, it } from "@jest/globals";
+import { createProgressReporter, pipeline, step, type PipelineEvent } from "../src/index.ts";
+import { collectEvents, tempStack } from "./pipeline-helpers.ts";
+
+class FakeStream {
+  text = "";
+  constructor(
+    readonly isTTY: boolean,
+    readonly rows = 40,
+  ) {}
+  write(chunk: string) {
+    this.text += chunk;
+    return true;
+  }
+}
+
+const one = step({ name: "one", run: async () => 1 });
+const two = step({
+  name: "two",
+  run: async (x: number): Promise<number> => {
+    if (x > 0) throw new Error("two broke");
+    return x;
+  },
+});
+const three = step({ name: "three", run: async (x: number) => x });
+const flow = pipeline("progress", () => {
+  three(two(one()));
+});
+
+async function recordEvents(): Promise<PipelineEvent[]> {
+  const stack = tempStack();
+  const events = collectEvents();
+  await flow.run({ stack, onEvent: events.onEvent, runName: "progress-1" }).catch(() => {});
+  await flow.run({ stack, onEvent: events.onEvent, runName: "progress-2" }).catch(() => {});
+  return events.events;
+}
+
+const normalize = (text: string) => text.replace(/\d+ ms/g, "N ms");
+
+describe("progress rendering", () => {
+  it("prints plain lines when the output is not a terminal", async () => {
+    const stream = new FakeStream(false);
+    const report = createProgressReporter({ stream });
+    for (const event of await recordEvents()) report(event);
+    expect(normalize(stream.text).split("\n")).toEqual([
+      "Running pipeline 'progress' on stack 'local' as run 'progress-1' (3 steps).",
+      "Step 'one' started.",
+      "Step 'one' finished in N ms (not cached: no earlier execution of this step).",
+      "Step 'two' started.",
+      "Step 'two' failed after N ms: two broke",
+      "Step 'three' not started: upstream step 'two' failed.",
+      "Run 'progress-1' failed in N ms.",
+      "Running pipeline 'progress' on stack 'local' as run 'progress-2' (3 steps).",
+      "Step 'one' cached (unchanged since run 'progress-1').",
+      "Step 'two' started.",
+      "Step 'two' failed after N ms: two broke",
+      "Step 'three' not started: upstream step 'two' failed.",
+      "Run 'progress-2' failed in N ms.",
+      "",
+    ]);
+    expect(stream.text).not.toContain("\x1b[");
+  });
+
+  it("redraws a live view of the steps in place on a terminal", async () => {
+    const stream = new FakeStream(true);
+    const events = await recordEvents();
+    const report = createProgressReporter({ stream, live: true, color: false });
+    for (const event of events.slice(0, 7)) report(event);
+    // Each redraw moves the cursor back over the 3 step lines and rewrites them.
+    expect(stream.text.split("\x1b[3A").length - 1).toBe(6);
+    const finalFrame = stream.text.slice(stream.text.lastIndexOf("\x1b[3A")).replace(/\x1b\[\d*[AK]/g, "");
+    expect(normalize(finalFrame).split("\n")).toEqual([
+      "  ✓ one    completed  N ms · no earlier execution of this step",
+      "  ✗ two    failed  two broke",
+      "  - three  skipped  upstream step 'two' failed",
+      "Run 'progress-1' failed in N ms.",
+      "",
+    ]);
+  });
+
+  it("colours the live view unless NO_COLOR is set, and falls back to lines for very large pipelines", async () => {
+    const events = await recordEvents();
+    const colored = new FakeStream(true);
+    const report = createProgressReporter({ stream: colored, live: true, color: true });
+    for (const event of events.slice(0, 7)) report(event);
+    expect(colored.text).toContain("\x1b[32m✓\x1b[0m");
+
+    const previous = process.env.NO_COLOR;
+    process.env.NO_COLOR = "1";
+    try {
+      const plain = new FakeStream(true);
+      const noColor = createProgressReporter({ stream: plain, live: true });
+      for (const event of events.slice(0, 7)) noColor(event);
+      expect(plain.text).not.toContain("\x1b[32m");
+    } finally {
+      if (previous === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = previous;
+    }
+
+    const small = new FakeStream(true, 5);
+    const tooTall = createProgressReporter({ stream: small, live: true, color: false });
+    for (const event of events.slice(0, 7)) tooTall(event);
+    expect(small.text).not.toContain("\x1b[");
+    expect(small.text).toContain("Step 'two' failed after");
+  });
+});
