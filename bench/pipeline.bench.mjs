@@ -82,18 +82,19 @@ const cpuPipeline = pipeline("bench-cpu", () => {
 
 const directTimes = [];
 const pipelineTimes = [];
-for (let i = 0; i < 3; i++) {
+const cpuStack = freshStack();
+// One warm-up run, as a long-lived process would have had; then interleaved, best of 5.
+await cpuPipeline.run({ stack: cpuStack, ...quiet, enableCache: false });
+for (let i = 0; i < 5; i++) {
   directTimes.push(
     await timed(async () => {
       let value = work(0);
       for (let j = 1; j < 10; j++) value = work(value);
     }),
   );
-  const stack = freshStack();
-  await stack.metadataStore.listPipelines();
-  pipelineTimes.push(await timed(() => cpuPipeline.run({ stack, ...quiet, enableCache: false })));
-  await stack.metadataStore.close();
+  pipelineTimes.push(await timed(() => cpuPipeline.run({ stack: cpuStack, ...quiet, enableCache: false })));
 }
+await cpuStack.metadataStore.close();
 const direct = best(directTimes);
 const piped = best(pipelineTimes);
 console.log(

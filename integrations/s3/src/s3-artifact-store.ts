@@ -1,10 +1,10 @@
 /**
- * The `s3` artifact store: objects in an S3 bucket through the AWS SDK v3. Uploads stream through
- * `@aws-sdk/lib-storage` (multipart, a bounded number of parts in memory), downloads stream the
+ * The `s3` artifact store: objects in an S3 bucket through the AWS SDK v3. Uploads stream as
+ * multipart uploads through a fixed pool of part buffers (multipart-writer.ts), downloads stream the
  * response body and resume with a ranged GET if the connection drops, so memory stays bounded
  * whatever the artifact size.
  */
-import { PassThrough, Readable, Writable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -19,10 +19,10 @@ import {
   UploadPartCopyCommand,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import type { ComponentInit } from "@zen/core";
 import { ObjectArtifactStore, networkErrorCode, parallel, type ObjectInfo, type ObjectLocation, type ObjectPage, type StoreErrorContext } from "@zen/core/object-store";
 import type { S3ArtifactStoreConfig } from "./flavors.ts";
+import { createMultipartWriter } from "./multipart-writer.ts";
 import { mapS3Error, s3ErrorName, s3Status, type S3ErrorTarget } from "./s3-errors.ts";
 
 const MiB = 1024 * 1024;
@@ -30,7 +30,7 @@ const GiB = 1024 * MiB;
 
 export class S3ArtifactStore extends ObjectArtifactStore<S3ArtifactStoreConfig> {
   static override readonly supportedSchemes: readonly string[] = ["s3://"];
-  /** Multipart part size: S3 needs ≥ 5 MiB; memory holds about `(queueSize + 1) × partSize`. */
+  /** Multipart part size: S3 needs ≥ 5 MiB; a write holds `(queueSize + 1) × partSize` in memory. */
   static partSize = 8 * MiB;
   /** Parts uploaded in parallel. */
   static queueSize = 4;
@@ -127,55 +127,15 @@ export class S3ArtifactStore extends ObjectArtifactStore<S3ArtifactStoreConfig> 
 
   protected async writeObject(bucket: string, key: string, options: { ifAbsent: boolean; uri: string }): Promise<Writable> {
     const target = this.fileTarget(bucket, key);
-    const body = new PassThrough({ highWaterMark: 1 * MiB });
-    const upload = new Upload({
+    return createMultipartWriter({
       client: this.client,
-      params: { Bucket: bucket, Key: key, Body: body, ...(options.ifAbsent ? { IfNoneMatch: "*" } : {}) },
+      bucket,
+      key,
+      ifAbsent: options.ifAbsent,
       partSize: S3ArtifactStore.partSize,
       queueSize: S3ArtifactStore.queueSize,
-      leavePartsOnError: false,
+      mapError: (error) => this.fail(error, target),
     });
-    let settled = false;
-    const done = upload.done().then(
-      () => {
-        settled = true;
-      },
-      (error: unknown) => {
-        settled = true;
-        throw this.fail(error, target);
-      },
-    );
-    const writer = new Writable({
-      highWaterMark: 1 * MiB,
-      write(chunk: Buffer, _encoding, callback) {
-        if (body.write(chunk)) callback();
-        else body.once("drain", () => callback());
-      },
-      final(callback) {
-        body.end();
-        done.then(
-          () => callback(),
-          (error: Error) => callback(error),
-        );
-      },
-      destroy(error, callback) {
-        if (settled) {
-          callback(error);
-          return;
-        }
-        // Nothing may appear: abort the (multipart) upload before reporting.
-        body.destroy();
-        upload.abort().then(
-          () => done.then(() => callback(error), () => callback(error)),
-          () => callback(error),
-        );
-      },
-    });
-    // An upload that fails while data still flows (e.g. the endpoint went away) errors the writer.
-    done.catch((error: Error) => {
-      if (!writer.writableFinished && !writer.destroyed) writer.destroy(error);
-    });
-    return writer;
   }
 
   protected async *listObjects(bucket: string, prefix: string, options: { delimiter: boolean; limit?: number }): AsyncIterable<ObjectPage> {

@@ -2,9 +2,10 @@
  * The command tree. Defining it imports only the component-type table; every action imports its
  * handler module on demand, so `zen --help` never loads stores, flavors or integrations.
  */
-import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { COMPONENT_TYPES, type ComponentTypeInfo } from "@zen/core/component-types";
+import { cliPackage } from "./cli-package.ts";
+import { registerPipelineCommands } from "./commands/pipeline.ts";
 
 const OUTPUT_HELP = "output format: table, json or yaml";
 
@@ -67,7 +68,7 @@ export function buildProgram(argv: readonly string[] = process.argv): Command {
     program.command("doctor").description("check the installation: discovered flavor packages, problems and their causes"),
   ).action(lazy(async () => (await import("./commands/doctor.ts")).doctor));
 
-  addPipelineCommands(program);
+  registerPipelineCommands(program);
   return program;
 }
 
@@ -238,10 +239,5 @@ function addSecretGroup(program: Command): void {
   yes(secret.command("delete").description("delete a secret").argument("<name>")).action(handler("remove"));
 }
 
-function addPipelineCommands(program: Command): void {
-  // Defined by the pipelines module itself; kept as a thin, lazily loaded group.
-  void program;
-}
 
-/** Read once from our own package.json (one small file read, no module import). */
-const VERSION: string = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+const VERSION = cliPackage().version;

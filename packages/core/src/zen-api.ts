@@ -5,6 +5,7 @@
  */
 import type { ComponentType } from "./component-types.ts";
 import type { DiscoveryProblem, FlavorInfo } from "./discovery/flavor-info.ts";
+import type { DiscoveryReport } from "./discovery/report.ts";
 import type { StackIssue } from "./flavor.ts";
 import type { LoadedStack } from "./stack.ts";
 import type { ComponentRecord, StackRecord, StoreType } from "./store/records.ts";
@@ -80,6 +81,8 @@ export interface ZenApi {
   /** Imports `module#export` at once (TypeScript through tsx) and stores it in the profile. */
   registerCustomFlavor(type: ComponentType, specifier: string): Promise<FlavorInfo>;
   discoveryProblems(): Promise<DiscoveryProblem[]>;
+  /** Every package looked at and what became of it, rediscovered without the cache (`zen doctor`). */
+  discoveryReport(): Promise<DiscoveryReport>;
 
   // ── stacks ────────────────────────────────────────────────────────────────
   listStacks(): Promise<StackDescription[]>;

@@ -30,6 +30,7 @@ import {
 } from "./config/repository.ts";
 import { resolveSettings, type Resolution } from "./config/resolution.ts";
 import type { DiscoveryProblem, FlavorInfo } from "./discovery/flavor-info.ts";
+import type { DiscoveryReport } from "./discovery/report.ts";
 import type { FlavorRegistry } from "./discovery/flavor-registry-api.ts";
 import { ConflictError, NotFoundError, ValidationError, ZenError } from "./errors.ts";
 import type { Flavor, StackIssue } from "./flavor.ts";
@@ -456,6 +457,17 @@ export class Zen implements ZenApi {
 
   async listFlavors(type?: ComponentType): Promise<FlavorInfo[]> {
     return (await this.registry()).list(type);
+  }
+
+  /** The full discovery report, rediscovered without the cache (`zen doctor`). */
+  async discoveryReport(): Promise<DiscoveryReport> {
+    const { discoveryReport } = await import("./discovery/report.ts");
+    return discoveryReport({
+      projectRoot: await this.projectRoot(),
+      cliRoot: this.#state.cliRoot,
+      cacheDir: join(this.#state.configDir, "cache"),
+      fresh: true,
+    });
   }
 
   async discoveryProblems(): Promise<DiscoveryProblem[]> {

@@ -92,6 +92,15 @@ describe("LocalArtifactStore", () => {
     expect(rel(await s.glob(s.join(s.path, "c[12].txt")))).toEqual(["c1.txt", "c2.txt"]);
     expect(rel(await s.glob(s.join(s.path, "c[!12].txt")))).toEqual(["cx.txt"]);
     expect(await s.glob(s.join(s.path, "missing", "*.txt"))).toEqual([]);
+    // A relative pattern searches the working directory.
+    const cwd = process.cwd();
+    process.chdir(s.path);
+    try {
+      expect(await s.glob("c[12].txt")).toEqual(["c1.txt", "c2.txt"]);
+      expect(await s.glob("b/*.json")).toEqual(["b/four.json"]);
+    } finally {
+      process.chdir(cwd);
+    }
 
     await s.copy(s.join(s.path, "a"), s.join(s.path, "copy"));
     expect(await s.readText(s.join(s.path, "copy", "deep", "three.json"))).toBe("a/deep/three.json");
@@ -106,7 +115,7 @@ describe("LocalArtifactStore", () => {
 
   it("accepts file:// URIs and reports missing paths as NotFoundError", async () => {
     const s = store();
-    const file = path.join(s.path, "f.txt");
+    const file = path.join(s.path, "with space.txt");
     await s.writeText(pathToFileURL(file).href, "via url");
     expect(await s.readText(file)).toBe("via url");
     await expect(s.readBytes(path.join(s.path, "nope"))).rejects.toThrow(NotFoundError);

@@ -162,7 +162,7 @@ describe("custom flavors", () => {
     spawnSync(
       process.execPath,
       [join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(CORE_ROOT, "tsconfig.json"), "--outDir", build, "--rootDir", join(CORE_ROOT, "src"),
-        "--composite", "false", "--incremental", "false", "--declaration", "false", "--declarationMap", "false", "--sourceMap", "false"],
+        "--composite", "false", "--incremental", "false", "--emitDeclarationOnly", "false", "--declaration", "false", "--declarationMap", "false", "--sourceMap", "false"],
       { encoding: "utf8" },
     );
     expect(existsSync(join(build, "discovery", "registry.js"))).toBe(true); // type errors elsewhere do not stop emit

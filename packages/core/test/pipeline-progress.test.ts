@@ -71,8 +71,8 @@ describe("progress rendering", () => {
     const finalFrame = stream.text.slice(stream.text.lastIndexOf("\x1b[3A")).replace(/\x1b\[\d*[AK]/g, "");
     expect(normalize(finalFrame).split("\n")).toEqual([
       "  ✓ one    completed  N ms · no earlier execution of this step",
-      "  ✗ two    failed  two broke",
-      "  - three  skipped  upstream step 'two' failed",
+      "  ✗ two    failed     two broke",
+      "  - three  skipped    upstream step 'two' failed",
       "Run 'progress-1' failed in N ms.",
       "",
     ]);

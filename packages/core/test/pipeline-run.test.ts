@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   BaseExperimentTracker,
   LocalArtifactStore,
+  PipelineRepository,
   PipelineRunError,
   pipeline,
   step,
@@ -263,5 +264,48 @@ describe("pipeline.run() on a stack", () => {
         double(produce(), {}, { name: "produce" });
       }).build(),
     ).toThrow("Pipeline 'c' has two steps named 'produce'.");
+  });
+});
+
+describe("the step runner", () => {
+  it("reads upstream outputs from the metadata store when another process ran the upstream step", async () => {
+    const { executeStep } = await import("../src/pipeline/step-runner.ts");
+    const { RecentFiles } = await import("../src/pipeline/materializers.ts");
+    const stack = tempStack();
+    const plan = pipeline("split-processes", () => {
+      double(produce());
+    }).build();
+    const stepIds = new Map(plan.steps.map((s) => [s.name, `${s.name}-id`]));
+    await stack.metadataStore.createRun({
+      id: "run-id",
+      name: "split-1",
+      pipelineName: plan.pipelineName,
+      stack: { name: stack.name, components: {} },
+      runtimeConfiguration: {},
+      parameters: {},
+      enableCache: true,
+      startedAt: new Date().toISOString(),
+      zenVersion: "test",
+      steps: plan.steps.map((s) => ({ id: stepIds.get(s.name)!, name: s.name, stepName: s.step.stepName, parameters: s.parameters, upstream: s.upstream })),
+    });
+    // Each "process" has its own state: nothing shared in memory between the two steps.
+    const state = () => ({
+      plan,
+      stack,
+      components: [stack.orchestrator, stack.artifactStore, stack.metadataStore],
+      runId: "run-id",
+      runName: "split-1",
+      enableCache: true,
+      stepIds,
+      emit: () => {},
+      recentFiles: new RecentFiles(),
+      outputs: new Map(),
+    });
+    const signal = new AbortController().signal;
+    expect((await executeStep(state(), "produce", signal)).status).toBe("completed");
+    expect((await executeStep(state(), "double", signal)).status).toBe("completed");
+    const run = await PipelineRepository.forStack(stack).getRun("split-1");
+    expect(await run.getStep(double).output.read()).toBe(42);
+    expect(run.getStep(double).inputs.input!.id).toBe(run.getStep(produce).output.id);
   });
 });

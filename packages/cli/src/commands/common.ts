@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import type { ZenApi, SettingSource } from "@zen/core";
 import { UsageError, ZenError } from "@zen/core/errors";
+import { cliPackage } from "../cli-package.ts";
 import { info, parseOutputFormat, type OutputFormat } from "../output.ts";
 
 export interface GlobalOptions {
@@ -33,6 +34,7 @@ export async function openZen(command: Command, { banner = true } = {}): Promise
   const opts = options(command);
   const { Zen } = await import("@zen/core/zen");
   const zen = await Zen.open({
+    cliRoot: cliPackage().root,
     profile: opts.profile,
     stack: opts.stack,
     onNotice: (message: string) => {

@@ -1,4 +1,4 @@
-/** `zen doctor`: the full discovery report, bypassing the cache. */
+/** `zen doctor`: rediscovers flavor packages (no cache) and reports every candidate, problem and cause. */
 import type { Command } from "commander";
 import { colors, printDocument } from "../output.ts";
 import { openZen, outputFormat } from "./common.ts";
@@ -6,27 +6,38 @@ import { sourceLabel } from "./component.ts";
 
 export async function doctor(command: Command) {
   const zen = await openZen(command, { banner: false });
-  const [flavors, problems] = await Promise.all([zen.listFlavors(), zen.discoveryProblems()]);
+  const report = await zen.discoveryReport();
+  const flavors = await zen.listFlavors();
+  const unhealthy = report.problems.length > 0;
   const format = outputFormat(command);
   if (format !== "table") {
-    await printDocument(format, { kind: "doctor", formatVersion: 1, context: zen.context, flavors, problems });
-    process.exitCode = problems.length > 0 ? 1 : 0;
+    await printDocument(format, { kind: "doctor", formatVersion: 1, context: zen.context, ...report, flavors });
+    process.exitCode = unhealthy ? 1 : 0;
     return;
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  const { context } = zen;
   out(colors.bold("zen doctor"));
-  out(`  node ${process.version}, config directory ${zen.context.configDir}`);
-  out(`  profile '${zen.context.profile.name}' (${zen.context.profile.source}), stack '${zen.context.stack.name}' (${zen.context.stack.source})`);
+  out(`  node ${process.version}; config directory ${context.configDir}`);
+  out(`  profile '${context.profile.name}' (${context.profile.source}), stack '${context.stack.name}' (${context.stack.source})`);
+  out(`  discovery cache: ${report.cacheFile ?? "not writable"} (rebuilt now)`);
+  out(colors.bold("Packages looked at"));
+  if (report.candidates.length === 0) out("  none (no dependencies in the project or next to the CLI)");
+  for (const c of report.candidates) {
+    const mark = c.status === "ok" ? colors.green("✔") : c.status === "broken" ? colors.red("✖") : colors.dim("·");
+    const what = c.status === "ignored" ? colors.dim("not a flavor package") : c.flavors.join(", ");
+    out(`  ${mark} ${c.package} ${colors.dim(`(${c.origin})`)} ${what}${c.problem ? `: ${c.problem}` : ""}`);
+  }
   out(colors.bold("Flavors"));
   for (const f of flavors) {
     const mark = f.ready ? colors.green("✔") : colors.red("✖");
     out(`  ${mark} ${f.type}/${f.name}  ${colors.dim(sourceLabel(f.source))}${f.ready ? "" : `  ${f.problem ?? ""}`}`);
   }
   out(colors.bold("Problems"));
-  if (problems.length === 0) out(`  ${colors.green("none")}`);
-  for (const p of problems) {
+  if (!unhealthy) out(`  ${colors.green("none")}`);
+  for (const p of report.problems) {
     out(`  ${colors.red("✖")} ${p.package} (${p.phase}): ${p.message}`);
     if (p.hint) out(`    ${colors.dim(p.hint)}`);
   }
-  process.exitCode = problems.length > 0 ? 1 : 0;
+  process.exitCode = unhealthy ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 /** `zen init`, `zen status` and `zen clean`. */
 import type { Command } from "commander";
+import { cliPackage } from "../cli-package.ts";
 import { printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
 
@@ -16,6 +17,7 @@ export async function init(command: Command) {
   const { Zen } = await import("@zen/core/zen");
   const dir = (opts.path as string | undefined) ?? process.cwd();
   const result = await Zen.init(dir, {
+    cliRoot: cliPackage().root,
     profile: opts.profile,
     stack: opts.stack,
     onNotice: (message: string) => {

@@ -154,7 +154,9 @@ function splitGlob(pattern: string): { base: string; hasMagic: boolean } {
   const firstMagic = segments.findIndex((s) => /[*?[]/.test(s));
   if (firstMagic === -1) return { base: pattern, hasMagic: false };
   const base = segments.slice(0, firstMagic).join("/");
-  return { base: scheme + (base === "" && !scheme ? "/" : base), hasMagic: true };
+  if (scheme) return { base: scheme + base, hasMagic: true };
+  // "/*.txt" searches the root, "*.txt" the working directory.
+  return { base: base !== "" ? base : pattern.startsWith("/") ? "/" : ".", hasMagic: true };
 }
 
 /** `**` spans directories, `*` and `?` stay inside one path segment. */

@@ -40,5 +40,5 @@ export type { LocalStackOptions } from "./testing-stack.ts";
 export { LocalOrchestrator, type LocalOrchestratorConfig } from "../builtins/local-orchestrator.ts";
 export { LocalArtifactStore } from "../builtins/local-artifact-store.ts";
 export { SqliteMetadataStore, type SqliteMetadataStoreConfig } from "../builtins/sqlite-metadata-store.ts";
-export { loadPipelineFile } from "./pipeline-file.ts";
+export { loadPipelineFile, type AnyPipeline } from "./pipeline-file.ts";
 export { readRunConfig, type RunConfig } from "./run-config.ts";

@@ -8,7 +8,10 @@ import { NotFoundError, UsageError, ZenError } from "../errors.ts";
 import { causeMessage, importModule, unwrapDefault } from "../discovery/import-module.ts";
 import { isPipeline, type Pipeline } from "./pipeline.ts";
 
-export async function loadPipelineFile(specifier: string, cwd: string = process.cwd()): Promise<Pipeline<unknown, unknown>> {
+/** A pipeline whose parameter types are not known statically (loaded from a file). */
+export type AnyPipeline = Pipeline<any, unknown>;
+
+export async function loadPipelineFile(specifier: string, cwd: string = process.cwd()): Promise<AnyPipeline> {
   const hash = specifier.lastIndexOf("#");
   const file = path.resolve(cwd, hash > 0 ? specifier.slice(0, hash) : specifier);
   const exportName = hash > 0 ? specifier.slice(hash + 1) : undefined;
@@ -34,7 +37,7 @@ export async function loadPipelineFile(specifier: string, cwd: string = process.
   }
   const fallback = unwrapDefault(ns);
   if (isPipeline(fallback)) return fallback;
-  const named = Object.entries(ns).filter(([, v]) => isPipeline(v)) as [string, Pipeline<unknown, unknown>][];
+  const named = Object.entries(ns).filter(([, v]) => isPipeline(v)) as [string, AnyPipeline][];
   if (named.length === 1) return named[0]![1];
   if (named.length === 0) {
     throw new NotFoundError(`'${file}' exports no pipeline.`, {

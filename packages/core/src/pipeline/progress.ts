@@ -78,7 +78,7 @@ function createLiveView(stream: ProgressStream, color: boolean): PipelineEventLi
     const lines = steps.map((name) => {
       const s = status.get(name) ?? "pending";
       const extra = detail.get(name);
-      return `  ${paint(COLOR[s], SYMBOL[s])} ${name.padEnd(width)}  ${paint(COLOR[s], s)}${extra ? `  ${paint(2, extra)}` : ""}`;
+      return `  ${paint(COLOR[s], SYMBOL[s])} ${name.padEnd(width)}  ${paint(COLOR[s], s.padEnd(9))}${extra ? `  ${paint(2, extra)}` : ""}`.trimEnd();
     });
     const clear = drawn > 0 ? `\x1b[${drawn}A` : "";
     stream.write(clear + lines.map((l) => `\x1b[2K${l}\n`).join(""));

@@ -34,7 +34,7 @@ export interface RunState {
 }
 
 export async function executeStep(state: RunState, name: string, signal: AbortSignal): Promise<StepOutcome> {
-  const planned = state.plan.steps.find((s) => s.name === name);
+  const planned = stepIndex(state.plan).get(name);
   const stepId = state.stepIds.get(name);
   if (!planned || !stepId) throw new Error(`Step '${name}' is not part of run '${state.runName}'.`);
   const metadata = state.stack.metadataStore;
@@ -48,7 +48,7 @@ export async function executeStep(state: RunState, name: string, signal: AbortSi
   let cacheReason: string | undefined;
 
   try {
-    const inputArtifacts = collectInputs(state, planned);
+    const inputArtifacts = await collectInputs(state, planned);
     inputLinks = Object.entries(inputArtifacts).map(([key, artifact]) => ({ name: key, artifactId: artifact.id }));
     codeHash = codeHashOf(planned.step);
     const extra = planned.step.spec.cacheKey ? String(await planned.step.spec.cacheKey(planned.parameters)) : undefined;
@@ -133,15 +133,28 @@ export async function executeStep(state: RunState, name: string, signal: AbortSi
 }
 
 /** `RangeError: message`; our own errors (with a hint) and plain Errors show just the message. */
+const indexes = new WeakMap<PipelinePlan, Map<string, PlannedStep>>();
+
+function stepIndex(plan: PipelinePlan): Map<string, PlannedStep> {
+  let index = indexes.get(plan);
+  if (!index) indexes.set(plan, (index = new Map(plan.steps.map((s) => [s.name, s]))));
+  return index;
+}
+
 export function describeError(error: Error): string {
   const ours = typeof (error as { exitCode?: unknown }).exitCode === "number" && "hint" in error;
   const name = error.name && error.name !== "Error" && !ours ? `${error.name}: ` : "";
   return `${name}${error.message}`;
 }
 
-function collectInputs(state: RunState, planned: PlannedStep): Record<string, ArtifactRecord> {
+/**
+ * The artifacts a step reads. Upstream outputs come from this process when it ran them (the local
+ * orchestrator), else from the metadata store (a step run in its own container by a remote orchestrator).
+ */
+async function collectInputs(state: RunState, planned: PlannedStep): Promise<Record<string, ArtifactRecord>> {
   const artifacts: Record<string, ArtifactRecord> = {};
   for (const binding of planned.inputs) {
+    if (!state.outputs.has(binding.step)) state.outputs.set(binding.step, await recordedOutputs(state, binding.step));
     const artifact = state.outputs.get(binding.step)?.[binding.output];
     if (!artifact) {
       throw new ZenError(
@@ -152,6 +165,15 @@ function collectInputs(state: RunState, planned: PlannedStep): Record<string, Ar
     artifacts[binding.key] = artifact;
   }
   return artifacts;
+}
+
+async function recordedOutputs(state: RunState, stepName: string): Promise<Record<string, ArtifactRecord>> {
+  const metadata = state.stack.metadataStore;
+  const stepId = state.stepIds.get(stepName);
+  if (!stepId) return {};
+  const { outputs } = await metadata.listStepLinks([stepId]);
+  const artifacts = new Map((await metadata.getArtifacts(outputs.map((l) => l.artifactId))).map((a) => [a.id, a]));
+  return Object.fromEntries(outputs.flatMap((l) => (artifacts.has(l.artifactId) ? [[l.name, artifacts.get(l.artifactId)!]] : [])));
 }
 
 const codeHashes = new WeakMap<Step, string>();

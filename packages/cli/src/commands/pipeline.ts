@@ -1,0 +1,240 @@
+/**
+ * `zen pipeline …`: run a pipeline file on a stack, list pipelines and runs, describe a run (its DAG,
+ * each step's status, cache decision and outputs). Defining the commands imports nothing heavy;
+ * every action loads @zen/core and the renderers on demand, so `zen --help` stays fast.
+ */
+import { Option, type Command } from "commander";
+import type { PipelineRunView, PipelineRepository, StepView } from "@zen/core";
+
+const OUTPUT_HELP = "output format: table, json or yaml";
+
+function withOutput(command: Command): Command {
+  return command.addOption(new Option("--output <format>", OUTPUT_HELP).choices(["table", "json", "yaml"]).default("table"));
+}
+
+export function registerPipelineCommands(program: Command): void {
+  const group = program.command("pipeline").description("run pipelines on a stack and inspect their runs");
+
+  group
+    .command("run")
+    .description("run the pipeline a module exports (FILE.ts or FILE.ts#exportName) on the active stack")
+    .argument("<file>", "module exporting the pipeline (default export, or its only exported pipeline)")
+    .option("--stack <name>", "run on this stack instead of the active one")
+    .option("--run-name <name>", "name of the run (unique; default: <pipeline>-<date>-<time>-<random>)")
+    .option("--no-cache", "run every step, reusing nothing from earlier runs")
+    .option("--config <file>", "YAML file with `parameters:` and runtime options (run_name, enable_cache too)")
+    .action(async (_file: string, _options: unknown, command: Command) => run(command));
+
+  withOutput(group.command("list").description("list the pipelines that ran on the active stack")).action(
+    async (_options: unknown, command: Command) => listPipelines(command),
+  );
+
+  const runs = group.command("runs").description("the runs of pipelines on the active stack");
+  withOutput(runs.command("list").description("list runs, newest first"))
+    .option("--pipeline <name>", "only the runs of this pipeline")
+    .option("--limit <n>", "show at most this many runs", "50")
+    .action(async (_options: unknown, command: Command) => listRuns(command));
+  withOutput(
+    runs
+      .command("describe")
+      .description("show a run's steps: status, cache decision and why, outputs (default: the latest run)")
+      .argument("[run]", "run name or id"),
+  ).action(async (_run: string | undefined, _options: unknown, command: Command) => describeRun(command));
+}
+
+// ── handlers ──────────────────────────────────────────────────────────────────
+
+async function repositoryFor(command: Command): Promise<PipelineRepository> {
+  const [{ openZen }, { PipelineRepository }] = await Promise.all([import("./common.ts"), import("@zen/core")]);
+  const zen = await openZen(command);
+  return PipelineRepository.forStack(await zen.loadStack());
+}
+
+async function run(command: Command): Promise<void> {
+  const [{ openZen, options }, core, output] = await Promise.all([import("./common.ts"), import("@zen/core"), import("../output.ts")]);
+  const opts = options(command) as { quiet?: boolean; runName?: string; cache?: boolean; config?: string };
+  const [file] = command.processedArgs as [string];
+  const config = opts.config ? await core.readRunConfig(opts.config) : { runtime: {} as Record<string, unknown> };
+  const pipeline = await core.loadPipelineFile(file);
+
+  const zen = await openZen(command);
+  const stack = await zen.loadStack();
+  // Flags win over the file.
+  const enableCache = opts.cache === false ? false : config.enableCache;
+  const result = await pipeline.run({
+    ...config.runtime,
+    stack,
+    ...(opts.runName ?? config.runName ? { runName: opts.runName ?? config.runName } : {}),
+    ...(enableCache === undefined ? {} : { enableCache }),
+    ...(config.parameters ? { parameters: config.parameters } : {}),
+    onEvent: opts.quiet ? false : core.createProgressReporter({ stream: process.stderr }),
+  });
+
+  const executed = result.steps.filter((s) => s.status === "completed").length;
+  const cached = result.steps.filter((s) => s.cached).length;
+  output.success(`Run '${result.name}' of pipeline '${result.pipelineName}' completed on stack '${result.stack.name}': ${executed} step${executed === 1 ? "" : "s"} executed, ${cached} reused from the cache.`);
+  if (!opts.quiet) output.info(`Inspect it with: zen pipeline runs describe ${result.name}`);
+}
+
+async function listPipelines(command: Command): Promise<void> {
+  const [{ outputFormat }, { printList }] = await Promise.all([import("./common.ts"), import("../output.ts")]);
+  const repository = await repositoryFor(command);
+  const pipelines = await repository.getPipelines();
+  await printList(
+    outputFormat(command),
+    "pipeline_list",
+    pipelines,
+    [
+      { header: "PIPELINE", value: (p) => p.name },
+      { header: "RUNS", value: (p) => String(p.runCount) },
+      { header: "LAST RUN", value: (p) => when(p.lastRunAt) },
+      { header: "FIRST SEEN", value: (p) => when(p.createdAt) },
+    ],
+    (p) => p.toJSON(),
+  );
+}
+
+async function listRuns(command: Command): Promise<void> {
+  const [{ outputFormat, options }, { printList, colors }, { UsageError }] = await Promise.all([
+    import("./common.ts"),
+    import("../output.ts"),
+    import("@zen/core/errors"),
+  ]);
+  const opts = options(command) as { pipeline?: string; limit?: string };
+  const limit = Number(opts.limit ?? 50);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, not '${opts.limit}'.`, { hint: "e.g. --limit 20" });
+  const repository = await repositoryFor(command);
+  if (opts.pipeline) await repository.getPipeline(opts.pipeline); // a clear error for an unknown pipeline
+  const runs = await repository.getRuns({ pipelineName: opts.pipeline, limit });
+  await printList(
+    outputFormat(command),
+    "pipeline_run_list",
+    runs,
+    [
+      { header: "RUN", value: (r) => r.name },
+      { header: "PIPELINE", value: (r) => r.pipelineName },
+      { header: "STATUS", value: (r) => paintStatus(colors, r.status) },
+      { header: "STARTED", value: (r) => when(r.startedAt) },
+      { header: "DURATION", value: (r) => duration(r.durationMs) },
+      { header: "STEPS", value: (r) => stepSummary(r) },
+      { header: "STACK", value: (r) => r.stack.name },
+    ],
+    (r) => r.toJSON(),
+  );
+}
+
+async function describeRun(command: Command): Promise<void> {
+  const [{ outputFormat }, { printDocument, colors }, { NotFoundError }] = await Promise.all([
+    import("./common.ts"),
+    import("../output.ts"),
+    import("@zen/core/errors"),
+  ]);
+  const [name] = command.processedArgs as [string | undefined];
+  const format = outputFormat(command);
+  const repository = await repositoryFor(command);
+  const found = name ? await repository.getRun(name) : await repository.latestRun();
+  if (!found) throw new NotFoundError("No pipeline has run on this stack yet.", { hint: "Run one with `zen pipeline run FILE.ts`." });
+  if (format !== "table") {
+    await printDocument(format, { kind: "pipeline_run", formatVersion: 1, item: found.toJSON() });
+    return;
+  }
+  process.stdout.write(renderRun(found, colors));
+}
+
+// ── rendering ─────────────────────────────────────────────────────────────────
+
+type Colors = typeof import("../output.ts").colors;
+
+const STATUS_COLOR: Record<string, keyof Colors> = {
+  completed: "green",
+  cached: "blue",
+  failed: "red",
+  running: "cyan",
+  pending: "dim",
+  skipped: "yellow",
+  cancelled: "yellow",
+};
+const STATUS_SYMBOL: Record<string, string> = {
+  completed: "✓",
+  cached: "↺",
+  failed: "✗",
+  running: "▸",
+  pending: "·",
+  skipped: "-",
+  cancelled: "⊘",
+};
+
+function paintStatus(colors: Colors, status: string): string {
+  const paint = colors[STATUS_COLOR[status] ?? "reset"] as (text: string) => string;
+  return paint(status);
+}
+
+function when(iso: string | undefined): string {
+  if (!iso) return "";
+  return iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
+}
+
+function duration(ms: number | undefined): string {
+  if (ms === undefined) return "";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function stepSummary(run: PipelineRunView): string {
+  const counts = new Map<string, number>();
+  for (const step of run.steps) counts.set(step.status, (counts.get(step.status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${n} ${status}`).join(", ");
+}
+
+function value(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+function cacheDecision(step: StepView): string {
+  if (step.status === "cached") return `cached: ${step.cacheReason ?? ""}`;
+  if (step.status === "completed" || step.status === "failed") return step.cacheReason ? `ran: ${step.cacheReason}` : "ran";
+  return "";
+}
+
+/** The run's header, then its DAG: one block per step in topological order. */
+export function renderRun(run: PipelineRunView, colors: Colors): string {
+  const lines: string[] = [];
+  lines.push(`${colors.bold(`Run '${run.name}'`)} of pipeline '${run.pipelineName}': ${paintStatus(colors, run.status)}`);
+  const header: [string, string][] = [
+    ["id", run.id],
+    ["stack", `${run.stack.name} (${Object.entries(run.stack.components).map(([type, c]) => `${type}: ${c.name} [${c.flavor}]`).join(", ")})`],
+    ["started", when(run.startedAt)],
+    ["duration", duration(run.durationMs)],
+    ["cache", run.enableCache ? "enabled" : "disabled"],
+  ];
+  if (Object.keys(run.parameters).length > 0) header.push(["parameters", Object.entries(run.parameters).map(([k, v]) => `${k}=${value(v)}`).join(", ")]);
+  if (Object.keys(run.runtimeConfiguration).length > 0) {
+    header.push(["runtime options", Object.entries(run.runtimeConfiguration).map(([k, v]) => `${k}=${value(v)}`).join(", ")]);
+  }
+  if (run.error) header.push(["error", run.error]);
+  const width = Math.max(...header.map(([k]) => k.length));
+  for (const [key, text] of header) lines.push(`  ${colors.dim(key.padEnd(width))}  ${text}`);
+  lines.push("", colors.bold(`Steps (${stepSummary(run)})`));
+  for (const step of run.steps) {
+    const symbol = STATUS_SYMBOL[step.status] ?? "?";
+    const paint = colors[STATUS_COLOR[step.status] ?? "reset"] as (text: string) => string;
+    const title = `${paint(symbol)} ${colors.bold(step.name)}${step.stepName !== step.name ? colors.dim(` (${step.stepName})`) : ""}  ${paintStatus(colors, step.status)}${step.durationMs !== undefined ? `  ${duration(step.durationMs)}` : ""}`;
+    lines.push(title);
+    if (step.upstream.length > 0) lines.push(`    ${colors.dim("after")}    ${step.upstream.join(", ")}`);
+    const decision = cacheDecision(step);
+    if (decision) lines.push(`    ${colors.dim("cache")}    ${decision}`);
+    if (Object.keys(step.parameters).length > 0) {
+      lines.push(`    ${colors.dim("params")}   ${Object.entries(step.parameters).map(([k, v]) => `${k}=${value(v)}`).join(", ")}`);
+    }
+    for (const [inputName, artifact] of Object.entries(step.inputs)) {
+      lines.push(`    ${colors.dim("input")}    ${inputName} ← ${artifact.uri}`);
+    }
+    for (const [outputName, artifact] of Object.entries(step.outputs)) {
+      const reused = artifact.producerStepId !== step.id ? colors.dim(" (from an earlier run)") : "";
+      lines.push(`    ${colors.dim("output")}   ${outputName} → ${artifact.uri}  ${colors.dim(`[${artifact.materializer}, ${artifact.contentHash.slice(0, 19)}]`)}${reused}`);
+    }
+    if (step.error) lines.push(`    ${colors.dim("error")}    ${colors.red(step.error)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
