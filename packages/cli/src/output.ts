@@ -24,9 +24,6 @@ export interface Column<Row> {
 
 export const colors = pc;
 
-/** Compact box tables: no rule between body rows. */
-const TABLE_CHARS = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" };
-
 /** Prints rows as a table, or `document` (defaulting to the rows) as JSON/YAML. */
 export async function printList<Row>(
   format: OutputFormat,
@@ -43,7 +40,6 @@ export async function printList<Row>(
   const table = new Table({
     head: columns.map((c) => pc.bold(c.header)),
     style: { head: [], border: [] },
-    chars: TABLE_CHARS,
   });
   for (const row of rows) table.push(columns.map((c) => c.value(row)));
   process.stdout.write(`${table.toString()}\n`);
@@ -62,7 +58,7 @@ export async function printObject(
     return;
   }
   const { default: Table } = await import("cli-table3");
-  const table = new Table({ head: [pc.bold("PROPERTY"), pc.bold("VALUE")], style: { head: [], border: [] }, chars: TABLE_CHARS });
+  const table = new Table({ head: [pc.bold("PROPERTY"), pc.bold("VALUE")], style: { head: [], border: [] } });
   for (const [key, value] of properties) table.push([key, value]);
   process.stdout.write(`${pc.bold(title)}\n${table.toString()}\n`);
 }
