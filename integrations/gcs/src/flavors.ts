@@ -12,7 +12,7 @@ export const gcsArtifactStoreConfig = z
   .object({
     path: z
       .string()
-      .startsWith("gs://", { message: "must start with gs:// followed by a bucket name, e.g. gs://my-bucket/artifacts" })
+      .startsWith("gs://", { message: "must start with gs:// followed by a bucket name, e.g. gs://my-bucket/artifacts", abort: true })
       .regex(GCS_PATH, { message: "must be gs://<bucket>[/<prefix>] with a valid bucket name (a-z, 0-9, '.', '-' and '_')" })
       .meta({ description: "Bucket and prefix the artifacts go under, e.g. gs://my-bucket/zen" }),
     project: z

@@ -3,6 +3,8 @@
  * Writes stream as single-request resumable uploads (no `chunkSize`: the object appears only when
  * the upload finalizes, and no chunk is held for a resume); reads stream the object's media.
  */
+import http from "node:http";
+import https from "node:https";
 import { Readable, Writable } from "node:stream";
 import { Storage, type File } from "@google-cloud/storage";
 import { ValidationError, type ComponentInit } from "@zen/core";
@@ -94,7 +96,14 @@ export class GcsArtifactStore extends ObjectArtifactStore<GcsArtifactStoreConfig
 
   protected async writeObject(bucket: string, key: string, options: { ifAbsent: boolean; uri: string }): Promise<Writable> {
     const target = this.fileTarget(bucket, key);
-    const upload = this.file(bucket, key).createWriteStream({
+    // The library cannot abort an upload whose stream is destroyed (its request waits for more body
+    // forever), so each upload gets its own agent, destroyed with the writer: that ends the request.
+    const secure = !this.config.api_endpoint || this.config.api_endpoint.startsWith("https:");
+    const agent = secure ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
+    const file = this.file(bucket, key);
+    // (The typings say request options carry `uri`; at run time these are the HTTP client's options.)
+    file.interceptors.push({ request: (options) => Object.assign(options, { agent }) as unknown as ReturnType<File["interceptors"][number]["request"]> });
+    const upload = file.createWriteStream({
       resumable: true,
       metadata: { contentType: "application/octet-stream" },
       ...(options.ifAbsent ? { preconditionOpts: { ifGenerationMatch: 0 } } : {}),
@@ -124,6 +133,7 @@ export class GcsArtifactStore extends ObjectArtifactStore<GcsArtifactStoreConfig
       destroy(error, callback) {
         // An unfinished upload is never finalized, so no object appears.
         if (!finished && !upload.destroyed) upload.destroy();
+        agent.destroy();
         callback(error);
       },
     });

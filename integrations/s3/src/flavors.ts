@@ -12,7 +12,7 @@ export const s3ArtifactStoreConfig = z
   .object({
     path: z
       .string()
-      .startsWith("s3://", { message: "must start with s3:// followed by a bucket name, e.g. s3://my-bucket/artifacts" })
+      .startsWith("s3://", { message: "must start with s3:// followed by a bucket name, e.g. s3://my-bucket/artifacts", abort: true })
       .regex(S3_PATH, { message: "must be s3://<bucket>[/<prefix>] with a valid bucket name (3-63 characters: a-z, 0-9, '.' and '-')" })
       .meta({ description: "Bucket and prefix the artifacts go under, e.g. s3://my-bucket/zen" }),
     region: z.string().min(1).optional().meta({ description: "AWS region of the bucket (default: the AWS default chain, e.g. AWS_REGION)" }),

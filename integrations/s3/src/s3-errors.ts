@@ -18,6 +18,8 @@ const CREDENTIAL_ERRORS = new Set([
   "TokenRefreshRequired",
   "InvalidClientTokenId",
   "AuthorizationHeaderMalformed",
+  // versitygw's answer to an unknown access key id (AWS says InvalidAccessKeyId).
+  "XAdminUserNotFound",
 ]);
 
 interface SdkError {

@@ -35,7 +35,12 @@ const NETWORK_CODES = new Set([
   "UND_ERR_SOCKET",
 ]);
 
-/** The network error code of `error` or of one of its causes (`ECONNREFUSED`, …), if any. */
+const NETWORK_CODE_IN_MESSAGE = new RegExp(`\\b(${[...NETWORK_CODES].join("|")})\\b`);
+
+/**
+ * The network error code of `error` or of one of its causes (`ECONNREFUSED`, …), if any. SDKs that
+ * meet an error from another realm (a test VM) wrap it into a message, so the message counts too.
+ */
 export function networkErrorCode(error: unknown): string | undefined {
   const seen = new Set<unknown>();
   const queue: unknown[] = [error];
@@ -46,6 +51,8 @@ export function networkErrorCode(error: unknown): string | undefined {
     const { code, name, errors, cause } = current as { code?: unknown; name?: unknown; errors?: unknown; cause?: unknown };
     if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
     if (name === "TimeoutError" || code === "TimeoutError") return "ETIMEDOUT";
+    const inMessage = NETWORK_CODE_IN_MESSAGE.exec(String((current as { message?: unknown }).message ?? ""))?.[1];
+    if (inMessage) return inMessage;
     if (Array.isArray(errors)) queue.push(...errors);
     if (cause !== undefined) queue.push(cause);
   }
