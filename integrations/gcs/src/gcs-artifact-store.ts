@@ -95,7 +95,7 @@ export class GcsArtifactStore extends ObjectArtifactStore<GcsArtifactStoreConfig
   }
 
   protected async writeObject(bucket: string, key: string, options: { ifAbsent: boolean; uri: string }): Promise<Writable> {
-    const target = this.fileTarget(bucket, key);
+    const target = { ...this.fileTarget(bucket, key), bucketOnly: true };
     // The library cannot abort an upload whose stream is destroyed (its request waits for more body
     // forever), so each upload gets its own agent, destroyed with the writer: that ends the request.
     const secure = !this.config.api_endpoint || this.config.api_endpoint.startsWith("https:");
@@ -155,7 +155,7 @@ export class GcsArtifactStore extends ObjectArtifactStore<GcsArtifactStoreConfig
           ...(pageToken ? { pageToken } : {}),
         })) as unknown as [File[], { pageToken?: string } | null, { prefixes?: string[] }];
       } catch (error) {
-        throw this.fail(error, { bucket, uri: `gs://${bucket}/${prefix}` });
+        throw this.fail(error, { bucket, uri: `gs://${bucket}/${prefix}`, bucketOnly: true });
       }
       yield {
         objects: files.map((f) => ({

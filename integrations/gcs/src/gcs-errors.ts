@@ -21,6 +21,8 @@ export interface GcsErrorTarget {
   uri?: string;
   notFound?: () => Error;
   alreadyExists?: () => Error;
+  /** For writes and listings a 404 can only mean the bucket is missing. */
+  bucketOnly?: boolean;
 }
 
 export function mapGcsError(error: unknown, context: StoreErrorContext, target: GcsErrorTarget): Error {
@@ -34,7 +36,7 @@ export function mapGcsError(error: unknown, context: StoreErrorContext, target: 
   if (status === 401) return credentialsError(context, "401 Unauthorized", error);
   if (status === 412 && target.alreadyExists) return target.alreadyExists();
   if (status === 404) {
-    if (/bucket/i.test(message) && !/object|No such object/i.test(message)) return bucketNotFoundError(context, target.bucket, "gs://");
+    if (target.bucketOnly || (/bucket/i.test(message) && !/object/i.test(message))) return bucketNotFoundError(context, target.bucket, "gs://");
     if (target.notFound) return target.notFound();
   }
   if (status === 403) return permissionError(context, target.uri ? `'${target.uri}'` : `bucket '${target.bucket}'`, error);

@@ -3,7 +3,6 @@
  * (also ZenML 0.9's export format), and merging a stack's components into another store without
  * ever silently replacing a differently configured component.
  */
-import { randomUUID } from "node:crypto";
 import { COMPONENT_TYPES, componentType, isComponentType, type ComponentType } from "./component-types.ts";
 import { ConflictError, ValidationError } from "./errors.ts";
 import type { ComponentRecord, StackRecord, StoreSnapshot } from "./store/records.ts";
@@ -154,7 +153,7 @@ export function mergeComponents(
     if (!existing) {
       const idTaken = component.id === undefined || draft.components.some((c) => c.id === component.id);
       draft.components.push({
-        id: idTaken ? randomUUID() : component.id!,
+        id: idTaken ? crypto.randomUUID() : component.id!,
         name,
         type: component.type,
         flavor: component.flavor,

@@ -4,7 +4,6 @@
  * validates every change fully before committing it atomically; on bad input it throws a ZenError
  * with a hint and changes nothing.
  */
-import { randomUUID } from "node:crypto";
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { componentType, type ComponentType } from "./component-types.ts";
@@ -383,7 +382,7 @@ export class Zen implements ZenApi {
     return store.transact((draft) => {
       taken(draft);
       const at = now();
-      const record: ComponentRecord = { id: randomUUID(), name, type, flavor: flavorName, config, createdAt: at, updatedAt: at };
+      const record: ComponentRecord = { id: crypto.randomUUID(), name, type, flavor: flavorName, config, createdAt: at, updatedAt: at };
       draft.components.push(record);
       return structuredClone(record);
     });
@@ -525,7 +524,7 @@ export class Zen implements ZenApi {
       }
     };
     const at = now();
-    const record: StackRecord = { id: randomUUID(), name, components: chosen, createdAt: at, updatedAt: at };
+    const record: StackRecord = { id: crypto.randomUUID(), name, components: chosen, createdAt: at, updatedAt: at };
     const load = this.flavorLoader();
     const install = await this.prepareInstallCommand();
     // Validate before taking the lock (flavor imports can be slow), then again on the fresh snapshot.
@@ -696,7 +695,7 @@ export class Zen implements ZenApi {
       draft.flavors.push(...addedFlavors);
       const at = now();
       const components = mergeComponents(draft, incoming, { kind: "rename", suffix: newName }, at);
-      const record: StackRecord = { id: randomUUID(), name: newName, components, createdAt: at, updatedAt: at };
+      const record: StackRecord = { id: crypto.randomUUID(), name: newName, components, createdAt: at, updatedAt: at };
       if (addedFlavors.length > 0) this.#registries.delete(toProfile);
       const targetLoad: FlavorLoader =
         addedFlavors.length > 0
@@ -740,7 +739,7 @@ export class Zen implements ZenApi {
       }
       const at = now();
       const components = mergeComponents(draft, incoming, { kind: "refuse" }, at);
-      const record: StackRecord = { id: randomUUID(), name, components, createdAt: at, updatedAt: at };
+      const record: StackRecord = { id: crypto.randomUUID(), name, components, createdAt: at, updatedAt: at };
       await assertValidStack(draft, record, load, install, "register");
       draft.stacks.push(record);
       return structuredClone(record);

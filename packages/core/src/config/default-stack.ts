@@ -2,7 +2,6 @@
  * The `default` stack every new profile starts with: local orchestrator, local artifact store under
  * `<configDir>/local_stores/<id>`, SQLite metadata store inside it.
  */
-import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { ComponentType } from "../component-types.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
@@ -14,13 +13,13 @@ export type Notice = (message: string) => void;
 
 /** Registers the default stack in an empty store; returns false (and changes nothing) if the store has stacks. */
 export async function registerDefaultStack(store: StackStore, configDir: string, notice: Notice): Promise<boolean> {
-  const artifactStoreId = randomUUID();
+  const artifactStoreId = crypto.randomUUID();
   const artifactPath = join(localStoresDir(configDir), artifactStoreId);
   const now = new Date().toISOString();
   // Seed order: orchestrator, metadata store, artifact store.
   const wanted: [ComponentType, Omit<ComponentRecord, "name" | "type" | "createdAt" | "updatedAt">][] = [
-    ["orchestrator", { id: randomUUID(), flavor: "local", config: {} }],
-    ["metadata_store", { id: randomUUID(), flavor: "sqlite", config: { uri: join(artifactPath, "metadata.db") } }],
+    ["orchestrator", { id: crypto.randomUUID(), flavor: "local", config: {} }],
+    ["metadata_store", { id: crypto.randomUUID(), flavor: "sqlite", config: { uri: join(artifactPath, "metadata.db") } }],
     ["artifact_store", { id: artifactStoreId, flavor: "local", config: { path: artifactPath } }],
   ];
   const registered = await store.transact((draft) => {
@@ -35,7 +34,7 @@ export async function registerDefaultStack(store: StackStore, configDir: string,
       }
       components[type] = DEFAULT_STACK_NAME;
     }
-    draft.stacks.push({ id: randomUUID(), name: DEFAULT_STACK_NAME, components, createdAt: now, updatedAt: now });
+    draft.stacks.push({ id: crypto.randomUUID(), name: DEFAULT_STACK_NAME, components, createdAt: now, updatedAt: now });
     return added;
   });
   if (!registered) return false;

@@ -2,7 +2,6 @@
  * `<configDir>/config.yaml`: the user id, the global active profile and the profiles with their
  * stores. Read without a lock (writes are atomic renames); every change is a locked read-modify-write.
  */
-import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { withLock } from "../fs/lock.ts";
 import { readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
@@ -45,7 +44,7 @@ function parseGlobalConfig(file: string, raw: Record<string, unknown>): GlobalCo
   return {
     ...raw,
     format_version: GLOBAL_CONFIG_FORMAT_VERSION,
-    user_id: shape.optionalString(raw.user_id, "user_id") ?? randomUUID(),
+    user_id: shape.optionalString(raw.user_id, "user_id") ?? crypto.randomUUID(),
     active_profile: shape.optionalString(raw.active_profile, "active_profile"),
     profiles,
   };
@@ -76,7 +75,7 @@ export class GlobalConfigFile {
       const before = current === undefined ? undefined : JSON.stringify(current);
       const draft: GlobalConfig = current
         ? structuredClone(current)
-        : { format_version: GLOBAL_CONFIG_FORMAT_VERSION, user_id: randomUUID(), profiles: {} };
+        : { format_version: GLOBAL_CONFIG_FORMAT_VERSION, user_id: crypto.randomUUID(), profiles: {} };
       const result = await change(draft);
       if (JSON.stringify(draft) !== before) await writeYamlFile(this.file, toFile(draft));
       return result;

@@ -4,7 +4,6 @@
  * a few stats and one JSON read: the key hashes core's version, the dependency lists, the install
  * stamp and each dependency's package.json stamp (workspace links change without a reinstall).
  */
-import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { DependencySources } from "./candidates.ts";
@@ -72,7 +71,8 @@ export function discoveryKey(sources: DependencySources): string {
       packages: sources.global.names.map((name) => [name, fileStamp(join(sources.global!.dir, name, "package.json"))]),
     },
   };
-  return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+  // Compared for equality, so the key is the inputs themselves: hashing would load node:crypto on every start.
+  return JSON.stringify(parts);
 }
 
 export interface CacheLocations {
@@ -87,7 +87,7 @@ export function cacheLocations(projectRoot: string | undefined, cliRoot: string 
   const identity = projectRoot ?? `cli:${cliRoot ?? ""}`;
   return {
     primary: hasNodeModules ? join(projectRoot, "node_modules", ".cache", "zen", CACHE_FILE_NAME) : undefined,
-    fallback: join(cacheDir, `${createHash("sha1").update(identity).digest("hex")}.json`),
+    fallback: join(cacheDir, `${process.getBuiltinModule("node:crypto").createHash("sha1").update(identity).digest("hex")}.json`),
   };
 }
 

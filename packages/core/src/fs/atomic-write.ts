@@ -2,7 +2,6 @@
  * Atomic file replacement: readers see the old file or the new one, never a half-written file,
  * even when the process dies mid-write.
  */
-import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -22,7 +21,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${crypto.randomUUID().slice(0, 12)}.tmp`);
   let renamed = false;
   try {
     const handle = await open(temp, "wx", mode);

@@ -4,11 +4,11 @@
  *
  * Loading the `yaml` library costs about as much as starting Node, and every `zen` command reads two
  * or three YAML files. So next to each file zen keeps a parse cache, `.<name>.parsed.json`, holding
- * the parsed value and the SHA-256 of the YAML text it came from: a read whose text hashes the same
- * uses it and never loads `yaml`. Any other text (a hand edit, a stale or missing cache) is parsed
- * for real, so the cache can never change what a file means.
+ * the parsed value and the exact YAML text it came from: a read whose text is identical uses it and
+ * never loads `yaml`. Any other text (a hand edit, a stale or missing cache) is parsed for real, so
+ * the cache can never change what a file means. (Comparing the text itself, not a hash of it, keeps
+ * node:crypto off the start-up path.)
  */
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ZenError } from "../errors.ts";
@@ -22,14 +22,10 @@ function loadYaml(): Promise<YamlModule> {
   return yamlModule;
 }
 
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export function parseCacheFile(file: string): string {
   return join(dirname(file), `.${basename(file)}.parsed.json`);
-}
-
-function hashText(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
 }
 
 function malformed(file: string, detail: string): ZenError {
@@ -55,19 +51,19 @@ export async function parseYaml(text: string, file: string): Promise<unknown> {
   return parseWith(await loadYaml(), text, file);
 }
 
-async function readCached(file: string, hash: string): Promise<{ value: unknown } | undefined> {
+async function readCached(file: string, text: string): Promise<{ value: unknown } | undefined> {
   try {
-    const cached = JSON.parse(await readFile(parseCacheFile(file), "utf8")) as { format?: unknown; sha256?: unknown; value?: unknown };
-    if (cached.format === CACHE_FORMAT && cached.sha256 === hash && "value" in cached) return { value: cached.value };
+    const cached = JSON.parse(await readFile(parseCacheFile(file), "utf8")) as { format?: unknown; text?: unknown; value?: unknown };
+    if (cached.format === CACHE_FORMAT && cached.text === text && "value" in cached) return { value: cached.value };
   } catch {
     /* no usable cache: parse the YAML */
   }
   return undefined;
 }
 
-async function writeCache(file: string, hash: string, value: unknown): Promise<void> {
+async function writeCache(file: string, text: string, value: unknown): Promise<void> {
   try {
-    await writeFileAtomic(parseCacheFile(file), JSON.stringify({ format: CACHE_FORMAT, sha256: hash, value }));
+    await writeFileAtomic(parseCacheFile(file), JSON.stringify({ format: CACHE_FORMAT, text, value }));
   } catch {
     /* a cache that cannot be written only costs speed */
   }
@@ -82,15 +78,14 @@ export async function readYamlMapping(file: string): Promise<Record<string, unkn
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  const hash = hashText(text);
-  const cached = await readCached(file, hash);
+  const cached = await readCached(file, text);
   let value: unknown;
   if (cached) {
     value = cached.value;
   } else {
     value = await parseYaml(text, file);
     // JSON round-trip check: only plain data (what zen writes) is cached; anything else is parsed each time.
-    if (isPlainData(value)) await writeCache(file, hash, value);
+    if (isPlainData(value)) await writeCache(file, text, value);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw malformed(file, " at line 1: expected a mapping of keys to values");
@@ -119,5 +114,5 @@ export async function writeYamlFile(file: string, value: unknown): Promise<void>
   const text = yaml.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
   await writeFileAtomic(file, text);
   const parsed = parseWith(yaml, text, file);
-  if (isPlainData(parsed)) await writeCache(file, hashText(text), parsed);
+  if (isPlainData(parsed)) await writeCache(file, text, parsed);
 }
