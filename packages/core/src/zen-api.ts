@@ -120,6 +120,7 @@ export interface ZenApi {
   listSecrets(): Promise<string[]>;
   /** Returns keys only unless `reveal` is set. */
   getSecret(name: string, options?: { reveal?: boolean }): Promise<Record<string, string>>;
+  /** Sets the given keys, keeping the secret's other keys. */
   updateSecret(name: string, values: Record<string, string>): Promise<void>;
   deleteSecret(name: string): Promise<void>;
 }

@@ -287,11 +287,15 @@ export class Zen implements ZenApi {
   }
 
   private flavorLoader(profile: string = this.#resolution.profile.name): FlavorLoader {
+    // Start building the registry now, before the caller opens a store transaction: building it reads
+    // the store, and a read queued behind the open transaction would wait for it forever (sql store).
+    const registry = this.registry(profile);
+    registry.catch(() => {});
     return (type, name) => {
       const key = `${profile}\0${type}\0${name}`;
       let flavor = this.#flavors.get(key);
       if (!flavor) {
-        flavor = this.registry(profile).then((registry) => registry.load(type, name));
+        flavor = registry.then((r) => r.load(type, name));
         flavor.catch(() => this.#flavors.delete(key));
         this.#flavors.set(key, flavor);
       }
@@ -915,8 +919,11 @@ export class Zen implements ZenApi {
     return Object.fromEntries(Object.keys(secret.values).map((key) => [key, MASK]));
   }
 
+  /** Sets the given keys; the secret's other keys stay (as `zen secret update NAME --key=value` promises). */
   async updateSecret(name: string, values: Record<string, string>): Promise<void> {
-    await (await this.secretsManager()).updateSecret({ name, values });
+    const manager = await this.secretsManager();
+    const current = await manager.getSecret(name);
+    await manager.updateSecret({ name, values: { ...current.values, ...values } });
   }
 
   async deleteSecret(name: string): Promise<void> {

@@ -94,7 +94,9 @@ export function handlers(type: ComponentType) {
     },
 
     async update(command: Command) {
-      const [name] = args(command);
+      // `update --key=value` (no name) means the active stack's component.
+      const [first] = args(command);
+      const name = first?.startsWith("--") ? undefined : first;
       const raw = parseKeyValues(extraArgs(command, name === undefined ? 0 : 1));
       const zen = await openZen(command);
       const target = name ?? (await zen.getComponent(type)).name;
