@@ -1,5 +1,5 @@
 /** `@google-cloud/storage` errors as the one-sentence ZenErrors the rest of zen shows. */
-import { ZenError, isZenError } from "@zen/core";
+import { ZenError, isZenError } from "@zen/core/errors";
 import {
   bucketNotFoundError,
   credentialsError,
