@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const MiB = 1024 * 1024;
 const size = Number(process.env.ZEN_BENCH_S3_MB ?? 1024) * MiB;
-const rounds = Number(process.env.ZEN_BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.ZEN_BENCH_ROUNDS ?? 5);
 
 function serviceEnv() {
   let text = "";
@@ -63,7 +63,7 @@ async function child(kind, bucket, key) {
   if (kind === "zen-write" || kind === "zen-read") {
     const store = new S3ArtifactStore({ id: "bench", name: "bench", flavor: "s3", config, configDir: root });
     const uri = `s3://${bucket}/${key}`;
-    if (kind === "zen-write") await pipeline(Readable.from(data()), await store.openWrite(uri));
+    if (kind === "zen-write") await pipeline(Readable.from(data(), { highWaterMark: 2 }), await store.openWrite(uri));
     else {
       const out = sink();
       await pipeline(await store.openRead(uri), out.writable);
@@ -82,7 +82,7 @@ async function child(kind, bucket, key) {
     if (kind === "raw-write") {
       await new Upload({
         client,
-        params: { Bucket: bucket, Key: key, Body: Readable.from(data()) },
+        params: { Bucket: bucket, Key: key, Body: Readable.from(data(), { highWaterMark: 2 }) },
         partSize: S3ArtifactStore.partSize,
         queueSize: S3ArtifactStore.queueSize,
       }).done();
@@ -141,15 +141,18 @@ async function main() {
 
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const mbps = (kind) => size / MiB / median(results[kind].map((r) => r.seconds));
-  const peak = (kind) => Math.max(...results[kind].map((r) => r.maxRssMB));
+  const peak = (kind) => {
+    const values = results[kind].map((r) => r.maxRssMB);
+    return `${median(values).toFixed(0)} (max ${Math.max(...values).toFixed(0)})`;
+  };
   console.log(`s3 throughput: ${size / MiB} MiB to versitygw at ${env.ZEN_S3_ENDPOINT}, median of ${rounds} rounds, ` +
     `parts of ${S3ArtifactStore.partSize / MiB} MiB × ${S3ArtifactStore.queueSize} in flight (both sides)`);
-  console.log("| transfer | raw SDK MiB/s | s3 flavor MiB/s | ratio | raw peak RSS MB | flavor peak RSS MB |");
+  console.log("| transfer | raw SDK MiB/s | s3 flavor MiB/s | ratio | raw peak RSS MB, median (max) | flavor peak RSS MB, median (max) |");
   console.log("|---|---|---|---|---|---|");
   for (const phase of ["write", "read"]) {
     const raw = mbps(`raw-${phase}`);
     const zen = mbps(`zen-${phase}`);
-    console.log(`| ${phase} | ${raw.toFixed(0)} | ${zen.toFixed(0)} | ${(zen / raw).toFixed(2)}× | ${peak(`raw-${phase}`).toFixed(0)} | ${peak(`zen-${phase}`).toFixed(0)} |`);
+    console.log(`| ${phase} | ${raw.toFixed(0)} | ${zen.toFixed(0)} | ${(zen / raw).toFixed(2)}× | ${peak(`raw-${phase}`)} | ${peak(`zen-${phase}`)} |`);
   }
 }
 

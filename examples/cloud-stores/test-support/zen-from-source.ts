@@ -3,9 +3,11 @@
  * Until the CLI wires `zen artifact-store verify [NAME]` and `zen stack verify [NAME]` itself, this
  * runner adds them exactly as packages/cli/src/program.ts should.
  */
-import type { Command } from "commander";
 import { buildProgram } from "../../../packages/cli/src/program.ts";
 import { reportError } from "../../../packages/cli/src/errors.ts";
+
+/** commander's Command (this project does not depend on commander itself). */
+type Command = ReturnType<typeof buildProgram>;
 
 function addVerify(group: Command | undefined, handler: "verify" | "verifyStack", what: string): void {
   if (!group || group.commands.length === 0 || group.commands.some((c) => c.name() === "verify")) return;

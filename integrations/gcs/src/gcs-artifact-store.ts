@@ -197,11 +197,13 @@ export class GcsArtifactStore extends ObjectArtifactStore<GcsArtifactStoreConfig
     }
   }
 
-  protected async bucketExists(bucket: string): Promise<boolean> {
+  protected async bucketExists(bucket: string, prefix = ""): Promise<boolean> {
+    // A one-object listing rather than buckets.get: object-level roles (Storage Object Admin) pass.
     try {
-      const [exists] = await this.storage.bucket(bucket).exists();
-      return exists;
+      await this.storage.bucket(bucket).getFiles({ prefix, maxResults: 1, autoPaginate: false });
+      return true;
     } catch (error) {
+      if (gcsStatus(error) === 404) return false;
       throw this.fail(error, { bucket });
     }
   }

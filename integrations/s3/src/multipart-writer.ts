@@ -27,16 +27,23 @@ export interface MultipartWriterOptions {
   key: string;
   /** Conditional create: the upload fails (412) if the object exists by the time it completes. */
   ifAbsent: boolean;
-  /** ≥ 5 MiB (S3's minimum for every part but the last). */
+  /**
+   * Size of the first 1000 parts, ≥ 5 MiB (S3's minimum for every part but the last). It doubles
+   * every 1000 parts, so a stream of unknown length still fits S3's 10,000 parts (to S3's 5 TiB).
+   */
   partSize: number;
   /** Parts uploaded in parallel. */
   queueSize: number;
+  /** The part size doubles after this many parts (default 1000). */
+  growEvery?: number;
   /** Maps an SDK error to the error the writer reports. */
   mapError: (error: unknown) => Error;
 }
 
 export function createMultipartWriter(options: MultipartWriterOptions): Writable {
-  const { client, bucket, key, partSize, queueSize } = options;
+  const { client, bucket, key, queueSize } = options;
+  const MAX_PART = 5 * 1024 ** 3;
+  const partSizeFor = (number: number) => Math.min(MAX_PART, options.partSize * 2 ** Math.floor((number - 1) / (options.growEvery ?? 1000)));
   const condition = options.ifAbsent ? { IfNoneMatch: "*" } : {};
   const abort = new AbortController();
   const free: Buffer[] = [];
@@ -53,11 +60,14 @@ export function createMultipartWriter(options: MultipartWriterOptions): Writable
   let completed = false;
 
   const takeBuffer = (): Buffer | undefined => {
-    const buffer = free.pop();
-    if (buffer) return buffer;
+    const size = partSizeFor(partNumber + 1);
+    let buffer = free.pop();
+    if (buffer && buffer.length >= size) return buffer;
+    if (buffer) allocated--; // outgrown: the part size doubled
+    buffer = undefined;
     if (allocated > queueSize) return undefined;
     allocated++;
-    return Buffer.allocUnsafeSlow(partSize);
+    return Buffer.allocUnsafeSlow(size);
   };
 
   const startUpload = (): Promise<string> => {
@@ -117,7 +127,8 @@ export function createMultipartWriter(options: MultipartWriterOptions): Writable
   };
 
   return new Writable({
-    highWaterMark: 1024 * 1024,
+    // Chunks are copied into the pool at once; the pool, not this queue, bounds memory.
+    highWaterMark: 256 * 1024,
     write(chunk: Buffer, _encoding, callback) {
       void (async () => {
         let offset = 0;
@@ -130,7 +141,7 @@ export function createMultipartWriter(options: MultipartWriterOptions): Writable
           const copied = chunk.copy(current, filled, offset);
           filled += copied;
           offset += copied;
-          if (filled === partSize) {
+          if (filled === current.length) {
             dispatch(current, filled);
             current = undefined;
           }

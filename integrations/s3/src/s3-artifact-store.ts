@@ -31,9 +31,11 @@ const GiB = 1024 * MiB;
 export class S3ArtifactStore extends ObjectArtifactStore<S3ArtifactStoreConfig> {
   static override readonly supportedSchemes: readonly string[] = ["s3://"];
   /** Multipart part size: S3 needs ≥ 5 MiB; a write holds `(queueSize + 1) × partSize` in memory. */
-  static partSize = 8 * MiB;
+  static partSize = 6 * MiB;
   /** Parts uploaded in parallel. */
-  static queueSize = 4;
+  static queueSize = 3;
+  /** The part size doubles every this many parts, so streams of unknown size fit S3's 10,000 parts. */
+  static partGrowthEvery = 1000;
   /** Objects above this are copied part by part (CopyObject stops at 5 GiB). */
   static multipartCopyThreshold = 5 * GiB;
   static copyPartSize = 512 * MiB;
@@ -134,6 +136,7 @@ export class S3ArtifactStore extends ObjectArtifactStore<S3ArtifactStoreConfig> 
       ifAbsent: options.ifAbsent,
       partSize: S3ArtifactStore.partSize,
       queueSize: S3ArtifactStore.queueSize,
+      growEvery: S3ArtifactStore.partGrowthEvery,
       mapError: (error) => this.fail(error, target),
     });
   }
@@ -230,10 +233,11 @@ export class S3ArtifactStore extends ObjectArtifactStore<S3ArtifactStoreConfig> 
     }
   }
 
-  protected async bucketExists(bucket: string): Promise<boolean> {
-    // A one-key listing rather than HeadBucket: its XML error tells bad credentials from a denied bucket.
+  protected async bucketExists(bucket: string, prefix = ""): Promise<boolean> {
+    // A one-key listing rather than HeadBucket: its XML error tells bad credentials from a denied
+    // bucket, and a policy that allows listing only the store's prefix passes.
     try {
-      await this.client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
+      await this.client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...(prefix ? { Prefix: prefix } : {}) }));
       return true;
     } catch (error) {
       if (s3ErrorName(error) === "NoSuchBucket") return false;

@@ -11,7 +11,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CreateBucketCommand } from "@aws-sdk/client-s3";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { CreateBucketCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { makeTempDir } from "@zen/test-utils";
 import { z } from "zod";
 import { requireS3, uniqueBucketName, type S3Service } from "../../../scripts/services/service-env.ts";
@@ -145,6 +147,27 @@ describe("s3 artifact store on versitygw", () => {
     await store.writeText(`s3://${bucket}/zen/when-required/small.txt`, "small");
     expect((await store.readBytes(`s3://${bucket}/zen/when-required/big.bin`)).equals(big)).toBe(true);
     expect(await store.readText(`s3://${bucket}/zen/when-required/small.txt`)).toBe("small");
+  });
+
+  it("grows the part size as parts accumulate, so streams of unknown size fit S3's part limit", async () => {
+    const store = makeStore();
+    const saved = { size: S3ArtifactStore.partSize, every: S3ArtifactStore.partGrowthEvery };
+    S3ArtifactStore.partSize = 5 * MiB;
+    S3ArtifactStore.partGrowthEvery = 2; // parts of 5, 5, 10, 10, 20 MiB
+    const data = randomBytes(45 * MiB);
+    try {
+      const writer = await store.openWrite(`s3://${bucket}/zen/grow/data.bin`);
+      await pipeline(Readable.from((function* () {
+        for (let offset = 0; offset < data.length; offset += 256 * 1024) yield data.subarray(offset, offset + 256 * 1024);
+      })()), writer);
+    } finally {
+      S3ArtifactStore.partSize = saved.size;
+      S3ArtifactStore.partGrowthEvery = saved.every;
+    }
+    const head = await store.client.send(new HeadObjectCommand({ Bucket: bucket, Key: "zen/grow/data.bin", PartNumber: 5 }));
+    expect(head.PartsCount).toBe(5);
+    expect(head.ContentLength).toBe(15 * MiB);
+    expect((await store.readBytes(`s3://${bucket}/zen/grow/data.bin`)).equals(data)).toBe(true);
   });
 
   it("copies objects above the CopyObject limit part by part, server-side", async () => {

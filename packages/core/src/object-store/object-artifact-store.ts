@@ -71,8 +71,12 @@ export abstract class ObjectArtifactStore<Config extends ArtifactStoreConfig = A
     destination: ObjectLocation,
     options: { ifAbsent: boolean; uri: string; size: number },
   ): Promise<void>;
-  /** Whether the bucket exists; rejects (mapped) on bad credentials or an unreachable endpoint. */
-  protected abstract bucketExists(bucket: string): Promise<boolean>;
+  /**
+   * Whether the bucket exists; rejects (mapped) on bad credentials or an unreachable endpoint.
+   * Implementations list one object under `prefix` rather than reading the bucket's metadata, so
+   * credentials limited to objects (or to the store's prefix) pass.
+   */
+  protected abstract bucketExists(bucket: string, prefix?: string): Promise<boolean>;
   /** A human name for the service in messages, e.g. "S3". */
   protected abstract readonly serviceName: string;
 
@@ -265,8 +269,8 @@ export abstract class ObjectArtifactStore<Config extends ArtifactStoreConfig = A
 
   /** Bucket exists and answers; throws one clear ZenError otherwise. */
   async checkAccess(timeoutMs: number): Promise<void> {
-    const { bucket } = this.locate(this.path);
-    const exists = await withTimeout(this.bucketExists(bucket), timeoutMs, `${this.serviceName} bucket '${bucket}' of artifact store '${this.name}'`);
+    const { bucket, key } = this.locate(this.path);
+    const exists = await withTimeout(this.bucketExists(bucket, key === "" ? "" : `${key}/`), timeoutMs, `${this.serviceName} bucket '${bucket}' of artifact store '${this.name}'`);
     if (!exists) throw this.missingBucket(bucket);
   }
 

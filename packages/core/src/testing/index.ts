@@ -10,3 +10,27 @@ export {
   type ArtifactStoreConformanceOptions,
   type ArtifactStoreFixture,
 } from "./artifact-store-conformance.ts";
+export { describeFlavorConformance, type FlavorConformanceOptions } from "./flavor-conformance.ts";
+export {
+  describeOrchestratorConformance,
+  type OrchestratorConformanceOptions,
+  type OrchestratorFixture,
+} from "./orchestrator-conformance.ts";
+export {
+  describeMetadataStoreConformance,
+  type MetadataStoreConformanceOptions,
+  type MetadataStoreFixture,
+} from "./metadata-store-conformance.ts";
+export {
+  describeSecretsManagerConformance,
+  type SecretsManagerConformanceOptions,
+  type SecretsManagerFixture,
+} from "./secrets-manager-conformance.ts";
+export { describeContainerRegistryConformance, type ContainerRegistryConformanceOptions } from "./container-registry-conformance.ts";
+export {
+  describeExperimentTrackerConformance,
+  type ExperimentTrackerConformanceOptions,
+  type ExperimentTrackerFixture,
+  type TrackedValues,
+} from "./experiment-tracker-conformance.ts";
+export { conformanceStack, type ConformanceStack } from "./conformance-stack.ts";
