@@ -70,15 +70,15 @@ check_port fake-gcs-server "$GCS_PORT" GCS
 # where the filesystem lacks them.
 vgw_meta=()
 if ! alive versitygw; then
-  rm -rf "$SVC/data/s3" "$SVC/data/s3-meta"
+  rm -rf "$SVC/data/s3" "$SVC/sidecar/s3"
   mkdir -p "$SVC/data/s3"
   probe="$SVC/data/s3/.xattr-probe"
   : >"$probe"
-  if ! python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.zen", b"1")' "$probe" 2>/dev/null \
-     && ! setfattr -n user.zen -v 1 "$probe" 2>/dev/null; then
+  if [ "${ZEN_VGW_SIDECAR:-}" = 1 ] || { ! python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.zen", b"1")' "$probe" 2>/dev/null \
+     && ! setfattr -n user.zen -v 1 "$probe" 2>/dev/null; }; then
     log "no user xattrs under $SVC/data; versitygw keeps metadata in sidecar files."
-    mkdir -p "$SVC/data/s3-meta"
-    vgw_meta=(--sidecar "$SVC/data/s3-meta")
+    mkdir -p "$SVC/sidecar/s3"
+    vgw_meta=(--sidecar "$SVC/sidecar/s3")
   fi
   rm -f "$probe"
 fi

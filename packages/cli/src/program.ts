@@ -118,6 +118,16 @@ function addComponentGroup(program: Command, type: ComponentTypeInfo, withSubcom
     lazy(async () => (await handlers()).remove),
   );
 
+  if (type.key === "artifact_store") {
+    withOutput(
+      group
+        .command("verify")
+        .description("write, read back and delete a probe object with the configured credentials (default: the active stack's)")
+        .argument("[name]")
+        .option("--timeout <seconds>", "give up after this many seconds", "30"),
+    ).action(lazy(async () => (await import("./commands/verify.ts")).verify));
+  }
+
   const flavor = group.command("flavor").description(`flavors (implementations) of ${type.pluralDisplayName}`);
   withOutput(flavor.command("list").description("list available flavors, the package providing each, and whether it is ready")).action(
     lazy(async () => (await handlers()).flavorList),
@@ -191,6 +201,13 @@ function addStackGroup(program: Command): void {
     .option("--name <name>", "register under this name")
     .action(handler("importStack"));
   stack.command("validate").description("check a stack without running anything").argument("[name]").action(handler("validate"));
+  withOutput(
+    stack
+      .command("verify")
+      .description("validate a stack and check that its artifact store is reachable with its credentials")
+      .argument("[name]")
+      .option("--timeout <seconds>", "give up after this many seconds", "30"),
+  ).action(lazy(async () => (await import("./commands/verify.ts")).verifyStack));
 }
 
 function addProfileGroup(program: Command): void {

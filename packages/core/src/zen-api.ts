@@ -8,6 +8,7 @@ import type { DiscoveryProblem, FlavorInfo } from "./discovery/flavor-info.ts";
 import type { DiscoveryReport } from "./discovery/report.ts";
 import type { StackIssue } from "./flavor.ts";
 import type { LoadedStack } from "./stack.ts";
+import type { StackComponent } from "./stack-component.ts";
 import type { ComponentRecord, StackRecord, StoreType } from "./store/records.ts";
 
 /** Where an effective setting came from, in resolution order (architecture §4). */
@@ -107,6 +108,8 @@ export interface ZenApi {
    * Fails before anything runs, naming every missing package at once (with one install command).
    */
   loadStack(name?: string): Promise<LoadedStack>;
+  /** One component, instantiated, secret references resolved through the active stack's secrets manager. */
+  loadComponent(type: ComponentType, name?: string): Promise<StackComponent>;
 
   // ── profiles ──────────────────────────────────────────────────────────────
   listProfiles(): Promise<ProfileInfo[]>;

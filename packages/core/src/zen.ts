@@ -777,6 +777,19 @@ export class Zen implements ZenApi {
   }
 
   /** Imports the flavor's implementation and constructs the component with its secrets resolved. */
+  /**
+   * One component, instantiated with its secret references resolved through the active stack's
+   * secrets manager (if it has one). Without a name: the active stack's component of that type.
+   */
+  async loadComponent(type: ComponentType, name?: string): Promise<StackComponent> {
+    const record = await this.getComponent(type, name);
+    const { stack, snapshot } = await this.stackRecord();
+    const secretsName = stack.components.secrets_manager;
+    const secretsRecord = secretsName ? findComponent(snapshot, "secrets_manager", secretsName) : undefined;
+    const secretsManager = secretsRecord ? ((await this.instantiate(secretsRecord, undefined)) as BaseSecretsManager) : undefined;
+    return this.instantiate(record, secretsManager);
+  }
+
   private async instantiate(record: ComponentRecord, secretsManager: BaseSecretsManager | undefined): Promise<StackComponent> {
     const flavor = await this.flavorLoader()(record.type, record.flavor);
     // Secret fields come from the loaded flavor's schema (a custom flavor's index entry does not know them).

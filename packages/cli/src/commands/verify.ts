@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import type { BaseArtifactStore, LoadedStack, ZenApi } from "@zen/core";
-import { NotFoundError, UsageError } from "@zen/core/errors";
+import { UsageError } from "@zen/core/errors";
 import { printObject, success } from "../output.ts";
 import { args, openZen, options, outputFormat } from "./common.ts";
 
@@ -21,28 +21,9 @@ function timeoutMs(command: Command): number {
   return seconds * 1000;
 }
 
-/** An optional facade method (instantiate one component); older facades load a stack that holds it instead. */
-type ComponentLoader = { loadComponent?: (type: "artifact_store", name?: string) => Promise<unknown> };
-
-/**
- * The artifact store to verify, instantiated with its secrets resolved: the named one, or the
- * active stack's. Secret references resolve through a stack's secrets manager, so a named store is
- * loaded with the active stack if it belongs to it, else with the first stack that holds it.
- */
+/** The artifact store to verify (default: the active stack's), secret references resolved. */
 async function loadArtifactStore(zen: ZenApi, name: string | undefined): Promise<BaseArtifactStore> {
-  const loader = (zen as ZenApi & ComponentLoader).loadComponent;
-  if (typeof loader === "function") return (await loader.call(zen, "artifact_store", name)) as BaseArtifactStore;
-  if (name === undefined) return (await zen.loadStack()).artifactStore;
-  await zen.getComponent("artifact_store", name); // a clear error for an unknown name
-  const stacks = await zen.listStacks();
-  const holding = stacks.filter((s) => s.components.artifact_store === name);
-  const stack = holding.find((s) => s.active) ?? holding[0];
-  if (!stack) {
-    throw new NotFoundError(`Artifact store '${name}' is not part of any stack, so its secret references cannot be resolved for a check.`, {
-      hint: `Add it to a stack first (\`zen stack update <stack> -a ${name}\`), or verify a stack: \`zen stack verify <stack>\`.`,
-    });
-  }
-  return (await zen.loadStack(stack.name)).artifactStore;
+  return (await zen.loadComponent("artifact_store", name)) as BaseArtifactStore;
 }
 
 async function report(command: Command, store: BaseArtifactStore, what: string): Promise<void> {

@@ -11,7 +11,7 @@ export interface TypeTemplate {
   /** A config the flavor accepts, as `zen <type> register` options (used in the README and the test). */
   exampleConfig(n: ScaffoldNames): Record<string, string>;
   /** Configs the flavor refuses (the test checks each one). */
-  invalidConfigs(n: ScaffoldNames): Record<string, string>[];
+  invalidConfigs(n: ScaffoldNames): Record<string, unknown>[];
   /** The implementation module (`src/<module>.ts`): a working skeleton that passes the conformance suite. */
   implementation(n: ScaffoldNames): string;
   /** The body of the test file after its imports of the flavor and the implementation. */

@@ -10,3 +10,10 @@ export { describeConfigKeys, type ConfigKeyDescription } from "./json-schema.ts"
 export type { CandidateReport } from "./discovery-index.ts";
 export type * from "./flavor-info.ts";
 export type * from "./flavor-registry-api.ts";
+// For `zen flavor check` (a lint of one package before it is published). The scanner loads zod,
+// semver and the built-in flavors, so it is imported only when called.
+export const loadPackageScanner = () => import("./scan.ts");
+export { importConditions, readJsonFile, resolveExportPath, type PackageJson } from "./package-json.ts";
+export { causeMessage, importModule, moduleEntries } from "./import-module.ts";
+export type { Candidate } from "./candidates.ts";
+export type { DiscoveryIndex, IndexedPackage } from "./discovery-index.ts";
