@@ -1,10 +1,10 @@
-// Sums the Jest JSON reports (packages/*/test-results.json, integrations/*/…) into one closing line.
+// Sums the Jest JSON reports (packages/*/test-results.json, integrations/*/…, tests/*/…) into one closing line.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 
 let passed = 0;
 let failed = 0;
 let suites = 0;
-for (const group of ["packages", "integrations", "examples"]) {
+for (const group of ["packages", "integrations", "examples", "tests"]) {
   if (!existsSync(group)) continue;
   for (const name of readdirSync(group)) {
     const file = `${group}/${name}/test-results.json`;

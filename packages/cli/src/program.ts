@@ -6,6 +6,7 @@ import { Command, Option } from "commander";
 import { COMPONENT_TYPES, type ComponentTypeInfo } from "@zen/core/component-types";
 import { cliPackage } from "./cli-package.ts";
 import { registerPipelineCommands } from "./commands/pipeline.ts";
+import { registerFlavorCommands } from "./commands/flavor-package.ts";
 
 const OUTPUT_HELP = "output format: table, json or yaml";
 
@@ -69,6 +70,7 @@ export function buildProgram(argv: readonly string[] = process.argv): Command {
   ).action(lazy(async () => (await import("./commands/doctor.ts")).doctor));
 
   registerPipelineCommands(program);
+  registerFlavorCommands(program);
   return program;
 }
 

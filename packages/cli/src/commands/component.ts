@@ -136,10 +136,13 @@ export function handlers(type: ComponentType) {
         flavorDocument,
       );
       for (const f of flavors) {
-        for (const shadowed of f.shadows ?? []) {
+        // Two packages with the same flavor are a duplicate (a problem below), not shadowing.
+        for (const shadowed of (f.shadows ?? []).filter((s) => s.kind !== f.source.kind)) {
           warn(`flavor '${f.name}' from ${sourceLabel(f.source)} shadows the one from ${sourceLabel(shadowed)}.`);
         }
       }
+      // Broken packages list no flavors: name each with its cause, so the list never hides one.
+      for (const problem of await zen.discoveryProblems()) warn(`${problem.message}${problem.hint ? ` ${problem.hint}` : ""}`);
     },
 
     async flavorDescribe(command: Command) {

@@ -84,7 +84,9 @@ export async function checkFlavorPackage(dirArg: string, coreVersion: string): P
   const missingBuild = checkExportTargets(dir, pkg, flavorsSubpath, add);
 
   // Discovery's own verdict, from a project that depends on nothing but this package.
-  const { index, problems } = await discoverAlone(dir, name);
+  const { index, problems: found } = await discoverAlone(dir, name);
+  // A flavor listed twice in this package is reported below, in plainer words than "packages X and X".
+  const problems = found.filter((p) => !(p.phase === "duplicate" && p.message.includes(`'${name}' and '${name}'`)));
   for (const problem of problems) {
     // A missing built file was reported above with the better fix (build first).
     if (missingBuild && problem.phase === "import") continue;

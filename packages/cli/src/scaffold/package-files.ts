@@ -6,7 +6,7 @@
  */
 import type { ComponentType } from "@zen/core/component-types";
 import type { ScaffoldNames } from "./names.ts";
-import { literal, type TypeTemplate } from "./type-template.ts";
+import { literal, literalList, type TypeTemplate } from "./type-template.ts";
 import { artifactStoreTemplate } from "./types/artifact-store.ts";
 import { containerRegistryTemplate } from "./types/container-registry.ts";
 import { experimentTrackerTemplate } from "./types/experiment-tracker.ts";
@@ -81,7 +81,7 @@ function packageJson(n: ScaffoldNames, template: TypeTemplate): string {
     },
     peerDependencies: { "@zen/core": n.coreRange },
     dependencies: { zod: ZOD_RANGE },
-    devDependencies: { "@zen/cli": n.cliSpec, "@zen/core": n.coreSpec, ...DEV_TOOLS },
+    devDependencies: sorted({ "@zen/cli": n.cliSpec, "@zen/core": n.coreSpec, ...DEV_TOOLS }),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
@@ -133,7 +133,7 @@ import { ${imports} } from "@zen/core";
 import { z } from "zod";
 
 export const ${n.configConst} = z.object({
-${template.configFields(n)}
+${dedent(template.configFields(n), 2)}
 });
 
 export type ${n.configType} = z.infer<typeof ${n.configConst}>;
@@ -148,6 +148,18 @@ export const ${n.flavorConst} = defineFlavor<${n.configType}>({
 
 export default [${n.flavorConst}];
 `;
+}
+
+function sorted(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Removes up to `by` leading spaces from every line. */
+function dedent(text: string, by: number): string {
+  return text
+    .split("\n")
+    .map((line) => line.replace(new RegExp(`^ {0,${by}}`), ""))
+    .join("\n");
 }
 
 function indexModule(n: ScaffoldNames): string {
@@ -169,7 +181,7 @@ import { ${n.className} } from "../src/${n.moduleName}.ts";
 // (secret fields refuse literal values), and an implementation of the right component type.
 describeFlavorConformance(${n.flavorConst}, {
   validConfig: ${literal(template.exampleConfig(n))},
-  invalidConfigs: ${literal(template.invalidConfigs(n))},
+  invalidConfigs: ${literalList(template.invalidConfigs(n), "  ")},
 });
 
 ${body}`;

@@ -20,7 +20,14 @@ export interface TypeTemplate {
   readme(n: ScaffoldNames): string;
 }
 
-/** `{ a: "x" }` as TypeScript source. */
-export function literal(value: unknown): string {
-  return JSON.stringify(value, null, 0).replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, "$1: ").replace(/,(?=[A-Za-z_"])/g, ", ");
+/** A flat record as TypeScript source: `{ path: "x", root: "y" }`. */
+export function literal(value: Record<string, unknown>): string {
+  const entries = Object.entries(value).map(([key, v]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${JSON.stringify(v)}`);
+  return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
+}
+
+/** A list of flat records, one per line, indented for a property of an object at `indent`. */
+export function literalList(values: Record<string, unknown>[], indent: string): string {
+  if (values.length === 0) return "[]";
+  return `[\n${values.map((v) => `${indent}  ${literal(v)},`).join("\n")}\n${indent}]`;
 }

@@ -115,6 +115,20 @@ export function readCachedIndex(locations: CacheLocations, key: string): { index
   return undefined;
 }
 
+/** The index last written to the cache, whatever its key (what packages provided before this scan). */
+export function readPreviousIndex(locations: CacheLocations): DiscoveryIndex | undefined {
+  for (const file of [locations.primary, locations.fallback]) {
+    if (!file) continue;
+    try {
+      const index = JSON.parse(readFileSync(file, "utf8")) as DiscoveryIndex;
+      if (index.format === DISCOVERY_CACHE_FORMAT && Array.isArray(index.packages)) return index;
+    } catch {
+      // missing or damaged: nothing to remember
+    }
+  }
+  return undefined;
+}
+
 /** Writes the index atomically; returns the file written, or undefined when no location is writable. */
 export async function writeCachedIndex(locations: CacheLocations, index: DiscoveryIndex): Promise<string | undefined> {
   const { writeFileAtomic } = await import("../fs/atomic-write.ts"); // only on a miss

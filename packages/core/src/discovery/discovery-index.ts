@@ -1,6 +1,6 @@
 /** The discovered index: what `zen` knows about flavor packages without importing them (cached as JSON). */
 import type { CandidateOrigin } from "./candidates.ts";
-import type { DiscoveryProblem, FlavorInfo } from "./flavor-info.ts";
+import type { DiscoveryProblem, FlavorInfo, FormerFlavor } from "./flavor-info.ts";
 
 export interface IndexedPackage {
   name: string;
@@ -40,4 +40,6 @@ export interface DiscoveryIndex {
   problems: DiscoveryProblem[];
   candidates: CandidateReport[];
   watch: WatchedFile[];
+  /** Flavors that packages provided before and no longer do (uninstalled or broken since). */
+  formerFlavors?: FormerFlavor[];
 }

@@ -22,6 +22,14 @@ export interface FlavorInfo {
   shadows?: FlavorSource[];
 }
 
+/** A flavor an installed package provided in an earlier discovery, and no longer does. */
+export interface FormerFlavor {
+  type: ComponentType;
+  name: string;
+  package: string;
+  version: string;
+}
+
 /** A package (or custom flavor) that could not be used, with its cause. */
 export interface DiscoveryProblem {
   package: string;

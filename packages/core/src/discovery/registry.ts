@@ -8,7 +8,7 @@ import { COMPONENT_TYPE_KEYS, componentType, type ComponentType } from "../compo
 import { ZenError } from "../errors.ts";
 import type { Flavor } from "../flavor.ts";
 import type { CustomFlavorRecord } from "../store/records.ts";
-import { cacheLocations, discoveryKey, readCachedIndex, writeCachedIndex } from "./cache.ts";
+import { cacheLocations, discoveryKey, readCachedIndex, readPreviousIndex, writeCachedIndex } from "./cache.ts";
 import { candidatesOf, readDependencySources } from "./candidates.ts";
 import { customFlavorInfo } from "./custom-module.ts";
 import type { DiscoveryIndex, IndexedPackage } from "./discovery-index.ts";
@@ -38,6 +38,9 @@ export async function discover(options: DiscoveryOptions): Promise<DiscoveryResu
   // The scanner loads zod, semver and the built-in flavors: only on a cache miss.
   const { scanPackages } = await import("./scan.ts");
   const index = await scanPackages(candidatesOf(sources), key, sources.problems);
+  const { formerFlavors } = await import("./former-flavors.ts");
+  const former = formerFlavors(readPreviousIndex(locations), index);
+  if (former.length > 0) index.formerFlavors = former;
   const cacheFile = await writeCachedIndex(locations, index);
   return { index, cacheFile, cacheHit: false };
 }
@@ -149,7 +152,13 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
     const entry = (await this.entries()).get(keyOf(type, name));
     if (!entry) {
       const available = (await this.list(type)).map((info) => info.name);
-      throw unknownFlavorError(type, name, available, { projectRoot: this.options.projectRoot });
+      const { index } = await this.discovery();
+      const former = index.formerFlavors?.find((f) => f.type === type && f.name === name);
+      const problem = former && index.problems.find((p) => p.package === former.package);
+      throw unknownFlavorError(type, name, available, {
+        projectRoot: this.options.projectRoot,
+        ...(former ? { former: { package: former.package, problem } } : {}),
+      });
     }
     const display = componentType(type).displayName;
     if (!entry.info.ready) {

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { componentType, type ComponentType } from "../component-types.ts";
 import { NotFoundError } from "../errors.ts";
 import { knownPackageFor } from "../known-packages.ts";
+import type { DiscoveryProblem } from "./flavor-info.ts";
 import { readJsonFile, type PackageJson } from "./package-json.ts";
 
 export type PackageManager = "npm" | "pnpm" | "yarn" | "bun";
@@ -49,6 +50,8 @@ export function installCommand(manager: PackageManager, packageName: string, glo
 export interface UnknownFlavorOptions {
   /** The user's project (for the package manager in the install hint); none means a global install. */
   projectRoot?: string | undefined;
+  /** The package that provided the flavor in an earlier discovery, and its problem if it is still installed but broken. */
+  former?: { package: string; problem?: DiscoveryProblem | undefined } | undefined;
 }
 
 export function unknownFlavorError(
@@ -59,6 +62,21 @@ export function unknownFlavorError(
 ): NotFoundError {
   const info = componentType(type);
   const hints: string[] = [];
+  const { former } = options;
+  if (former?.problem) {
+    // Still installed, but discovery cannot use it: say why.
+    return new NotFoundError(`No ${info.displayName} flavor '${name}': it comes from ${former.package}, which cannot be used (${former.problem.message.replace(/\.$/, "")}).`, {
+      hint: former.problem.hint ?? "Run `zen doctor` for details.",
+      code: "ZEN_UNKNOWN_FLAVOR",
+    });
+  }
+  if (former) {
+    const command = installCommand(detectPackageManager(options.projectRoot), former.package, options.projectRoot === undefined);
+    return new NotFoundError(`No ${info.displayName} flavor '${name}': it came from ${former.package}, which is no longer installed.`, {
+      hint: `Install it again with \`${command}\`, or change the component's flavor.`,
+      code: "ZEN_UNKNOWN_FLAVOR",
+    });
+  }
   const provider = knownPackageFor(type, name);
   if (provider) {
     const command = installCommand(detectPackageManager(options.projectRoot), provider, options.projectRoot === undefined);

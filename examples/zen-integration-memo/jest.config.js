@@ -1,0 +1,9 @@
+/** Jest in native ESM mode; swc strips the TypeScript (type-check with `npm run build`). */
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
+  testMatch: ["<rootDir>/test/**/*.test.ts"],
+  testTimeout: 120000,
+};
