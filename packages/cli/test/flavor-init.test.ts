@@ -1,9 +1,9 @@
 // `zen flavor init`: the package it writes, the options it refuses, and — for every component type —
 // that the generated package builds and passes its own tests untouched, with @zen/core and @zen/cli
 // installed from their packed tarballs (npm reaches the registry for the dev tools: allow minutes).
-import { beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -174,6 +174,11 @@ describe("generated packages build and pass their own tests, untouched", () => {
     const installed = run("npm", ["install", "--no-save", ...packed, ...tools], parent);
     expect({ status: installed.status, output: installed.status === 0 ? "" : installed.output }).toEqual({ status: 0, output: "" });
   }, 20 * MINUTES);
+
+  afterAll(() => {
+    // The installed dev tools are large: never leave them behind (ZEN_KEEP_TEMP=1 keeps them for a look).
+    if (process.env.ZEN_KEEP_TEMP !== "1") rmSync(s.cwd, { recursive: true, force: true });
+  });
 
   it.each(types)(
     "%s: npm run build, npm test and zen flavor check pass",

@@ -46,7 +46,7 @@ beforeAll(async () => {
   const packed = join(base, "tarballs");
   mkdirSync(packed);
   tarballs = await buildAndPack(packed);
-  registry = await startLocalRegistry([tarballs.core, tarballs.cli, tarballs.s3]);
+  registry = await startLocalRegistry([tarballs.core, tarballs.cli, tarballs.s3], join(base, "npmrc"));
   env = baseEnv({ ...registry.env, ZEN_CONFIG_PATH: configDir });
   mkdirSync(project);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-ml-project", version: "1.0.0", private: true, type: "module" }, null, 2) + "\n");

@@ -1,19 +1,23 @@
 /**
  * A minimal npm registry for the `@zen` scope, serving the packed tarballs as if they were
  * published: a packument per package and the tarballs themselves. npm is pointed at it for `@zen/*`
- * only (`npm_config_@zen:registry`), so every other package still comes from the real registry,
+ * only (`@zen:registry=`), so every other package still comes from the real registry,
  * and `npm install` of a package that depends on `@zen/core@^0.1.0` works as it will once published.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { basename } from "node:path";
+import { homedir } from "node:os";
+import { basename, join } from "node:path";
 
 export interface LocalRegistry {
   url: string;
-  /** The environment variable routing npm's `@zen` scope here (the user's own npm config stays in effect). */
+  /**
+   * The environment routing npm's `@zen` scope here: a user config holding the user's own settings
+   * plus `@zen:registry=`. (Not `npm_config_@zen:registry`: `sh` drops variables with such names.)
+   */
   env: Record<string, string>;
   /** Packument requests served, by package name (to show npm really asked this registry). */
   requests: Map<string, number>;
@@ -26,7 +30,7 @@ export function manifestOf(tarball: string): Record<string, any> {
   return JSON.parse(extracted.stdout) as Record<string, any>;
 }
 
-export async function startLocalRegistry(tarballs: string[]): Promise<LocalRegistry> {
+export async function startLocalRegistry(tarballs: string[], npmrc: string): Promise<LocalRegistry> {
   const packages = tarballs.map((file) => {
     const bytes = readFileSync(file);
     return {
@@ -76,9 +80,12 @@ export async function startLocalRegistry(tarballs: string[]): Promise<LocalRegis
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const userConfig = join(homedir(), ".npmrc");
+  const own = existsSync(userConfig) ? readFileSync(userConfig, "utf8") : "";
+  writeFileSync(npmrc, `${own}\n@zen:registry=${url}/\n`);
   return {
     url,
-    env: { "npm_config_@zen:registry": `${url}/` },
+    env: { npm_config_userconfig: npmrc },
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
