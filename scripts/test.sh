@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # Real servers on 127.0.0.1 for the S3 and GCS tests (installed on first use); stopped on exit.
 bash scripts/services/start.sh || exit 1
 trap 'bash scripts/services/stop.sh' EXIT
-turbo run test --concurrency=1 "$@"
+turbo run test --concurrency=1 --continue "$@"
 rc=$?
 node scripts/test-summary.mjs || rc=1
 exit $rc
