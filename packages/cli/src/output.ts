@@ -1,6 +1,7 @@
 /** Rendering of command results: tables for people, JSON/YAML for scripts. */
 import pc from "picocolors";
 import { loadYaml } from "./yaml.ts";
+import { renderTable } from "./table.ts";
 import { UsageError } from "@zen/core/errors";
 
 export const OUTPUT_FORMATS = ["table", "json", "yaml"] as const;
@@ -36,13 +37,11 @@ export async function printList<Row>(
     await printDocument(format, { kind, formatVersion: OUTPUT_FORMAT_VERSION, items: rows.map(document) });
     return;
   }
-  const { default: Table } = await import("cli-table3");
-  const table = new Table({
-    head: columns.map((c) => pc.bold(c.header)),
-    style: { head: [], border: [] },
-  });
-  for (const row of rows) table.push(columns.map((c) => c.value(row)));
-  process.stdout.write(`${table.toString()}\n`);
+  const table = renderTable(
+    columns.map((c) => pc.bold(c.header)),
+    rows.map((row) => columns.map((c) => c.value(row))),
+  );
+  process.stdout.write(`${table}\n`);
 }
 
 /** Prints one object: a two-column property table, or JSON/YAML. */
@@ -57,10 +56,8 @@ export async function printObject(
     await printDocument(format, { kind, formatVersion: OUTPUT_FORMAT_VERSION, item: document });
     return;
   }
-  const { default: Table } = await import("cli-table3");
-  const table = new Table({ head: [pc.bold("PROPERTY"), pc.bold("VALUE")], style: { head: [], border: [] } });
-  for (const [key, value] of properties) table.push([key, value]);
-  process.stdout.write(`${pc.bold(title)}\n${table.toString()}\n`);
+  const table = renderTable([pc.bold("PROPERTY"), pc.bold("VALUE")], properties);
+  process.stdout.write(`${pc.bold(title)}\n${table}\n`);
 }
 
 export async function printDocument(format: Exclude<OutputFormat, "table">, document: unknown): Promise<void> {

@@ -78,17 +78,28 @@ export function discoveryKey(sources: DependencySources): string {
 export interface CacheLocations {
   /** In the project's node_modules, when it has one. */
   primary: string | undefined;
-  fallback: string;
+  /** Under the user's cache dir; computed on first use (hashing loads node:crypto, which a warm start skips). */
+  readonly fallback: string;
 }
 
 export function cacheLocations(projectRoot: string | undefined, cliRoot: string | undefined, cacheDir: string): CacheLocations {
   const hasNodeModules =
     projectRoot !== undefined && statSync(join(projectRoot, "node_modules"), { throwIfNoEntry: false })?.isDirectory();
   const identity = projectRoot ?? `cli:${cliRoot ?? ""}`;
+  let fallback: string | undefined;
   return {
     primary: hasNodeModules ? join(projectRoot, "node_modules", ".cache", "zen", CACHE_FILE_NAME) : undefined,
-    fallback: join(cacheDir, `${process.getBuiltinModule("node:crypto").createHash("sha1").update(identity).digest("hex")}.json`),
+    get fallback() {
+      fallback ??= join(cacheDir, `${process.getBuiltinModule("node:crypto").createHash("sha1").update(identity).digest("hex")}.json`);
+      return fallback;
+    },
   };
+}
+
+/** The cache files in the order they are tried; the fallback is only named when reached. */
+function* cacheFiles(locations: CacheLocations): Generator<string> {
+  if (locations.primary) yield locations.primary;
+  yield locations.fallback;
 }
 
 function isCurrent(index: DiscoveryIndex, key: string): boolean {
@@ -102,8 +113,7 @@ function isCurrent(index: DiscoveryIndex, key: string): boolean {
 
 /** The cached index if it matches `key` and none of its watched files changed. */
 export function readCachedIndex(locations: CacheLocations, key: string): { index: DiscoveryIndex; file: string } | undefined {
-  for (const file of [locations.primary, locations.fallback]) {
-    if (!file) continue;
+  for (const file of cacheFiles(locations)) {
     let index: DiscoveryIndex;
     try {
       index = JSON.parse(readFileSync(file, "utf8")) as DiscoveryIndex;
@@ -117,8 +127,7 @@ export function readCachedIndex(locations: CacheLocations, key: string): { index
 
 /** The index last written to the cache, whatever its key (what packages provided before this scan). */
 export function readPreviousIndex(locations: CacheLocations): DiscoveryIndex | undefined {
-  for (const file of [locations.primary, locations.fallback]) {
-    if (!file) continue;
+  for (const file of cacheFiles(locations)) {
     try {
       const index = JSON.parse(readFileSync(file, "utf8")) as DiscoveryIndex;
       if (index.format === DISCOVERY_CACHE_FORMAT && Array.isArray(index.packages)) return index;
@@ -132,8 +141,7 @@ export function readPreviousIndex(locations: CacheLocations): DiscoveryIndex | u
 /** Writes the index atomically; returns the file written, or undefined when no location is writable. */
 export async function writeCachedIndex(locations: CacheLocations, index: DiscoveryIndex): Promise<string | undefined> {
   const { writeFileAtomic } = await import("../fs/atomic-write.ts"); // only on a miss
-  for (const file of [locations.primary, locations.fallback]) {
-    if (!file) continue;
+  for (const file of cacheFiles(locations)) {
     try {
       await writeFileAtomic(file, JSON.stringify(index, null, 1) + "\n", 0o644);
       return file;

@@ -125,7 +125,8 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
     return [...(await this.entries()).values()]
       .map((entry) => entry.info)
       .filter((info) => type === undefined || info.type === type)
-      .sort((a, b) => order(a.type) - order(b.type) || a.name.localeCompare(b.name));
+      // Code-point order: localeCompare would load ICU's collator (~6 ms of a warm start).
+      .sort((a, b) => order(a.type) - order(b.type) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async find(type: ComponentType, name: string): Promise<FlavorInfo | undefined> {
