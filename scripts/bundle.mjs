@@ -1,11 +1,7 @@
-// Builds a package's JavaScript with rolldown: one ESM file per export subpath, lazily imported code
-// in chunks of its own. Startup speed is the reason: every ES module costs Node ~0.5–1 ms to resolve,
-// compile and link, so the code an entry loads at once is merged into as few files as possible.
-//
-// Chunking: every module an entry imports statically goes into one `shared` chunk, unless it (or
-// something it imports) needs an installed package such as zod or yaml: those modules, and everything
-// loaded only through `import()`, keep rolldown's automatic chunks, so commands that never touch them
-// never load them. `zen stack list` then loads four files of ours instead of twenty.
+// Builds a package's JavaScript with rolldown: one ESM file per export subpath, code loaded through
+// `import()` in chunks of its own. Start-up speed is the reason: every ES module costs Node ~0.5–1 ms
+// to resolve, read, compile and link, so what a command loads at once should be a few files.
+// `--startup` (below) names what that is; `zen stack list` loads five files of ours instead of twenty.
 //
 // What gets inlined: `dependencies` and `peerDependencies` stay external (installed, shared with
 // plugins: @zen/core, zod, better-sqlite3, tsx); `devDependencies` that the code imports are bundled.
@@ -18,7 +14,7 @@ import { basename, join, relative } from "node:path";
 const dir = process.cwd();
 const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
 const externalPackages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
-// `process` is left to the cheap-builtins plugin below.
+// `process` is left to the global-process plugin below.
 const builtins = new Set(builtinModules.filter((name) => name !== "process").flatMap((name) => [name, `node:${name}`]));
 const isExternal = (id) => builtins.has(id) || externalPackages.some((name) => id === name || id.startsWith(`${name}/`));
 
@@ -33,7 +29,7 @@ const input = Object.fromEntries(
 // `--startup=a+b,c`: what commands load at once. Each comma-separated group becomes one chunk holding
 // everything its members import statically, less what earlier groups hold. A member is an export
 // subpath without "./" or a source file loaded through `import()` that is worth merging in:
-// `component-types+errors,zen+src/discovery/registry.ts` gives `zen --help` one chunk of core, and
+// `component-types+errors,zen` gives `zen --help` one chunk of core, and
 // `zen stack list` or `zen artifact-store flavor list` two.
 const startupArg = process.argv.find((arg) => arg.startsWith("--startup="));
 const startupGroups = (startupArg ? startupArg.slice("--startup=".length).split(",") : []).map((group) =>
@@ -48,7 +44,7 @@ const startupGroups = (startupArg ? startupArg.slice("--startup=".length).split(
 function startupChunks(getModuleInfo) {
   const chunkOf = new Map();
   for (const members of startupGroups) {
-    const name = members.map((member) => member.name).join("-");
+    const name = members[0].name;
     const pending = members.map((member) => member.source);
     while (pending.length > 0) {
       const id = pending.pop();
@@ -68,13 +64,11 @@ function startupChunk(moduleId, context) {
 }
 
 /**
- * Two Node built-ins are costly to load for what bundled packages use of them: importing `node:process`
- * as an ES module builds a facade over its hundred properties (~1.3 ms; it is the global `process`
- * anyway), and `child_process`, which commander requires at load for a feature zen never uses
- * (executable subcommands), compiles a dozen internal modules (~2–3 ms). Both become free until used.
+ * Importing `node:process` as an ES module (env-paths does) builds a facade over its hundred
+ * properties, ~1.3 ms of a start-up; it is the global `process` anyway.
  */
-const cheapBuiltins = {
-  name: "zen:cheap-builtins",
+const globalProcess = {
+  name: "zen:global-process",
   resolveId(id) {
     return id === "node:process" || id === "process" ? "\0zen:process" : null;
   },
@@ -82,17 +76,7 @@ const cheapBuiltins = {
     // CommonJS, so both `require("process")` and `import process from "node:process"` get the object.
     return id === "\0zen:process" ? "module.exports = globalThis.process;" : null;
   },
-  transform(code, id) {
-    if (!isPackageModule(id) || !code.includes("child_process")) return null;
-    return code.replace(
-      /require\((['"])(?:node:)?child_process\1\)/g,
-      '(new Proxy({}, { get: (_, key) => require("node:child_process")[key] }))',
-    );
-  },
 };
-
-/** Bundled third-party code (a devDependency such as yaml or commander). */
-const isPackageModule = (id) => /[\\/]node_modules[\\/]/.test(id);
 
 // Chunk names carry content hashes: drop the previous build's.
 rmSync(join(dir, "dist", "chunks"), { recursive: true, force: true });
@@ -104,7 +88,7 @@ const bundle = await rolldown({
   external: (id) => isExternal(id),
   resolve: { conditionNames: ["zen-source", "node", "import", "module", "default"] },
   transform: { target: "node20" },
-  plugins: [cheapBuiltins],
+  plugins: [globalProcess],
   logLevel: "warn",
   onLog(level, log, report) {
     // An index that re-exports a lazily imported module is expected: the chunking above decides.

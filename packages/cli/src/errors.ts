@@ -1,20 +1,9 @@
 import { isZenError } from "@zen/core/errors";
 import pc from "picocolors";
 
-/** Commander signals help/version/usage problems with these codes. */
-interface CommanderLikeError extends Error {
-  code?: string;
-  exitCode?: number;
-}
-
 /** Prints an error as one sentence plus a hint; returns the exit code (1 failure, 2 bad usage). */
 export function reportError(error: unknown): number {
   const debug = process.env.ZEN_DEBUG === "1";
-  const commanderError = error as CommanderLikeError;
-  if (commanderError?.code?.startsWith("commander.")) {
-    // Commander already printed its message (help output exits 0).
-    return commanderError.exitCode === 0 ? 0 : 2;
-  }
   if (isZenError(error)) {
     process.stderr.write(`${pc.red("Error:")} ${error.message}\n`);
     if (error.hint) process.stderr.write(`${pc.dim("Hint:")} ${error.hint}\n`);

@@ -1,11 +1,16 @@
-/** The `zen` command line. Builds the command tree (cheap) and runs one command; handlers load lazily. */
-import { buildProgram } from "./program.ts";
+/** The `zen` command line: finds the command named on the line and runs it; handlers load lazily. */
+import { renderHelp } from "./command-line/help.ts";
+import { parseCommandLine } from "./command-line/parse.ts";
 import { reportError } from "./errors.ts";
+import { buildProgram } from "./program.ts";
 
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  const program = buildProgram(argv);
   try {
-    await program.parseAsync([...argv]);
+    const program = buildProgram();
+    const outcome = parseCommandLine(program, argv.slice(2));
+    if (outcome.kind === "help") process.stdout.write(renderHelp(program, outcome.path));
+    else if (outcome.kind === "version") process.stdout.write(`${program.version}\n`);
+    else await outcome.command.run!(outcome.invocation);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     return reportError(error);

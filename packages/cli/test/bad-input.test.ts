@@ -66,7 +66,7 @@ describe("bad input", () => {
   it("reports bad usage with exit code 2", () => {
     const unknownCommand = s.zen(["stack", "frobnicate"]);
     expect(unknownCommand.status).toBe(2);
-    expect(unknownCommand.stderr).toMatch(/unknown command/);
+    expect(unknownCommand.stderr).toMatch(/Unknown command .frobnicate. for .zen stack./);
     const badOutput = s.zen(["stack", "list", "--output", "xml"]);
     expect(badOutput.status).toBe(2);
     const stray = s.zen(["artifact-store", "update", "store2", "oops"]);

@@ -4,7 +4,8 @@
  * validates every change fully before committing it atomically; on bad input it throws a ZenError
  * with a hint and changes nothing.
  */
-import { mkdir, stat } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { componentType, type ComponentType } from "./component-types.ts";
 import type { BaseSecretsManager } from "./components/secrets-manager.ts";
@@ -31,6 +32,8 @@ import { resolveSettings, type Resolution } from "./config/resolution.ts";
 import type { DiscoveryProblem, FlavorInfo } from "./discovery/flavor-info.ts";
 import type { DiscoveryReport } from "./discovery/report.ts";
 import type { FlavorRegistry } from "./discovery/flavor-registry-api.ts";
+// Static: a warm registry is a few stats and one JSON read, and it shares the facade's start-up chunk.
+import { createFlavorRegistry } from "./discovery/registry.ts";
 import { ConflictError, NotFoundError, ValidationError, ZenError } from "./errors.ts";
 import type { Flavor, StackIssue } from "./flavor.ts";
 import type { LoadedStack } from "./stack.ts";
@@ -99,15 +102,16 @@ function now(): string {
   return new Date().toISOString();
 }
 
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined)) !== undefined;
+// Synchronous: walking up the tree awaits no thread-pool round trip per directory.
+function exists(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
 /** Nearest directory at or above `dir` with a package.json: the user's project. */
 async function findProjectRoot(dir: string): Promise<string | undefined> {
   let current = dir;
   for (;;) {
-    if (await exists(join(current, "package.json"))) return current;
+    if (exists(join(current, "package.json"))) return current;
     const parent = dirname(current);
     if (parent === current) return undefined;
     current = parent;
@@ -264,8 +268,6 @@ export class Zen implements ZenApi {
     if (!registry) {
       registry = (async () => {
         const flavors = customFlavors ?? (await this.snapshot(profile)).flavors;
-        // Discovery loads lazily: commands that only read the store never pay for it.
-        const { createFlavorRegistry } = await import("./discovery/registry.ts");
         return createFlavorRegistry({
           projectRoot: await this.projectRoot(),
           cliRoot: this.#state.cliRoot,

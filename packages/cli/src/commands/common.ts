@@ -1,8 +1,8 @@
 /** What command handlers share: opening the configuration with the global flags, and confirmations. */
-import type { Command } from "commander";
 import type { ZenApi, SettingSource } from "@zen/core";
 import { UsageError, ZenError } from "@zen/core/errors";
 import { cliPackage } from "../cli-package.ts";
+import type { Invocation } from "../command-line/spec.ts";
 import { info, parseOutputFormat, type OutputFormat } from "../output.ts";
 
 export interface GlobalOptions {
@@ -13,11 +13,11 @@ export interface GlobalOptions {
   yes?: boolean;
 }
 
-export function options(command: Command): GlobalOptions & Record<string, unknown> {
-  return command.optsWithGlobals();
+export function options(command: Invocation): GlobalOptions & Record<string, unknown> {
+  return command.options;
 }
 
-export function outputFormat(command: Command): OutputFormat {
+export function outputFormat(command: Invocation): OutputFormat {
   return parseOutputFormat(options(command).output);
 }
 
@@ -30,7 +30,7 @@ const SOURCE_LABEL: Record<SettingSource, string> = {
 };
 
 /** Opens the configuration (creating the default profile on first use) and prints the context line. */
-export async function openZen(command: Command, { banner = true } = {}): Promise<ZenApi> {
+export async function openZen(command: Invocation, { banner = true } = {}): Promise<ZenApi> {
   const opts = options(command);
   const { Zen } = await import("@zen/core/zen");
   const zen = await Zen.open({
@@ -49,7 +49,7 @@ export async function openZen(command: Command, { banner = true } = {}): Promise
 }
 
 /** Asks before a destructive action; `-y` skips. Without a terminal to ask on, refuses instead of guessing. */
-export async function confirm(command: Command, question: string): Promise<void> {
+export async function confirm(command: Invocation, question: string): Promise<void> {
   if (options(command).yes) return;
   if (!process.stdin.isTTY) {
     throw new UsageError(`${question} Refusing without confirmation.`, { hint: "Pass -y to confirm." });
@@ -62,14 +62,4 @@ export async function confirm(command: Command, question: string): Promise<void>
   } finally {
     rl.close();
   }
-}
-
-/** Positional arguments as commander parsed them. */
-export function args(command: Command): (string | undefined)[] {
-  return command.processedArgs as (string | undefined)[];
-}
-
-/** The unknown `--key=value` options of a command that accepts them, without its positional operands. */
-export function extraArgs(command: Command, positionals: number): string[] {
-  return command.args.slice(positionals);
 }

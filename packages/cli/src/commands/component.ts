@@ -1,11 +1,11 @@
 /** `zen <component-type> …` handlers, one set per type, generated from the type table. */
-import type { Command } from "commander";
+import type { Invocation } from "../command-line/spec.ts";
 import type { ComponentRecord, FlavorInfo, FlavorSource } from "@zen/core";
 import { componentType, type ComponentType } from "@zen/core/component-types";
 import { NotFoundError } from "@zen/core/errors";
 import { parseKeyValues } from "../key-values.ts";
 import { cell, colors, printList, printObject, success, warn } from "../output.ts";
-import { args, confirm, extraArgs, openZen, outputFormat } from "./common.ts";
+import { confirm, openZen, options, outputFormat } from "./common.ts";
 
 export function sourceLabel(source: FlavorSource): string {
   switch (source.kind) {
@@ -34,7 +34,7 @@ export function handlers(type: ComponentType) {
   }
 
   return {
-    async list(command: Command) {
+    async list(command: Invocation) {
       const zen = await openZen(command);
       const [records, active] = await Promise.all([zen.listComponents(type), activeName(zen)]);
       const keys = [...new Set(records.flatMap((r) => Object.keys(r.config)))].sort();
@@ -53,18 +53,18 @@ export function handlers(type: ComponentType) {
       if (records.length === 0 && outputFormat(command) === "table") warn(`No ${info.pluralDisplayName} registered.`);
     },
 
-    async register(command: Command) {
-      const [name] = args(command) as [string];
-      const { flavor } = command.opts<{ flavor: string }>();
-      const raw = parseKeyValues(extraArgs(command, 1));
+    async register(command: Invocation) {
+      const [name] = command.args as [string];
+      const { flavor } = options(command) as { flavor: string };
+      const raw = parseKeyValues(command.extra);
       const zen = await openZen(command);
       const record = await zen.registerComponent(type, name, flavor, raw);
       success(`Registered ${info.displayName} '${record.name}' (flavor '${record.flavor}').`);
     },
 
-    async describe(command: Command) {
+    async describe(command: Invocation) {
       const zen = await openZen(command);
-      const [name] = args(command);
+      const [name] = command.args;
       const record = await zen.getComponent(type, name ?? undefined);
       const active = (await activeName(zen)) === record.name;
       await printObject(
@@ -82,7 +82,7 @@ export function handlers(type: ComponentType) {
       );
     },
 
-    async get(command: Command) {
+    async get(command: Invocation) {
       const zen = await openZen(command);
       const name = await activeName(zen);
       if (!name) {
@@ -93,26 +93,25 @@ export function handlers(type: ComponentType) {
       process.stdout.write(`${name}\n`);
     },
 
-    async update(command: Command) {
+    async update(command: Invocation) {
       // `update --key=value` (no name) means the active stack's component.
-      const [first] = args(command);
-      const name = first?.startsWith("--") ? undefined : first;
-      const raw = parseKeyValues(extraArgs(command, name === undefined ? 0 : 1));
+      const [name] = command.args;
+      const raw = parseKeyValues(command.extra);
       const zen = await openZen(command);
       const target = name ?? (await zen.getComponent(type)).name;
       await zen.updateComponent(type, target, raw);
       success(`Updated ${info.displayName} '${target}'.`);
     },
 
-    async rename(command: Command) {
-      const [name, newName] = args(command) as [string, string];
+    async rename(command: Invocation) {
+      const [name, newName] = command.args as [string, string];
       const zen = await openZen(command);
       await zen.renameComponent(type, name, newName);
       success(`Renamed ${info.displayName} '${name}' to '${newName}'.`);
     },
 
-    async remove(command: Command) {
-      const [name] = args(command) as [string];
+    async remove(command: Invocation) {
+      const [name] = command.args as [string];
       const zen = await openZen(command);
       await zen.getComponent(type, name);
       await confirm(command, `Delete ${info.displayName} '${name}'?`);
@@ -120,7 +119,7 @@ export function handlers(type: ComponentType) {
       success(`Deleted ${info.displayName} '${name}'.`);
     },
 
-    async flavorList(command: Command) {
+    async flavorList(command: Invocation) {
       const zen = await openZen(command);
       const flavors = await zen.listFlavors(type);
       await printList(
@@ -145,8 +144,8 @@ export function handlers(type: ComponentType) {
       for (const problem of await zen.discoveryProblems()) warn(`${problem.message}${problem.hint ? ` ${problem.hint}` : ""}`);
     },
 
-    async flavorDescribe(command: Command) {
-      const [name] = args(command) as [string];
+    async flavorDescribe(command: Invocation) {
+      const [name] = command.args as [string];
       const zen = await openZen(command);
       const flavor = (await zen.listFlavors(type)).find((f) => f.name === name);
       if (!flavor) {
@@ -179,8 +178,8 @@ export function handlers(type: ComponentType) {
       );
     },
 
-    async flavorRegister(command: Command) {
-      const [specifier] = args(command) as [string];
+    async flavorRegister(command: Invocation) {
+      const [specifier] = command.args as [string];
       const zen = await openZen(command);
       const flavor = await zen.registerCustomFlavor(type, specifier);
       success(`Registered custom ${info.displayName} flavor '${flavor.name}' from ${specifier}.`);

@@ -1,10 +1,10 @@
 /** `zen doctor`: rediscovers flavor packages (no cache) and reports every candidate, problem and cause. */
-import type { Command } from "commander";
+import type { Invocation } from "../command-line/spec.ts";
 import { colors, printDocument } from "../output.ts";
 import { openZen, outputFormat } from "./common.ts";
 import { sourceLabel } from "./component.ts";
 
-export async function doctor(command: Command) {
+export async function doctor(command: Invocation) {
   const zen = await openZen(command, { banner: false });
   const report = await zen.discoveryReport();
   const flavors = await zen.listFlavors();

@@ -1,12 +1,13 @@
 /** `zen flavor check [DIR]`: the findings of the package lint, each with its fix; exit code 1 on errors. */
-import type { Command } from "commander";
+import type { Invocation } from "../command-line/spec.ts";
+import { options } from "./common.ts";
 import { checkFlavorPackage, type Finding } from "../package-check/check-package.ts";
 import { colors, printDocument, parseOutputFormat } from "../output.ts";
 import { corePackageVersion } from "../scaffold/core-version.ts";
 
-export async function check(command: Command): Promise<void> {
-  const [dir] = command.processedArgs as [string | undefined];
-  const opts = command.optsWithGlobals() as { output?: string; quiet?: boolean };
+export async function check(command: Invocation): Promise<void> {
+  const [dir] = command.args;
+  const opts = options(command) as { output?: string; quiet?: boolean };
   const format = parseOutputFormat(opts.output);
   const coreVersion = corePackageVersion();
   const result = await checkFlavorPackage(dir ?? ".", coreVersion);

@@ -1,13 +1,14 @@
 /** `zen flavor init [DIR] --type T --name N [--package P]`: writes a new flavor package and says what to do next. */
-import type { Command } from "commander";
+import type { Invocation } from "../command-line/spec.ts";
+import { options } from "./common.ts";
 import { relative } from "node:path";
 import { initFlavorPackage } from "../scaffold/init.ts";
 import { colors, info, success, warn } from "../output.ts";
 import { corePackageVersion } from "../scaffold/core-version.ts";
 
-export async function init(command: Command): Promise<void> {
-  const [dir] = command.processedArgs as [string | undefined];
-  const opts = command.optsWithGlobals() as { type?: string; name?: string; package?: string; core?: string; cli?: string; quiet?: boolean };
+export async function init(command: Invocation): Promise<void> {
+  const [dir] = command.args;
+  const opts = options(command) as { type?: string; name?: string; package?: string; core?: string; cli?: string; quiet?: boolean };
   const result = initFlavorPackage({
     dir,
     type: opts.type,

@@ -1,28 +1,36 @@
 /**
  * `zen flavor …`: authoring flavor packages for npm. `init` scaffolds a ready-to-publish package,
- * `check` lints one before it is published. Defining the commands imports nothing: each action loads
- * its handler on demand.
+ * `check` lints one before it is published. Defining the commands imports nothing: each command
+ * loads its handler on demand.
  */
-import { Option, type Command } from "commander";
+import { lazy, OUTPUT } from "../command-line/define.ts";
+import type { CommandSpec } from "../command-line/spec.ts";
 
-export function registerFlavorCommands(program: Command): void {
-  const group = program.command("flavor").description("author flavor packages: scaffold one, check one before publishing");
-
-  group
-    .command("init")
-    .description("create a ready-to-publish flavor package (flavors module, implementation, conformance test)")
-    .argument("[dir]", "directory of the new package (default: the package name without its scope)")
-    .requiredOption("-t, --type <type>", "component type of the flavor, e.g. artifact-store or orchestrator")
-    .requiredOption("-n, --name <flavor>", "name of the flavor, e.g. memo")
-    .option("-p, --package <name>", "npm package name (default: zen-integration-<flavor>)")
-    .addOption(new Option("--core <spec>", "where the package's devDependencies get @zen/core (default: ^<this version>)").hideHelp())
-    .addOption(new Option("--cli <spec>", "where the package's devDependencies get @zen/cli (default: ^<this version>)").hideHelp())
-    .action(async (_dir: string | undefined, _options: unknown, command: Command) => (await import("./flavor-init.ts")).init(command));
-
-  group
-    .command("check")
-    .description("lint a flavor package before publishing: the zen key, exports, apiVersion, peer range, flavors")
-    .argument("[dir]", "directory of the package (default: the current directory)")
-    .addOption(new Option("--output <format>", "output format: table, json or yaml").choices(["table", "json", "yaml"]).default("table"))
-    .action(async (_dir: string | undefined, _options: unknown, command: Command) => (await import("./flavor-check.ts")).check(command));
+export function flavorPackageCommands(): CommandSpec {
+  return {
+    name: "flavor",
+    description: "author flavor packages: scaffold one, check one before publishing",
+    subcommands: () => [
+      {
+        name: "init",
+        description: "create a ready-to-publish flavor package (flavors module, implementation, conformance test)",
+        arguments: [{ name: "dir", description: "directory of the new package (default: the package name without its scope)" }],
+        options: [
+          { long: "type", short: "t", value: "<type>", required: true, description: "component type of the flavor, e.g. artifact-store or orchestrator" },
+          { long: "name", short: "n", value: "<flavor>", required: true, description: "name of the flavor, e.g. memo" },
+          { long: "package", short: "p", value: "<name>", description: "npm package name (default: zen-integration-<flavor>)" },
+          { long: "core", value: "<spec>", hidden: true, description: "where the package's devDependencies get @zen/core (default: ^<this version>)" },
+          { long: "cli", value: "<spec>", hidden: true, description: "where the package's devDependencies get @zen/cli (default: ^<this version>)" },
+        ],
+        run: lazy(() => import("./flavor-init.ts"), (m) => m.init),
+      },
+      {
+        name: "check",
+        description: "lint a flavor package before publishing: the zen key, exports, apiVersion, peer range, flavors",
+        arguments: [{ name: "dir", description: "directory of the package (default: the current directory)" }],
+        options: [OUTPUT],
+        run: lazy(() => import("./flavor-check.ts"), (m) => m.check),
+      },
+    ],
+  };
 }

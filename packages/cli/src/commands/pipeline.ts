@@ -3,64 +3,74 @@
  * each step's status, cache decision and outputs). Defining the commands imports nothing heavy;
  * every action loads @zen/core and the renderers on demand, so `zen --help` stays fast.
  */
-import { Option, type Command } from "commander";
 import type { PipelineRunView, PipelineRepository, StepView } from "@zen/core";
+import { OUTPUT } from "../command-line/define.ts";
+import type { CommandSpec, Invocation } from "../command-line/spec.ts";
 
-const OUTPUT_HELP = "output format: table, json or yaml";
-
-function withOutput(command: Command): Command {
-  return command.addOption(new Option("--output <format>", OUTPUT_HELP).choices(["table", "json", "yaml"]).default("table"));
-}
-
-export function registerPipelineCommands(program: Command): void {
-  const group = program.command("pipeline").description("run pipelines on a stack and inspect their runs");
-
-  group
-    .command("run")
-    .description("run the pipeline a module exports (FILE.ts or FILE.ts#exportName) on the active stack")
-    .argument("<file>", "module exporting the pipeline (default export, or its only exported pipeline)")
-    .option("--stack <name>", "run on this stack instead of the active one")
-    .option("--run-name <name>", "name of the run (unique; default: <pipeline>-<date>-<time>-<random>)")
-    .option("--no-cache", "run every step, reusing nothing from earlier runs")
-    .option("--config <file>", "YAML file with `parameters:` and runtime options (run_name, enable_cache too)")
-    .action(async (_file: string, _options: unknown, command: Command) => run(command));
-
-  withOutput(group.command("list").description("list the pipelines that ran on the active stack")).action(
-    async (_options: unknown, command: Command) => listPipelines(command),
-  );
-
-  const runs = group.command("runs").description("the runs of pipelines on the active stack");
-  withOutput(runs.command("list").description("list runs, newest first"))
-    .option("--pipeline <name>", "only the runs of this pipeline")
-    .option("--limit <n>", "show at most this many runs", "50")
-    .action(async (_options: unknown, command: Command) => listRuns(command));
-  withOutput(
-    runs
-      .command("describe")
-      .description("show a run's steps: status, cache decision and why, outputs (default: the latest run)")
-      .argument("[run]", "run name or id"),
-  ).action(async (_run: string | undefined, _options: unknown, command: Command) => describeRun(command));
+export function pipelineCommands(): CommandSpec {
+  return {
+    name: "pipeline",
+    description: "run pipelines on a stack and inspect their runs",
+    subcommands: () => [
+      {
+        name: "run",
+        description: "run the pipeline a module exports (FILE.ts or FILE.ts#exportName) on the active stack",
+        arguments: [{ name: "file", required: true, description: "module exporting the pipeline (default export, or its only exported pipeline)" }],
+        options: [
+          { long: "stack", value: "<name>", description: "run on this stack instead of the active one" },
+          { long: "run-name", value: "<name>", description: "name of the run (unique; default: <pipeline>-<date>-<time>-<random>)" },
+          { long: "no-cache", description: "run every step, reusing nothing from earlier runs" },
+          { long: "config", value: "<file>", description: "YAML file with `parameters:` and runtime options (run_name, enable_cache too)" },
+        ],
+        run,
+      },
+      { name: "list", description: "list the pipelines that ran on the active stack", options: [OUTPUT], run: listPipelines },
+      {
+        name: "runs",
+        description: "the runs of pipelines on the active stack",
+        subcommands: () => [
+          {
+            name: "list",
+            description: "list runs, newest first",
+            options: [
+              OUTPUT,
+              { long: "pipeline", value: "<name>", description: "only the runs of this pipeline" },
+              { long: "limit", value: "<n>", description: "show at most this many runs", default: "50" },
+            ],
+            run: listRuns,
+          },
+          {
+            name: "describe",
+            description: "show a run's steps: status, cache decision and why, outputs (default: the latest run)",
+            arguments: [{ name: "run", description: "run name or id" }],
+            options: [OUTPUT],
+            run: describeRun,
+          },
+        ],
+      },
+    ],
+  };
 }
 
 // ── handlers ──────────────────────────────────────────────────────────────────
 
-async function repositoryFor(command: Command): Promise<PipelineRepository> {
+async function repositoryFor(command: Invocation): Promise<PipelineRepository> {
   const [{ openZen }, { PipelineRepository }] = await Promise.all([import("./common.ts"), import("@zen/core")]);
   const zen = await openZen(command);
   return PipelineRepository.forStack(await zen.loadStack());
 }
 
-async function run(command: Command): Promise<void> {
+async function run(command: Invocation): Promise<void> {
   const [{ openZen, options }, core, output] = await Promise.all([import("./common.ts"), import("@zen/core"), import("../output.ts")]);
-  const opts = options(command) as { quiet?: boolean; runName?: string; cache?: boolean; config?: string };
-  const [file] = command.processedArgs as [string];
+  const opts = options(command) as { quiet?: boolean; runName?: string; noCache?: boolean; config?: string };
+  const [file] = command.args as [string];
   const config = opts.config ? await core.readRunConfig(opts.config) : { runtime: {} as Record<string, unknown> };
   const pipeline = await core.loadPipelineFile(file);
 
   const zen = await openZen(command);
   const stack = await zen.loadStack();
   // Flags win over the file.
-  const enableCache = opts.cache === false ? false : config.enableCache;
+  const enableCache = opts.noCache ? false : config.enableCache;
   const result = await pipeline.run({
     ...config.runtime,
     stack,
@@ -76,7 +86,7 @@ async function run(command: Command): Promise<void> {
   if (!opts.quiet) output.info(`Inspect it with: zen pipeline runs describe ${result.name}`);
 }
 
-async function listPipelines(command: Command): Promise<void> {
+async function listPipelines(command: Invocation): Promise<void> {
   const [{ outputFormat }, { printList }] = await Promise.all([import("./common.ts"), import("../output.ts")]);
   const repository = await repositoryFor(command);
   const pipelines = await repository.getPipelines();
@@ -94,7 +104,7 @@ async function listPipelines(command: Command): Promise<void> {
   );
 }
 
-async function listRuns(command: Command): Promise<void> {
+async function listRuns(command: Invocation): Promise<void> {
   const [{ outputFormat, options }, { printList, colors }, { UsageError }] = await Promise.all([
     import("./common.ts"),
     import("../output.ts"),
@@ -123,13 +133,13 @@ async function listRuns(command: Command): Promise<void> {
   );
 }
 
-async function describeRun(command: Command): Promise<void> {
+async function describeRun(command: Invocation): Promise<void> {
   const [{ outputFormat }, { printDocument, colors }, { NotFoundError }] = await Promise.all([
     import("./common.ts"),
     import("../output.ts"),
     import("@zen/core/errors"),
   ]);
-  const [name] = command.processedArgs as [string | undefined];
+  const [name] = command.args;
   const format = outputFormat(command);
   const repository = await repositoryFor(command);
   const found = name ? await repository.getRun(name) : await repository.latestRun();

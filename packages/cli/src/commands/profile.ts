@@ -1,22 +1,22 @@
 /** `zen profile …` handlers. */
-import type { Command } from "commander";
+import type { Invocation } from "../command-line/spec.ts";
 import type { ProfileInfo, StoreType } from "@zen/core";
 import { colors, printList, printObject, success } from "../output.ts";
-import { args, confirm, openZen, outputFormat } from "./common.ts";
+import { confirm, openZen, options, outputFormat } from "./common.ts";
 
 function profileDocument(p: ProfileInfo) {
   return { name: p.name, active: p.active, store_type: p.storeType, store_url: p.storeUrl, active_stack: p.activeStack ?? null };
 }
 
-export async function create(command: Command) {
-  const [name] = args(command) as [string];
-  const opts = command.opts<{ storeType: StoreType; url?: string }>();
+export async function create(command: Invocation) {
+  const [name] = command.args as [string];
+  const opts = options(command) as { storeType: StoreType; url?: string };
   const zen = await openZen(command);
   await zen.createProfile(name, { storeType: opts.storeType, url: opts.url });
   success(`Created profile '${name}'. Activate it with: zen profile set ${name}`);
 }
 
-export async function list(command: Command) {
+export async function list(command: Invocation) {
   const zen = await openZen(command);
   const profiles = await zen.listProfiles();
   await printList(
@@ -34,22 +34,22 @@ export async function list(command: Command) {
   );
 }
 
-export async function set(command: Command) {
-  const [name] = args(command) as [string];
+export async function set(command: Invocation) {
+  const [name] = command.args as [string];
   const zen = await openZen(command);
-  const global = Boolean(command.opts().global);
+  const global = Boolean(options(command).global);
   await zen.setActiveProfile(name, { global });
   const scope = global || !zen.context.repositoryRoot ? "global " : "";
   success(`Active ${scope}profile changed to '${name}'.`);
 }
 
-export async function get(command: Command) {
+export async function get(command: Invocation) {
   const zen = await openZen(command, { banner: false });
   process.stdout.write(`${zen.context.profile.name}\n`);
 }
 
-export async function describe(command: Command) {
-  const [name] = args(command);
+export async function describe(command: Invocation) {
+  const [name] = command.args;
   const zen = await openZen(command);
   const profile = await zen.describeProfile(name ?? undefined);
   await printObject(
@@ -66,8 +66,8 @@ export async function describe(command: Command) {
   );
 }
 
-export async function remove(command: Command) {
-  const [name] = args(command) as [string];
+export async function remove(command: Invocation) {
+  const [name] = command.args as [string];
   const zen = await openZen(command);
   await zen.describeProfile(name);
   await confirm(command, `Delete profile '${name}' and every stack and component in it?`);

@@ -1,5 +1,5 @@
 /** `zen init`, `zen status` and `zen clean`. */
-import type { Command } from "commander";
+import type { Invocation } from "../command-line/spec.ts";
 import { cliPackage } from "../cli-package.ts";
 import { printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
@@ -12,7 +12,7 @@ const SOURCE_TEXT = {
   default: "default",
 } as const;
 
-export async function init(command: Command) {
+export async function init(command: Invocation) {
   const opts = options(command);
   const { Zen } = await import("@zen/core/zen");
   const dir = (opts.path as string | undefined) ?? process.cwd();
@@ -31,7 +31,7 @@ export async function init(command: Command) {
   );
 }
 
-export async function status(command: Command) {
+export async function status(command: Invocation) {
   const zen = await openZen(command, { banner: false });
   const { context } = zen;
   await printObject(
@@ -53,7 +53,7 @@ export async function status(command: Command) {
   );
 }
 
-export async function clean(command: Command) {
+export async function clean(command: Invocation) {
   const { cleanAll } = await import("@zen/core");
   await confirm(
     command,

@@ -1,12 +1,12 @@
 /** `zen secret …` handlers: the active stack's secrets manager. Values are never printed. */
-import type { Command } from "commander";
+import type { Invocation } from "../command-line/spec.ts";
 import { ValidationError } from "@zen/core/errors";
 import { parseKeyValues } from "../key-values.ts";
 import { printList, printObject, success } from "../output.ts";
-import { args, confirm, extraArgs, openZen, outputFormat } from "./common.ts";
+import { confirm, openZen, outputFormat } from "./common.ts";
 
-function values(command: Command): Record<string, string> {
-  const parsed = parseKeyValues(extraArgs(command, 1));
+function values(command: Invocation): Record<string, string> {
+  const parsed = parseKeyValues(command.extra);
   if (Object.keys(parsed).length === 0) {
     throw new ValidationError("A secret needs at least one key.", {
       hint: "Give keys as --key=value; read a value from a file with --key=@path.",
@@ -15,8 +15,8 @@ function values(command: Command): Record<string, string> {
   return parsed;
 }
 
-export async function register(command: Command) {
-  const [name] = args(command) as [string];
+export async function register(command: Invocation) {
+  const [name] = command.args as [string];
   const secretValues = values(command);
   const zen = await openZen(command);
   await zen.registerSecret(name, secretValues);
@@ -24,14 +24,14 @@ export async function register(command: Command) {
   process.stderr.write(`Refer to it in a component's secret field as {{${name}.${Object.keys(secretValues)[0]}}}.\n`);
 }
 
-export async function list(command: Command) {
+export async function list(command: Invocation) {
   const zen = await openZen(command);
   const names = await zen.listSecrets();
   await printList(outputFormat(command), "secret_list", names, [{ header: "SECRET NAME", value: (n) => n }], (n) => ({ name: n }));
 }
 
-export async function get(command: Command) {
-  const [name] = args(command) as [string];
+export async function get(command: Invocation) {
+  const [name] = command.args as [string];
   const zen = await openZen(command);
   const secret = await zen.getSecret(name);
   const keys = Object.keys(secret);
@@ -44,16 +44,16 @@ export async function get(command: Command) {
   );
 }
 
-export async function update(command: Command) {
-  const [name] = args(command) as [string];
+export async function update(command: Invocation) {
+  const [name] = command.args as [string];
   const secretValues = values(command);
   const zen = await openZen(command);
   await zen.updateSecret(name, secretValues);
   success(`Updated secret '${name}' (keys: ${Object.keys(secretValues).join(", ")}).`);
 }
 
-export async function remove(command: Command) {
-  const [name] = args(command) as [string];
+export async function remove(command: Invocation) {
+  const [name] = command.args as [string];
   const zen = await openZen(command);
   await zen.getSecret(name);
   await confirm(command, `Delete secret '${name}'?`);

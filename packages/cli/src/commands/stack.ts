@@ -1,15 +1,15 @@
 /** `zen stack …` handlers. */
-import type { Command } from "commander";
+import type { Invocation } from "../command-line/spec.ts";
 import type { StackDescription } from "@zen/core";
 import { COMPONENT_TYPES, type ComponentType } from "@zen/core/component-types";
 import { ValidationError, ZenError } from "@zen/core/errors";
 import { colors, printList, printObject, success, warn } from "../output.ts";
 import { loadYaml } from "../yaml.ts";
-import { args, confirm, openZen, outputFormat } from "./common.ts";
+import { confirm, openZen, options, outputFormat } from "./common.ts";
 
 /** Component names given as `-o NAME`, `--artifact-store NAME`, … keyed by component type. */
-function componentFlags(command: Command): Partial<Record<ComponentType, string>> {
-  const opts = command.opts<Record<string, unknown>>();
+function componentFlags(command: Invocation): Partial<Record<ComponentType, string>> {
+  const opts = options(command);
   const chosen: Partial<Record<ComponentType, string>> = {};
   for (const type of COMPONENT_TYPES) {
     const value = opts[camel(type.longOption)];
@@ -36,18 +36,18 @@ function stackDocument(stack: StackDescription) {
   };
 }
 
-export async function register(command: Command) {
-  const [name] = args(command) as [string];
+export async function register(command: Invocation) {
+  const [name] = command.args as [string];
   const zen = await openZen(command);
   await zen.registerStack(name, componentFlags(command));
   success(`Registered stack '${name}'.`);
-  if (command.opts().set) {
+  if (options(command).set) {
     await zen.setActiveStack(name);
     success(`Active stack set to '${name}'.`);
   }
 }
 
-export async function list(command: Command) {
+export async function list(command: Invocation) {
   const zen = await openZen(command);
   const stacks = await zen.listStacks();
   const present = COMPONENT_TYPES.filter((t) => stacks.some((s) => s.components[t.key]));
@@ -65,9 +65,9 @@ export async function list(command: Command) {
   if (stacks.length === 0 && outputFormat(command) === "table") warn("No stacks registered.");
 }
 
-export async function describe(command: Command) {
+export async function describe(command: Invocation) {
   const zen = await openZen(command);
-  const [name] = args(command);
+  const [name] = command.args;
   const stack = await zen.describeStack(name ?? undefined);
   await printObject(
     outputFormat(command),
@@ -81,23 +81,23 @@ export async function describe(command: Command) {
   );
 }
 
-export async function set(command: Command) {
-  const [name] = args(command) as [string];
+export async function set(command: Invocation) {
+  const [name] = command.args as [string];
   const zen = await openZen(command);
-  const global = Boolean(command.opts().global);
+  const global = Boolean(options(command).global);
   await zen.setActiveStack(name, { global });
   const scope = global || !zen.context.repositoryRoot ? "global " : "";
   success(`Active ${scope}stack set to '${name}'.`);
 }
 
-export async function get(command: Command) {
+export async function get(command: Invocation) {
   const zen = await openZen(command, { banner: false });
   process.stdout.write(`${zen.context.stack.name}\n`);
 }
 
-export async function update(command: Command) {
+export async function update(command: Invocation) {
   const zen = await openZen(command);
-  const name = (args(command)[0] ?? zen.context.stack.name) as string;
+  const name = (command.args[0] ?? zen.context.stack.name) as string;
   const chosen = componentFlags(command);
   if (Object.keys(chosen).length === 0) {
     throw new ValidationError("Nothing to update.", { hint: "Give components to set, e.g. zen stack update -a my_store." });
@@ -106,10 +106,10 @@ export async function update(command: Command) {
   success(`Updated stack '${name}'.`);
 }
 
-export async function removeComponent(command: Command) {
+export async function removeComponent(command: Invocation) {
   const zen = await openZen(command);
-  const name = (args(command)[0] ?? zen.context.stack.name) as string;
-  const opts = command.opts<Record<string, unknown>>();
+  const name = (command.args[0] ?? zen.context.stack.name) as string;
+  const opts = options(command);
   const removed: Partial<Record<ComponentType, null>> = {};
   for (const type of COMPONENT_TYPES) if (!type.required && opts[camel(type.longOption)]) removed[type.key] = null;
   if (Object.keys(removed).length === 0) {
@@ -121,15 +121,15 @@ export async function removeComponent(command: Command) {
   success(`Removed ${Object.keys(removed).join(", ")} from stack '${name}'.`);
 }
 
-export async function rename(command: Command) {
-  const [name, newName] = args(command) as [string, string];
+export async function rename(command: Invocation) {
+  const [name, newName] = command.args as [string, string];
   const zen = await openZen(command);
   await zen.renameStack(name, newName);
   success(`Renamed stack '${name}' to '${newName}'.`);
 }
 
-export async function remove(command: Command) {
-  const [name] = args(command) as [string];
+export async function remove(command: Invocation) {
+  const [name] = command.args as [string];
   const zen = await openZen(command);
   await zen.describeStack(name);
   await confirm(command, `Delete stack '${name}'? Its components stay registered.`);
@@ -137,16 +137,16 @@ export async function remove(command: Command) {
   success(`Deleted stack '${name}'.`);
 }
 
-export async function copy(command: Command) {
-  const [name, newName] = args(command) as [string, string];
+export async function copy(command: Invocation) {
+  const [name, newName] = command.args as [string, string];
   const zen = await openZen(command);
-  const toProfile = command.opts().toProfile as string | undefined;
+  const toProfile = options(command).toProfile as string | undefined;
   await zen.copyStack(name, newName, { toProfile });
   success(`Copied stack '${name}' to '${newName}'${toProfile ? ` in profile '${toProfile}'` : ""}.`);
 }
 
-export async function exportStack(command: Command) {
-  const [name, file] = args(command) as [string, string | undefined];
+export async function exportStack(command: Invocation) {
+  const [name, file] = command.args as [string, string | undefined];
   const zen = await openZen(command);
   const doc = await zen.exportStack(name);
   const { stringify } = await loadYaml();
@@ -163,8 +163,8 @@ export async function exportStack(command: Command) {
   success(`Exported stack '${name}' to '${target}'. Secret fields are exported as references, not values.`);
 }
 
-export async function importStack(command: Command) {
-  const [file] = args(command) as [string];
+export async function importStack(command: Invocation) {
+  const [file] = command.args as [string];
   const { readFile } = await import("node:fs/promises");
   let text: string;
   try {
@@ -182,13 +182,13 @@ export async function importStack(command: Command) {
     });
   }
   const zen = await openZen(command);
-  const stack = await zen.importStack(parsed.toJS(), { name: command.opts().name });
+  const stack = await zen.importStack(parsed.toJS(), { name: options(command).name as string | undefined });
   success(`Imported stack '${stack.name}' from '${file}'.`);
 }
 
-export async function validate(command: Command) {
+export async function validate(command: Invocation) {
   const zen = await openZen(command);
-  const name = (args(command)[0] ?? zen.context.stack.name) as string;
+  const name = (command.args[0] ?? zen.context.stack.name) as string;
   const issues = await zen.validateStack(name);
   if (issues.length === 0) {
     success(`Stack '${name}' is valid.`);

@@ -3,15 +3,15 @@
  * probe object with the configured credentials, in bounded time. A missing bucket, rejected
  * credentials or an unreachable endpoint is reported as one sentence (a ZenError) and exit code 1.
  */
-import type { Command } from "commander";
+import type { Invocation } from "../command-line/spec.ts";
 import type { BaseArtifactStore, LoadedStack, ZenApi } from "@zen/core";
 import { UsageError } from "@zen/core/errors";
 import { printObject, success } from "../output.ts";
-import { args, openZen, options, outputFormat } from "./common.ts";
+import { openZen, options, outputFormat } from "./common.ts";
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
-function timeoutMs(command: Command): number {
+function timeoutMs(command: Invocation): number {
   const raw = options(command).timeout;
   if (raw === undefined) return DEFAULT_TIMEOUT_SECONDS * 1000;
   const seconds = Number(raw);
@@ -26,7 +26,7 @@ async function loadArtifactStore(zen: ZenApi, name: string | undefined): Promise
   return (await zen.loadComponent("artifact_store", name)) as BaseArtifactStore;
 }
 
-async function report(command: Command, store: BaseArtifactStore, what: string): Promise<void> {
+async function report(command: Invocation, store: BaseArtifactStore, what: string): Promise<void> {
   const { verifyArtifactStore } = await import("@zen/core/verify");
   const result = await verifyArtifactStore(store, { timeoutMs: timeoutMs(command) });
   const format = outputFormat(command);
@@ -46,16 +46,16 @@ async function report(command: Command, store: BaseArtifactStore, what: string):
 }
 
 /** `zen artifact-store verify [NAME]` (default: the active stack's artifact store). */
-export async function verify(command: Command): Promise<void> {
-  const [name] = args(command);
+export async function verify(command: Invocation): Promise<void> {
+  const [name] = command.args;
   const zen = await openZen(command);
   const store = await loadArtifactStore(zen, name ?? undefined);
   await report(command, store, `Artifact store '${store.name}'`);
 }
 
 /** `zen stack verify [NAME]`: loads the whole stack (validation, implementations, secrets) and verifies its artifact store. */
-export async function verifyStack(command: Command): Promise<void> {
-  const [name] = args(command);
+export async function verifyStack(command: Invocation): Promise<void> {
+  const [name] = command.args;
   const zen = await openZen(command);
   const stack: LoadedStack = await zen.loadStack(name ?? undefined);
   await report(command, stack.artifactStore, `Artifact store '${stack.artifactStore.name}' of stack '${stack.name}'`);

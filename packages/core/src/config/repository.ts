@@ -2,7 +2,7 @@
  * A repository is a project directory holding `.zen/config.yaml`, which pins the profile and stack
  * active there. Stacks stay in the profile; the repository holds names only.
  */
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { NotFoundError } from "../errors.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
@@ -24,12 +24,9 @@ export function repositoryConfigFile(root: string): string {
   return join(root, REPOSITORY_DIR, "config.yaml");
 }
 
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
+// Synchronous: walking up the tree awaits no thread-pool round trip per directory.
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 export async function isRepositoryRoot(dir: string): Promise<boolean> {

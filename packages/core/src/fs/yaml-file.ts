@@ -7,9 +7,10 @@
  * the parsed value and the exact YAML text it came from: a read whose text is identical uses it and
  * never loads `yaml`. Any other text (a hand edit, a stale or missing cache) is parsed for real, so
  * the cache can never change what a file means. (Comparing the text itself, not a hash of it, keeps
- * node:crypto off the start-up path.)
+ * node:crypto off the start-up path.) Both files are small and read synchronously: an awaited read
+ * waits a thread-pool round trip, which a command reading four of them feels.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { ZenError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
@@ -53,7 +54,7 @@ export async function parseYaml(text: string, file: string): Promise<unknown> {
 
 async function readCached(file: string, text: string): Promise<{ value: unknown } | undefined> {
   try {
-    const cached = JSON.parse(await readFile(parseCacheFile(file), "utf8")) as { format?: unknown; text?: unknown; value?: unknown };
+    const cached = JSON.parse(readFileSync(parseCacheFile(file), "utf8")) as { format?: unknown; text?: unknown; value?: unknown };
     if (cached.format === CACHE_FORMAT && cached.text === text && "value" in cached) return { value: cached.value };
   } catch {
     /* no usable cache: parse the YAML */
@@ -73,7 +74,7 @@ async function writeCache(file: string, text: string, value: unknown): Promise<v
 export async function readYamlMapping(file: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;

@@ -1,0 +1,19 @@
+/** Building blocks the command definitions share: lazily loaded handlers and common options. */
+import type { Invocation, OptionSpec } from "./spec.ts";
+
+export type Handler = (invocation: Invocation) => Promise<void>;
+
+/** A handler exported by a module loaded only when the command runs. */
+export function lazy<M>(load: () => Promise<M>, pick: (module: M) => Handler): Handler {
+  return async (invocation) => pick(await load())(invocation);
+}
+
+export const OUTPUT: OptionSpec = {
+  long: "output",
+  value: "<format>",
+  description: "output format",
+  choices: ["table", "json", "yaml"],
+  default: "table",
+};
+
+export const YES: OptionSpec = { long: "yes", short: "y", description: "do not ask for confirmation" };

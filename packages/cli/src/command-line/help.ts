@@ -1,0 +1,68 @@
+/** `--help` text, generated from the command tree. */
+import { commandName, optionsOf, subcommandsOf, usageArguments, usageLine } from "./parse.ts";
+import type { CommandSpec, OptionSpec, Program } from "./spec.ts";
+
+function optionTerm(option: OptionSpec): string {
+  const flags = option.short ? `-${option.short}, --${option.long}` : `--${option.long}`;
+  return option.value ? `${flags} ${option.value}` : flags;
+}
+
+function optionDescription(option: OptionSpec): string {
+  const notes = [
+    option.choices ? `choices: ${option.choices.join(", ")}` : undefined,
+    option.default !== undefined ? `default: ${option.default}` : undefined,
+  ].filter(Boolean);
+  return notes.length > 0 ? `${option.description} (${notes.join("; ")})` : option.description;
+}
+
+function commandTerm(command: CommandSpec): string {
+  const parts = [command.name];
+  if (command.subcommands) return command.name;
+  if (command.options?.some((option) => !option.hidden)) parts.push("[options]");
+  const args = usageArguments(command);
+  if (args) parts.push(args);
+  return parts.join(" ");
+}
+
+/** Two columns, the second wrapped to the terminal width with a hanging indent. */
+function section(title: string, rows: [string, string][]): string[] {
+  if (rows.length === 0) return [];
+  const termWidth = Math.max(...rows.map(([term]) => term.length));
+  const width = Math.max(process.stdout.columns || 80, 60);
+  const indent = termWidth + 4;
+  const lines = [`${title}:`];
+  for (const [term, description] of rows) {
+    const words = description.split(" ");
+    let line = `  ${term.padEnd(termWidth)}  `;
+    let filled = false;
+    for (const word of words) {
+      if (filled && line.length + word.length + 1 > width) {
+        lines.push(line.trimEnd());
+        line = " ".repeat(indent);
+        filled = false;
+      }
+      line += `${filled ? " " : ""}${word}`;
+      filled = true;
+    }
+    lines.push(line.trimEnd());
+  }
+  return ["", ...lines];
+}
+
+export function renderHelp(program: Program, path: readonly CommandSpec[]): string {
+  const command = path.at(-1)!;
+  const name = commandName(path);
+  const isGroup = Boolean(command.subcommands);
+  const globals = new Set(program.globalOptions);
+  const own = optionsOf(program, path).filter((option) => !option.hidden && (path.length === 1 || !globals.has(option)));
+
+  const lines = [`Usage: ${usageLine(path)}`, "", command.description];
+  lines.push(...section("Arguments", (command.arguments ?? []).filter((a) => a.description).map((a) => [a.name, a.description!])));
+  lines.push(...section("Options", own.map((option) => [optionTerm(option), optionDescription(option)])));
+  if (path.length > 1) lines.push(...section("Global options", program.globalOptions.map((o) => [optionTerm(o), optionDescription(o)])));
+  if (isGroup) {
+    lines.push(...section("Commands", subcommandsOf(command).map((sub) => [commandTerm(sub), sub.description])));
+    lines.push("", `Run '${name} <command> --help' for a command's arguments and options.`);
+  }
+  return `${lines.join("\n")}\n`;
+}
