@@ -65,7 +65,7 @@ function componentGroup(type: ComponentTypeInfo): CommandSpec {
         name: "register",
         description: `register ${a(type.displayName)}: zen ${type.cliGroup} register NAME --flavor FLAVOR [--key=value ...]; the keys are listed by \`zen ${type.cliGroup} flavor describe FLAVOR\``,
         arguments: [{ name: "name", required: true, description: `name of the new ${type.displayName}` }],
-        options: [{ long: "flavor", short: "f", value: "<flavor>", required: true, description: `flavor (see: zen ${type.cliGroup} flavor list)` }],
+        options: [{ long: "flavor", short: "f", value: "<flavor>", required: true, description: `flavor; see zen ${type.cliGroup} flavor list` }],
         acceptsConfig: true,
         run: handler("register"),
       },

@@ -71,6 +71,10 @@ describe("bad input", () => {
     expect(badOutput.status).toBe(2);
     const stray = s.zen(["artifact-store", "update", "store2", "oops"]);
     expect(stray.status).toBe(2);
+    // The README's example: a mistyped option is named, with the likely one.
+    const typo = s.zen(["stack", "list", "--outptu", "json"]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toBe("Error: Unknown option '--outptu' for 'zen stack list'.\nHint: Did you mean --output? See: zen stack list --help\n");
   });
 
   it("names the file and line of malformed YAML and leaves the file as it was", () => {

@@ -25,6 +25,14 @@ describe("--help", () => {
     expect(existsSync(s.configDir)).toBe(false);
   });
 
+  it("answers `zen help <command>` like `<command> --help`", () => {
+    const s = sandbox();
+    const viaWord = s.zen(["help", "stack", "list"]);
+    expect(viaWord.status).toBe(0);
+    expect(viaWord.stdout).toBe(s.zen(["stack", "list", "--help"]).stdout);
+    expect(viaWord.stdout).toMatch(/^Usage: zen stack list \[options\]/);
+  });
+
   it("generates every component group and the stack register options from the type table", () => {
     const help = sandbox().zen(["stack", "register", "--help"]).stdout;
     for (const t of COMPONENT_TYPES) expect(help).toContain(`-${t.shortOption}, --${t.longOption} <name>`);

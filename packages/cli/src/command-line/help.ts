@@ -9,6 +9,7 @@ function optionTerm(option: OptionSpec): string {
 
 function optionDescription(option: OptionSpec): string {
   const notes = [
+    option.required ? "required" : undefined,
     option.choices ? `choices: ${option.choices.join(", ")}` : undefined,
     option.default !== undefined ? `default: ${option.default}` : undefined,
   ].filter(Boolean);
@@ -24,29 +25,31 @@ function commandTerm(command: CommandSpec): string {
   return parts.join(" ");
 }
 
+const WIDTH = Math.max(process.stdout.columns || 80, 60);
+
+/** Words of `text` in lines of at most WIDTH columns; lines after the first start with `indent` spaces. */
+function wrap(text: string, first: string, indent: number): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(" ")) {
+    if (!empty && line.length + word.length + 1 > WIDTH) {
+      lines.push(line);
+      line = " ".repeat(indent);
+      empty = true;
+    }
+    line += `${empty ? "" : " "}${word}`;
+    empty = false;
+  }
+  lines.push(line.trimEnd());
+  return lines;
+}
+
 /** Two columns, the second wrapped to the terminal width with a hanging indent. */
 function section(title: string, rows: [string, string][]): string[] {
   if (rows.length === 0) return [];
   const termWidth = Math.max(...rows.map(([term]) => term.length));
-  const width = Math.max(process.stdout.columns || 80, 60);
-  const indent = termWidth + 4;
-  const lines = [`${title}:`];
-  for (const [term, description] of rows) {
-    const words = description.split(" ");
-    let line = `  ${term.padEnd(termWidth)}  `;
-    let filled = false;
-    for (const word of words) {
-      if (filled && line.length + word.length + 1 > width) {
-        lines.push(line.trimEnd());
-        line = " ".repeat(indent);
-        filled = false;
-      }
-      line += `${filled ? " " : ""}${word}`;
-      filled = true;
-    }
-    lines.push(line.trimEnd());
-  }
-  return ["", ...lines];
+  return ["", `${title}:`, ...rows.flatMap(([term, description]) => wrap(description, `  ${term.padEnd(termWidth)}  `, termWidth + 4))];
 }
 
 export function renderHelp(program: Program, path: readonly CommandSpec[]): string {
@@ -56,7 +59,7 @@ export function renderHelp(program: Program, path: readonly CommandSpec[]): stri
   const globals = new Set(program.globalOptions);
   const own = optionsOf(program, path).filter((option) => !option.hidden && (path.length === 1 || !globals.has(option)));
 
-  const lines = [`Usage: ${usageLine(path)}`, "", command.description];
+  const lines = [`Usage: ${usageLine(path)}`, "", ...wrap(command.description, "", 0)];
   lines.push(...section("Arguments", (command.arguments ?? []).filter((a) => a.description).map((a) => [a.name, a.description!])));
   lines.push(...section("Options", own.map((option) => [optionTerm(option), optionDescription(option)])));
   if (path.length > 1) lines.push(...section("Global options", program.globalOptions.map((o) => [optionTerm(o), optionDescription(o)])));
