@@ -1,5 +1,6 @@
 import { describe, expect, it, afterEach } from "@jest/globals";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   findRepositoryRoot,
@@ -56,5 +57,29 @@ describe("repository", () => {
     await expect(readRepositoryConfig(dir)).rejects.toThrow(/Malformed YAML in '.*\.zen\/config\.yaml' at line 2, column \d+: /);
     await writeFile(repositoryConfigFile(dir), "active_stack_name: [a]\n");
     await expect(readRepositoryConfig(dir)).rejects.toThrow(/active_stack_name must be a non-empty string, found a list/);
+  });
+
+  it("keeps its parse cache and locks out of git, leaving config.yaml to commit, and never rewrites .gitignore", async () => {
+    dir = await tempDir();
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" });
+    git("init", "-q");
+    await updateRepositoryConfig(dir, (c) => {
+      c.active_stack_name = "dev";
+    });
+    await readRepositoryConfig(dir); // writes the parse cache next to config.yaml
+    // What a lock held by another zen process looks like (proper-lockfile's directory).
+    await mkdir(join(dir, ".zen", "config.yaml.lock"));
+    await writeFile(join(dir, ".zen", "config.yaml.lock", "owner"), "");
+    expect((await readdir(join(dir, ".zen"))).sort()).toEqual([".config.yaml.parsed.json", ".gitignore", "config.yaml", "config.yaml.lock"]);
+    expect(git("status", "--porcelain", "--untracked-files=all").split("\n").filter(Boolean).sort()).toEqual([
+      "?? .zen/.gitignore",
+      "?? .zen/config.yaml",
+    ]);
+    await rm(join(dir, ".zen", "config.yaml.lock"), { recursive: true });
+    await writeFile(join(dir, ".zen", ".gitignore"), "# mine\n");
+    await updateRepositoryConfig(dir, (c) => {
+      c.active_stack_name = "prod";
+    });
+    expect(await readFile(join(dir, ".zen", ".gitignore"), "utf8")).toBe("# mine\n");
   });
 });

@@ -2,7 +2,7 @@
  * A repository is a project directory holding `.zen/config.yaml`, which pins the profile and stack
  * active there. Stacks stay in the profile; the repository holds names only.
  */
-import { statSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { NotFoundError } from "../errors.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
@@ -67,10 +67,25 @@ export async function readRepositoryConfig(root: string): Promise<RepositoryConf
   };
 }
 
+/**
+ * `.zen/config.yaml` is meant to be committed (it pins the project's profile and stack); the parse
+ * cache and lock zen keeps next to it are not. Written once, never overwritten: it is the user's after.
+ */
+const GITIGNORE = "# zen's parse cache and locks; commit config.yaml\n.*.parsed.json\n*.lock\n";
+
+function ensureGitignore(dir: string): void {
+  try {
+    writeFileSync(join(dir, ".gitignore"), GITIGNORE, { flag: "wx", mode: 0o644 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+}
+
 /** Locked read-modify-write of `.zen/config.yaml`. */
 export async function updateRepositoryConfig(root: string, change: (config: RepositoryConfig) => void): Promise<RepositoryConfig> {
   const file = repositoryConfigFile(root);
   await ensurePrivateDir(dirname(file));
+  ensureGitignore(dirname(file));
   return withLock(file, async () => {
     const config = await readRepositoryConfig(root);
     change(config);
