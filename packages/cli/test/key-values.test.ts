@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeTempDir } from "@zen/test-utils";
 import { parseKeyValues } from "../src/key-values.ts";
 
 describe("parseKeyValues", () => {
@@ -14,7 +14,7 @@ describe("parseKeyValues", () => {
   });
 
   it("reads @file values once and keeps @@ as a literal @", () => {
-    const dir = mkdtempSync(join(tmpdir(), "zen-kv-"));
+    const dir = makeTempDir("zen-kv-");
     writeFileSync(join(dir, "value.txt"), "@not-expanded-again\n");
     expect(parseKeyValues(["--token=@value.txt", "--handle=@@me"], { cwd: dir })).toEqual({
       token: "@not-expanded-again",

@@ -1,10 +1,10 @@
 /** Runs the built `zen` binary as a real process in an isolated config directory. */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeTempDir } from "@zen/test-utils";
 
 export const ZEN_BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/zen.js");
 
@@ -26,7 +26,7 @@ export interface Sandbox {
 }
 
 export function sandbox(): Sandbox {
-  const base = realpathSync(mkdtempSync(join(tmpdir(), "zen-cli-")));
+  const base = makeTempDir("zen-cli-"); // removed after the test file (ZEN_KEEP_TEMP=1 keeps it)
   const configDir = join(base, "config");
   const cwd = join(base, "work");
   spawnSync("mkdir", ["-p", cwd]);
