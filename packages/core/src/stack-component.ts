@@ -11,6 +11,11 @@ export interface ComponentRecord {
   type: ComponentType;
   flavor: string;
   config: Record<string, unknown>;
+  /**
+   * The npm package the flavor came from when the component was registered (package flavors only),
+   * so that a missing flavor can later be met with the command that installs it.
+   */
+  package?: string;
   createdAt?: string;
   updatedAt?: string;
 }

@@ -21,7 +21,14 @@ export function buildStackExport(
   for (const info of COMPONENT_TYPES) {
     const record = records[info.key];
     // Secret fields hold `{{name.key}}` references, never values, so the config is exported as stored.
-    if (record) components[info.key] = { name: record.name, flavor: record.flavor, config: structuredClone(record.config) };
+    if (record) {
+      components[info.key] = {
+        name: record.name,
+        flavor: record.flavor,
+        ...(record.package ? { package: record.package } : {}),
+        config: structuredClone(record.config),
+      };
+    }
   }
   return { format: STACK_EXPORT_FORMAT, formatVersion: STACK_EXPORT_FORMAT_VERSION, zenVersion, stack: { name: stack.name }, components };
 }
@@ -29,7 +36,15 @@ export function buildStackExport(
 /** What an import needs, whichever format the document was in. */
 export interface StackImport {
   stackName: string;
-  components: Partial<Record<ComponentType, { name: string; flavor: string; config: Record<string, unknown> }>>;
+  components: Partial<Record<ComponentType, ImportedComponent>>;
+}
+
+export interface ImportedComponent {
+  name: string;
+  flavor: string;
+  /** The npm package providing the flavor, when the exporting machine had it from one. */
+  package?: string;
+  config: Record<string, unknown>;
 }
 
 function invalid(why: string): ValidationError {
@@ -69,7 +84,10 @@ export function readStackExport(doc: unknown): StackImport {
     }
     const config = value.config ?? {};
     if (!isMapping(config)) throw invalid(`'components.${type}.config' must be a mapping`);
-    components[type] = { name: value.name, flavor: value.flavor, config: { ...config } };
+    if (value.package !== undefined && (typeof value.package !== "string" || value.package === "")) {
+      throw invalid(`'components.${type}.package' must be a package name`);
+    }
+    components[type] = { name: value.name, flavor: value.flavor, ...(value.package ? { package: value.package } : {}), config: { ...config } };
   }
   return { stackName, components };
 }
@@ -110,6 +128,7 @@ export interface IncomingComponent {
   name: string;
   flavor: string;
   config: Record<string, unknown>;
+  package?: string;
   /** Kept when copying between profiles, so component state keyed by id (local secrets) stays reachable. */
   id?: string;
 }
@@ -158,6 +177,7 @@ export function mergeComponents(
         type: component.type,
         flavor: component.flavor,
         config: structuredClone(component.config),
+        ...(component.package ? { package: component.package } : {}),
         createdAt: now,
         updatedAt: now,
       });

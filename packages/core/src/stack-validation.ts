@@ -9,7 +9,8 @@ import type { Flavor, StackIssue, StackView } from "./flavor.ts";
 import { knownPackageFor } from "./known-packages.ts";
 import type { ComponentRecord, StackRecord, StoreSnapshot } from "./store/records.ts";
 
-export type FlavorLoader = (type: ComponentType, flavor: string) => Promise<Flavor>;
+/** Loads a flavor; `pkg` is the package the component recorded for it (named in the error if it is gone). */
+export type FlavorLoader = (type: ComponentType, flavor: string, pkg?: string) => Promise<Flavor>;
 /** Builds the install command for packages (the project's package manager, or a global install). */
 export type InstallCommand = (packages: readonly string[]) => string;
 
@@ -130,7 +131,7 @@ export async function checkFlavors(
   const results = await Promise.allSettled(
     COMPONENT_TYPES.filter((t) => records[t.key]).map(async (t) => {
       const record = records[t.key]!;
-      return [t.key, record, await load(t.key, record.flavor)] as const;
+      return [t.key, record, await load(t.key, record.flavor, record.package)] as const;
     }),
   );
   let index = 0;
@@ -143,7 +144,7 @@ export async function checkFlavors(
       continue;
     }
     const error = result.reason as unknown;
-    const provider = knownPackageFor(info.key, record.flavor);
+    const provider = record.package ?? knownPackageFor(info.key, record.flavor);
     if (provider && isZenError(error) && error.code === "ZEN_UNKNOWN_FLAVOR") {
       missing.set(provider, [...(missing.get(provider) ?? []), label(info.key, record.name)]);
     } else {

@@ -48,8 +48,11 @@ export interface StackExport {
   formatVersion: 1;
   zenVersion: string;
   stack: { name: string };
-  /** Secret fields keep their `{{name.key}}` references; values are never exported. */
-  components: Partial<Record<ComponentType, { name: string; flavor: string; config: Record<string, unknown> }>>;
+  /**
+   * Secret fields keep their `{{name.key}}` references; values are never exported. `package` names the
+   * npm package a flavor came from, so an import where it is missing says what to install.
+   */
+  components: Partial<Record<ComponentType, { name: string; flavor: string; package?: string; config: Record<string, unknown> }>>;
 }
 
 export interface ZenOptions {

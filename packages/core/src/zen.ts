@@ -41,6 +41,7 @@ import type { StackComponent } from "./stack-component.ts";
 import {
   assertValidStack,
   capitalize,
+  checkFlavors,
   componentNotFound,
   findComponent,
   invalidStackError,
@@ -53,7 +54,7 @@ import {
   type FlavorLoader,
   type InstallCommand,
 } from "./stack-validation.ts";
-import { buildStackExport, mergeComponents, readStackExport, type IncomingComponent } from "./stack-transfer.ts";
+import { buildStackExport, mergeComponents, readStackExport, type ImportedComponent, type IncomingComponent } from "./stack-transfer.ts";
 import type { ComponentRecord, CustomFlavorRecord, StackRecord, StackStore, StoreSnapshot, StoreType } from "./store/records.ts";
 import type {
   ProfileInfo,
@@ -293,16 +294,22 @@ export class Zen implements ZenApi {
     // the store, and a read queued behind the open transaction would wait for it forever (sql store).
     const registry = this.registry(profile);
     registry.catch(() => {});
-    return (type, name) => {
+    return (type, name, pkg) => {
       const key = `${profile}\0${type}\0${name}`;
       let flavor = this.#flavors.get(key);
       if (!flavor) {
-        flavor = registry.then((r) => r.load(type, name));
+        flavor = registry.then((r) => r.load(type, name, { package: pkg }));
         flavor.catch(() => this.#flavors.delete(key));
         this.#flavors.set(key, flavor);
       }
       return flavor;
     };
+  }
+
+  /** The npm package a flavor comes from (undefined for built-in and custom flavors). */
+  private async flavorPackage(type: ComponentType, flavor: string, profile?: string): Promise<string | undefined> {
+    const source = (await (await this.registry(profile)).find(type, flavor))?.source;
+    return source?.kind === "package" ? source.package : undefined;
   }
 
   /** Resolves the install command for the project's package manager (needs a file lookup, so done once before validation). */
@@ -385,10 +392,20 @@ export class Zen implements ZenApi {
     const flavor = await this.flavorLoader()(type, flavorName);
     const { parseComponentConfig } = await import("./config-values.ts");
     const config = parseComponentConfig(flavor, raw);
+    const pkg = await this.flavorPackage(type, flavorName);
     return store.transact((draft) => {
       taken(draft);
       const at = now();
-      const record: ComponentRecord = { id: crypto.randomUUID(), name, type, flavor: flavorName, config, createdAt: at, updatedAt: at };
+      const record: ComponentRecord = {
+        id: crypto.randomUUID(),
+        name,
+        type,
+        flavor: flavorName,
+        config,
+        ...(pkg ? { package: pkg } : {}),
+        createdAt: at,
+        updatedAt: at,
+      };
       draft.components.push(record);
       return structuredClone(record);
     });
@@ -401,7 +418,7 @@ export class Zen implements ZenApi {
     const existing = findComponent(preview, type, name);
     if (!existing) throw componentNotFound(preview, type, name);
     const load = this.flavorLoader();
-    const flavor = await load(type, existing.flavor);
+    const flavor = await load(type, existing.flavor, existing.package);
     const { parseComponentConfig } = await import("./config-values.ts");
     const config = parseComponentConfig(flavor, raw, existing.config);
     const install = await this.prepareInstallCommand();
@@ -684,6 +701,7 @@ export class Zen implements ZenApi {
       name: r.name,
       flavor: r.flavor,
       config: r.config,
+      ...(r.package ? { package: r.package } : {}),
       ...(toProfile !== fromProfile ? { id: r.id } : {}),
     }));
     // Custom flavors the stack uses travel with it, unless the target profile has its own of that name.
@@ -705,7 +723,7 @@ export class Zen implements ZenApi {
       if (addedFlavors.length > 0) this.#registries.delete(toProfile);
       const targetLoad: FlavorLoader =
         addedFlavors.length > 0
-          ? async (type, flavor) => (await this.registry(toProfile, draft.flavors)).load(type, flavor)
+          ? async (type, flavor, pkg) => (await this.registry(toProfile, draft.flavors)).load(type, flavor, { package: pkg })
           : load;
       await assertValidStack(draft, record, targetLoad, install, "register");
       draft.stacks.push(record);
@@ -730,12 +748,24 @@ export class Zen implements ZenApi {
     const load = this.flavorLoader();
     const install = await this.prepareInstallCommand();
     const { parseComponentConfig } = await import("./config-values.ts");
-    // Every component is validated by its flavor first: a literal secret or a bad value is refused here.
+    const entries = Object.entries(imported.components) as [ComponentType, ImportedComponent][];
+    for (const [type, component] of entries) validateName(componentType(type).displayName, component.name);
+    // Every flavor must load: all missing packages in one error with one install command (the file
+    // names the packages its flavors came from).
+    const asRecords = Object.fromEntries(entries.map(([type, c]) => [type, { id: "", type, ...c }]));
+    const { issues, flavors } = await checkFlavors({ id: "", name, components: {} }, asRecords, load, install);
+    if (issues.length > 0) throw invalidStackError(name, issues);
+    // Then every component is validated by its flavor: a literal secret or a bad value is refused here.
     const incoming: IncomingComponent[] = [];
-    for (const [type, component] of Object.entries(imported.components) as [ComponentType, NonNullable<(typeof imported.components)[ComponentType]>][]) {
-      validateName(componentType(type).displayName, component.name);
-      const flavor = await load(type, component.flavor);
-      incoming.push({ type, name: component.name, flavor: component.flavor, config: parseComponentConfig(flavor, component.config) });
+    for (const [type, component] of entries) {
+      const pkg = (await this.flavorPackage(type, component.flavor)) ?? component.package;
+      incoming.push({
+        type,
+        name: component.name,
+        flavor: component.flavor,
+        config: parseComponentConfig(flavors[type]!, component.config),
+        ...(pkg ? { package: pkg } : {}),
+      });
     }
     return (await this.store()).transact(async (draft) => {
       if (draft.stacks.some((s) => s.name === name)) {
@@ -793,7 +823,7 @@ export class Zen implements ZenApi {
   }
 
   private async instantiate(record: ComponentRecord, secretsManager: BaseSecretsManager | undefined): Promise<StackComponent> {
-    const flavor = await this.flavorLoader()(record.type, record.flavor);
+    const flavor = await this.flavorLoader()(record.type, record.flavor, record.package);
     // Secret fields come from the loaded flavor's schema (a custom flavor's index entry does not know them).
     const { configJsonSchema } = await import("./discovery/describe-flavor.ts");
     const { secretFieldsOf } = await import("./discovery/json-schema.ts");

@@ -1,5 +1,6 @@
 // Flavors whose package was uninstalled or broke since an earlier discovery: the registry still says
-// which package provided them (remembered in the cached index), and why it is gone.
+// which package provided them (remembered in the cached index, or recorded by the component), and why
+// it is gone.
 import { describe, expect, it } from "@jest/globals";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -67,5 +68,25 @@ describe("former flavors", () => {
     const error = await rejection(createFlavorRegistry(options(project, cacheDir)).load("orchestrator", "fragile"));
     expect(error.message).toBe("No orchestrator flavor 'fragile': it comes from zen-integration-fragile, which cannot be used ('zen-integration-fragile' failed to load: no SDK).");
     expect(error.hint).toBe("Reinstall zen-integration-fragile, or run with ZEN_DEBUG=1 for details.");
+  });
+
+  it("takes the package a component recorded when discovery remembers nothing (a fresh cache, another machine)", async () => {
+    const project = makeProject();
+    const fresh = () => createFlavorRegistry(options(project, makeTempDir()));
+    rmSync(join(project, "node_modules", ".cache"), { recursive: true, force: true });
+    const gone = await rejection(fresh().load("artifact_store", "lake", { package: "zen-integration-lake" }));
+    expect(gone).toMatchObject({
+      code: "ZEN_UNKNOWN_FLAVOR",
+      message: "No artifact store flavor 'lake': it came from zen-integration-lake, which is no longer installed.",
+      hint: "Install it again with `npm install zen-integration-lake`, or change the component's flavor.",
+    });
+    // Installed but broken: the cause, not an install command.
+    flavorPackageFixture({ project, name: "zen-integration-lake", flavors: [{ type: "artifact_store", name: "lake" }], throwOnImport: "no SDK" });
+    bumpInstallStamp(project);
+    const broken = await rejection(fresh().load("artifact_store", "lake", { package: "zen-integration-lake" }));
+    expect(broken).toMatchObject({
+      code: "ZEN_FLAVOR_UNAVAILABLE",
+      message: "No artifact store flavor 'lake': it comes from zen-integration-lake, which cannot be used ('zen-integration-lake' failed to load: no SDK).",
+    });
   });
 });

@@ -24,12 +24,50 @@ describe("SQLite stack store", () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(db.prepare("SELECT version FROM schema_version").all()).toEqual([{ version: 1 }]);
+      expect(db.prepare("SELECT version FROM schema_version").all()).toEqual([{ version: 2 }]);
       expect(db.prepare("SELECT name FROM stacks").all()).toEqual([{ name: "default" }]);
     } finally {
       db.close();
     }
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it("brings a version 1 database up to date on open, keeping what it holds", async () => {
+    dir = await tempDir();
+    const file = join(dir, "zen.db");
+    // The schema zen 0.1 wrote (before components recorded the package of their flavor).
+    const v1 = new Database(file);
+    v1.exec(`
+      CREATE TABLE schema_version (version INTEGER NOT NULL);
+      INSERT INTO schema_version (version) VALUES (1);
+      CREATE TABLE components (id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, flavor TEXT NOT NULL,
+        config TEXT NOT NULL, created_at TEXT, updated_at TEXT, UNIQUE (type, name));
+      CREATE TABLE stacks (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT, updated_at TEXT);
+      CREATE TABLE stack_components (stack_id TEXT NOT NULL REFERENCES stacks (id) ON DELETE CASCADE, type TEXT NOT NULL,
+        component_name TEXT NOT NULL, PRIMARY KEY (stack_id, type));
+      CREATE TABLE custom_flavors (type TEXT NOT NULL, name TEXT NOT NULL, specifier TEXT NOT NULL, root TEXT NOT NULL,
+        PRIMARY KEY (type, name));
+      INSERT INTO components (id, type, name, flavor, config) VALUES ('c1', 'artifact_store', 'old', 'local', '{"path":"/tmp/old"}');
+    `);
+    v1.close();
+    const store = await SqlStackStore.open(file);
+    try {
+      expect((await store.read()).components).toEqual([
+        { id: "c1", name: "old", type: "artifact_store", flavor: "local", config: { path: "/tmp/old" } },
+      ]);
+      await store.transact((draft) => {
+        draft.components.push({ id: "c2", name: "lake", type: "artifact_store", flavor: "s3", config: {}, package: "@zen/integration-s3" });
+      });
+      expect((await store.read()).components[1]?.package).toBe("@zen/integration-s3");
+    } finally {
+      store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare("SELECT version FROM schema_version").all()).toEqual([{ version: 2 }]);
+    } finally {
+      db.close();
+    }
   });
 
   it("refuses a database with a newer schema version", async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it, afterEach } from "@jest/globals";
-import { makeProject, writeTree, ZOD_ESM_URL } from "@zen/test-utils";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { bumpInstallStamp, flavorPackageFixture, makeProject, writeTree, ZOD_ESM_URL } from "@zen/test-utils";
 import { readStackExport, sameConfig } from "../src/stack-transfer.ts";
 import { removeDir } from "./fixtures/config/temp-dir.ts";
 import { DEFAULT_COMPONENTS, sandbox, type Sandbox } from "./fixtures/config/zen-env.ts";
@@ -85,6 +87,36 @@ describe("stack import", () => {
     const again = await zen.importStack(doc, { name: "shipped-again" });
     expect(again.components.container_registry).toBe("reg");
     expect(await zen.listComponents("container_registry")).toHaveLength(countBefore);
+  });
+
+  it("names the package a flavor came from, so an import where it is missing says what to install", async () => {
+    const team = makeProject();
+    flavorPackageFixture({ project: team, name: "zen-integration-lake", flavors: [{ type: "artifact_store", name: "lake" }] });
+    box = await sandbox();
+    const zen = await box.open({ cwd: team });
+    expect((await zen.registerComponent("artifact_store", "lake", "lake", { path: "lake://bucket" })).package).toBe("zen-integration-lake");
+    await zen.registerStack("lakeside", { ...DEFAULT_COMPONENTS, artifact_store: "lake" });
+    const doc = JSON.parse(JSON.stringify(await zen.exportStack("lakeside"))) as { components: Record<string, unknown> };
+    expect(doc.components.artifact_store).toEqual({ name: "lake", flavor: "lake", package: "zen-integration-lake", config: { path: "lake://bucket" } });
+    expect(doc.components.orchestrator).not.toHaveProperty("package"); // built-in
+
+    // A colleague's project without the package: one error naming it, with the install command.
+    await zen.createProfile("colleague");
+    const colleague = await box.open({ cwd: makeProject(), profile: "colleague" });
+    await expect(colleague.importStack(doc)).rejects.toMatchObject({
+      message: "Stack 'lakeside' is not valid: Missing package: zen-integration-lake (for artifact store 'lake').",
+      hint: expect.stringContaining("npm install zen-integration-lake"),
+    });
+    expect((await colleague.listStacks()).map((s) => s.name)).toEqual(["default"]);
+
+    // Uninstalled where it was registered: the stack names it too, even with discovery's memory gone.
+    rmSync(join(team, "node_modules", "zen-integration-lake"), { recursive: true });
+    rmSync(join(team, "node_modules", ".cache"), { recursive: true, force: true });
+    bumpInstallStamp(team);
+    const after = await box.open({ cwd: team });
+    expect(await after.validateStack("lakeside")).toEqual([
+      { message: "Missing package: zen-integration-lake (for artifact store 'lake').", hint: expect.stringContaining("npm install zen-integration-lake") },
+    ]);
   });
 
   it("refuses a differently configured name clash with a hint, and an existing stack name; changes nothing", async () => {

@@ -15,8 +15,9 @@ export interface FlavorRegistry {
   /**
    * Imports the flavor's module. Throws a ZenError for an unknown flavor (listing the available ones,
    * and the install command if a known package provides it) or a broken package (with its cause).
+   * `options.package` is the package a component recorded for the flavor: named if it is gone.
    */
-  load(type: ComponentType, name: string): Promise<Flavor>;
+  load(type: ComponentType, name: string, options?: { package?: string | undefined }): Promise<Flavor>;
   /** Broken packages, incompatible versions and duplicates, each with its cause. */
   problems(): Promise<DiscoveryProblem[]>;
 }

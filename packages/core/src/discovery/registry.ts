@@ -149,12 +149,15 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
     return [...index.problems, ...custom];
   }
 
-  async load(type: ComponentType, name: string): Promise<Flavor> {
+  async load(type: ComponentType, name: string, options: { package?: string | undefined } = {}): Promise<Flavor> {
     const entry = (await this.entries()).get(keyOf(type, name));
     if (!entry) {
       const available = (await this.list(type)).map((info) => info.name);
       const { index } = await this.discovery();
-      const former = index.formerFlavors?.find((f) => f.type === type && f.name === name);
+      // Where the flavor came from: the component's own record, else discovery's memory.
+      const former =
+        (options.package ? { package: options.package } : undefined) ??
+        index.formerFlavors?.find((f) => f.type === type && f.name === name);
       const problem = former && index.problems.find((p) => p.package === former.package);
       throw unknownFlavorError(type, name, available, {
         projectRoot: this.options.projectRoot,

@@ -67,7 +67,7 @@ export function unknownFlavorError(
     // Still installed, but discovery cannot use it: say why.
     return new NotFoundError(`No ${info.displayName} flavor '${name}': it comes from ${former.package}, which cannot be used (${former.problem.message.replace(/\.$/, "")}).`, {
       hint: former.problem.hint ?? "Run `zen doctor` for details.",
-      code: "ZEN_UNKNOWN_FLAVOR",
+      code: "ZEN_FLAVOR_UNAVAILABLE", // installed: reinstalling or fixing it helps, installing does not
     });
   }
   if (former) {

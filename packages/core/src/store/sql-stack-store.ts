@@ -14,7 +14,7 @@ import type { ComponentRecord, CustomFlavorRecord, StackRecord, StackStore, Stor
 import { SerialQueue } from "./serial-queue.ts";
 import { checkSnapshot } from "./snapshot.ts";
 
-export const SQL_SCHEMA_VERSION = 1;
+export const SQL_SCHEMA_VERSION = 2;
 const BUSY_TIMEOUT_MS = 30_000;
 
 const SCHEMA = `
@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS components (
   name TEXT NOT NULL,
   flavor TEXT NOT NULL,
   config TEXT NOT NULL,
+  package TEXT,
   created_at TEXT,
   updated_at TEXT,
   UNIQUE (type, name)
@@ -50,12 +51,18 @@ CREATE TABLE IF NOT EXISTS custom_flavors (
 );
 `;
 
+/** What changed the schema since version 1, by the version it leads to; `open` applies what is missing. */
+const MIGRATIONS: Record<number, string> = {
+  2: "ALTER TABLE components ADD COLUMN package TEXT;", // the npm package a component's flavor came from
+};
+
 interface ComponentRow {
   id: string;
   type: string;
   name: string;
   flavor: string;
   config: string;
+  package: string | null;
   created_at: string | null;
   updated_at: string | null;
 }
@@ -82,7 +89,7 @@ export class SqlStackStore implements StackStore {
       if (fresh || !hasSchema(db, file)) {
         await withLock(file, () => initialize(db, file));
       }
-      checkSchemaVersion(db, file);
+      if (schemaVersion(db, file) < SQL_SCHEMA_VERSION) migrate(db, file);
     } catch (error) {
       db.close();
       throw error;
@@ -127,6 +134,7 @@ export class SqlStackStore implements StackStore {
         flavor: row.flavor,
         config: parseConfig(row.config, this.file, row.name),
       };
+      if (row.package !== null) record.package = row.package;
       if (row.created_at !== null) record.createdAt = row.created_at;
       if (row.updated_at !== null) record.updatedAt = row.updated_at;
       return record;
@@ -163,10 +171,10 @@ export class SqlStackStore implements StackStore {
     const db = this.db;
     db.exec("DELETE FROM stack_components; DELETE FROM stacks; DELETE FROM components; DELETE FROM custom_flavors;");
     const insertComponent = db.prepare(
-      "INSERT INTO components (id, type, name, flavor, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO components (id, type, name, flavor, config, package, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     );
     for (const c of snapshot.components) {
-      insertComponent.run(c.id, c.type, c.name, c.flavor, JSON.stringify(c.config), c.createdAt ?? null, c.updatedAt ?? null);
+      insertComponent.run(c.id, c.type, c.name, c.flavor, JSON.stringify(c.config), c.package ?? null, c.createdAt ?? null, c.updatedAt ?? null);
     }
     const insertStack = db.prepare("INSERT INTO stacks (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)");
     const insertMember = db.prepare("INSERT INTO stack_components (stack_id, type, component_name) VALUES (?, ?, ?)");
@@ -218,7 +226,8 @@ function initialize(db: Database.Database, file: string): void {
   });
 }
 
-function checkSchemaVersion(db: Database.Database, file: string): void {
+/** The schema version, refusing a database written by a newer zen. */
+function schemaVersion(db: Database.Database, file: string): number {
   const row = guard(file, () => db.prepare("SELECT MAX(version) AS version FROM schema_version").get()) as
     | { version: number | null }
     | undefined;
@@ -232,6 +241,24 @@ function checkSchemaVersion(db: Database.Database, file: string): void {
       },
     );
   }
+  return version;
+}
+
+/** Brings an older database up to SQL_SCHEMA_VERSION in one write transaction (a concurrent zen waits, then finds it done). */
+function migrate(db: Database.Database, file: string): void {
+  guard(file, () => {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      let version = schemaVersion(db, file);
+      while (version < SQL_SCHEMA_VERSION) db.exec(MIGRATIONS[++version]!);
+      db.exec("DELETE FROM schema_version");
+      db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(version);
+      db.exec("COMMIT");
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw error;
+    }
+  });
 }
 
 function guard<T>(file: string, run: () => T): T {

@@ -68,6 +68,8 @@ function fromFile(shape: Shape, raw: Record<string, unknown>): StoreSnapshot {
         flavor: shape.string(entry.flavor, `${path}.flavor`),
         config: { ...shape.mapping(entry.config, `${path}.config`) },
       };
+      const pkg = shape.optionalString(entry.package, `${path}.package`);
+      if (pkg !== undefined) record.package = pkg;
       components.push(withTimes(shape, record, entry, path));
     }
   }
@@ -124,7 +126,7 @@ function toFile(snapshot: StoreSnapshot): Record<string, unknown> {
   const components: Record<string, Record<string, unknown>> = {};
   for (const type of COMPONENT_TYPE_KEYS) {
     for (const c of snapshot.components.filter((c) => c.type === type)) {
-      (components[type] ??= {})[c.name] = { id: c.id, flavor: c.flavor, config: c.config, ...times(c) };
+      (components[type] ??= {})[c.name] = { id: c.id, flavor: c.flavor, ...(c.package ? { package: c.package } : {}), config: c.config, ...times(c) };
     }
   }
   const stacks: Record<string, unknown> = {};
