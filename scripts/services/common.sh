@@ -2,13 +2,15 @@
 # git-ignored `.services/` of the repository, so nothing depends on hand-installed state.
 SERVICES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SVC="${ZEN_SERVICES_DIR:-$SERVICES_ROOT/.services}"
-mkdir -p "$SVC"/{bin,logs,data,pids}
+mkdir -p "$SVC"/{bin,logs,data,pids,ports}
 
 # Pinned versions (checked with `go list -m -versions` on the Go module proxy).
 VERSITYGW_VERSION="${VERSITYGW_VERSION:-v1.8.0}"
 FAKE_GCS_VERSION="${FAKE_GCS_VERSION:-v1.56.1}"
 
-# Fixed loopback ports, overridable; start.sh refuses a port already taken by someone else.
+# Loopback ports. ZEN_S3_PORT / ZEN_GCS_PORT fix them (start.sh refuses one taken by someone else);
+# otherwise these defaults are used when free, and any free port when not (another checkout's
+# servers, say): tests read the endpoints from `.services/env` either way.
 S3_PORT="${ZEN_S3_PORT:-7070}"
 GCS_PORT="${ZEN_GCS_PORT:-4443}"
 S3_ACCESS_KEY="zen-test-access"

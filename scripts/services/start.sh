@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts the servers the tests use, on 127.0.0.1 only, and waits until they answer:
-#   versitygw (S3 API, posix backend)   http://127.0.0.1:${ZEN_S3_PORT:-7070}
-#   fake-gcs-server (GCS JSON API)       http://127.0.0.1:${ZEN_GCS_PORT:-4443}
+#   versitygw (S3 API, posix backend)   http://127.0.0.1:${ZEN_S3_PORT:-7070, or a free port}
+#   fake-gcs-server (GCS JSON API)       http://127.0.0.1:${ZEN_GCS_PORT:-4443, or a free port}
 # Installs them first if missing (install.sh). Writes `.services/env` (KEY=value lines) with the
 # endpoints and credentials tests read, and one pid file per server in `.services/pids/`.
 # Idempotent: a server that is already running (our pid file, alive, healthy) is reused.
@@ -42,8 +42,8 @@ alive() {
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-start_bg() { # start_bg NAME HEALTH_URL CMD...
-  local name=$1 health=$2; shift 2
+start_bg() { # start_bg NAME PORT HEALTH_URL CMD...
+  local name=$1 port=$2 health=$3; shift 3
   if alive "$name" && http_ok "$health"; then
     log "$name already running (pid $(cat "$SVC/pids/$name"))."
     return 0
@@ -52,19 +52,28 @@ start_bg() { # start_bg NAME HEALTH_URL CMD...
   # setsid: the server outlives this script and is not hit by signals sent to the caller's group.
   setsid "$@" >"$SVC/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$SVC/pids/$name"
+  echo "$port" >"$SVC/ports/$name"
   wait_http "$name" "$health" 60
   log "$name ready (pid $(cat "$SVC/pids/$name"))."
 }
 
-check_port() { # check_port NAME PORT
-  if ! alive "$1" && port_taken "$2"; then
-    log "port $2 on 127.0.0.1 is taken by another process; set ZEN_${3}_PORT to a free port."
+free_port() { node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'; }
+
+choose_port() { # choose_port NAME PORT VAR: the port NAME runs (or will run) on
+  if alive "$1" && [ -f "$SVC/ports/$1" ]; then cat "$SVC/ports/$1"; return; fi
+  if ! port_taken "$2"; then echo "$2"; return; fi
+  if [ -n "${!3:-}" ]; then
+    log "port $2 on 127.0.0.1 is taken by another process; set $3 to a free port."
     exit 1
   fi
+  local port
+  port=$(free_port)
+  log "port $2 on 127.0.0.1 is taken by another process; $1 uses port $port."
+  echo "$port"
 }
 
-check_port versitygw "$S3_PORT" S3
-check_port fake-gcs-server "$GCS_PORT" GCS
+S3_PORT=$(choose_port versitygw "$S3_PORT" ZEN_S3_PORT)
+GCS_PORT=$(choose_port fake-gcs-server "$GCS_PORT" ZEN_GCS_PORT)
 
 # versitygw's posix backend keeps object metadata in user xattrs; fall back to sidecar files
 # where the filesystem lacks them.
@@ -83,11 +92,11 @@ if ! alive versitygw; then
   rm -f "$probe"
 fi
 
-start_bg versitygw "http://127.0.0.1:$S3_PORT/health" \
+start_bg versitygw "$S3_PORT" "http://127.0.0.1:$S3_PORT/health" \
   "$SVC/bin/versitygw" --port "127.0.0.1:$S3_PORT" --access "$S3_ACCESS_KEY" --secret "$S3_SECRET_KEY" \
   --region "$S3_REGION" --health /health --quiet posix "${vgw_meta[@]}" "$SVC/data/s3"
 
-start_bg fake-gcs-server "http://127.0.0.1:$GCS_PORT/_internal/healthcheck" \
+start_bg fake-gcs-server "$GCS_PORT" "http://127.0.0.1:$GCS_PORT/_internal/healthcheck" \
   "$SVC/bin/fake-gcs-server" -scheme http -host 127.0.0.1 -port "$GCS_PORT" -backend memory \
   -external-url "http://127.0.0.1:$GCS_PORT" -log-level warn
 

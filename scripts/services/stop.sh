@@ -14,6 +14,6 @@ for pidfile in "$SVC"/pids/*; do
     [ -d "/proc/$pid" ] && kill -9 "$pid" 2>/dev/null
     echo "services: stopped $name (pid $pid)." >&2
   fi
-  rm -f "$pidfile"
+  rm -f "$pidfile" "$SVC/ports/$name"
 done
 rm -f "$SVC/env"
