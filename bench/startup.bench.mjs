@@ -1,6 +1,7 @@
 // CLI startup: `zen --help`, `zen stack list` and `zen artifact-store flavor list` against bare
 // `node -e 0`, in one run, from a project with four flavor packages installed (warm discovery cache).
-// Target (issue 2): each within 1.6x of bare Node startup.
+// Target (issue 2): each within 1.6x of bare Node startup. Also shown, without a target: the same
+// flavor list right after an install (discovery cache gone: a full scan that imports the packages).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,7 +45,9 @@ writeFileSync(join(project, "package.json"), JSON.stringify({ name: "bench-proje
 writeFileSync(join(project, "node_modules/.package-lock.json"), "{}");
 
 const env = { ...process.env, ZEN_CONFIG_PATH: configDir, NO_COLOR: "1" };
-function run(args) {
+const discoveryCache = join(project, "node_modules/.cache/zen");
+function run(args, before) {
+  before?.();
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, args, { cwd: project, env, encoding: "utf8" });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -57,19 +60,23 @@ const cases = {
   "zen --help": [zenBin, "--help"],
   "zen stack list": [zenBin, "stack", "list"],
   "zen artifact-store flavor list": [zenBin, "artifact-store", "flavor", "list"],
+  "  same, cold discovery cache": [zenBin, "artifact-store", "flavor", "list"],
 };
+const setup = { "  same, cold discovery cache": () => rmSync(discoveryCache, { recursive: true, force: true }) };
+const informational = new Set(["  same, cold discovery cache"]);
 // Warm up: creates the default profile and the discovery cache, and the OS file cache.
-for (const args of Object.values(cases)) for (let i = 0; i < 3; i++) run(args);
+for (const [name, args] of Object.entries(cases)) for (let i = 0; i < 3; i++) run(args, setup[name]);
 
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-for (let i = 0; i < runs; i++) for (const [name, args] of Object.entries(cases)) samples[name].push(run(args));
+for (let i = 0; i < runs; i++) for (const [name, args] of Object.entries(cases)) samples[name].push(run(args, setup[name]));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(samples["node -e 0"]);
 console.log(`runs per command: ${runs} (interleaved), medians:`);
 for (const [name, xs] of Object.entries(samples)) {
   const m = median(xs);
   const ratio = m / base;
-  const verdict = name === "node -e 0" ? "" : ratio <= 1.6 ? "  (target ≤ 1.6x: met)" : "  (target ≤ 1.6x: MISSED)";
+  const verdict =
+    name === "node -e 0" || informational.has(name) ? "" : ratio <= 1.6 ? "  (target ≤ 1.6x: met)" : "  (target ≤ 1.6x: MISSED)";
   console.log(`${name.padEnd(32)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x${verdict}`);
 }
 rmSync(project, { recursive: true, force: true });
