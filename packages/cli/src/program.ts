@@ -7,7 +7,7 @@ import { COMPONENT_TYPES, type ComponentTypeInfo } from "@zen/core/component-typ
 import { cliPackage } from "./cli-package.ts";
 import { flavorPackageCommands } from "./commands/flavor-package.ts";
 import { pipelineCommands } from "./commands/pipeline.ts";
-import { lazy, OUTPUT, YES, type Handler } from "./command-line/define.ts";
+import { handlers, lazy, OUTPUT, YES } from "./command-line/define.ts";
 import type { CommandSpec, OptionSpec, Program } from "./command-line/spec.ts";
 
 const TIMEOUT: OptionSpec = { long: "timeout", value: "<seconds>", description: "give up after this many seconds", default: "30" };
@@ -41,8 +41,10 @@ export function buildProgram(): Program {
   };
 }
 
+type ComponentModule = typeof import("./commands/component.ts");
+
 function componentGroup(type: ComponentTypeInfo): CommandSpec {
-  const handler = (name: "list" | "register" | "describe" | "get" | "update" | "rename" | "remove" | "flavorList" | "flavorDescribe" | "flavorRegister") =>
+  const handler = (name: keyof ReturnType<ComponentModule["handlers"]>) =>
     lazy(() => import("./commands/component.ts"), (m) => m.handlers(type.key)[name]);
   const verify: CommandSpec[] =
     type.key === "artifact_store"
@@ -52,7 +54,7 @@ function componentGroup(type: ComponentTypeInfo): CommandSpec {
             description: "write, read back and delete a probe object with the configured credentials (default: the active stack's)",
             arguments: [{ name: "name" }],
             options: [TIMEOUT, OUTPUT],
-            run: lazy(() => import("./commands/verify.ts"), (m) => m.verify),
+            run: handlers(() => import("./commands/verify.ts"))("verify"),
           },
         ]
       : [];
@@ -141,8 +143,7 @@ function componentOptions(mode: "register" | "update" | "remove"): OptionSpec[] 
 }
 
 function stackGroup(): CommandSpec {
-  type StackModule = typeof import("./commands/stack.ts");
-  const handler = (name: keyof StackModule) => lazy(() => import("./commands/stack.ts"), (m) => m[name] as Handler);
+  const handler = handlers(() => import("./commands/stack.ts"));
   const name = { name: "name", required: true };
   const optionalName = { name: "name" };
   return {
@@ -214,15 +215,14 @@ function stackGroup(): CommandSpec {
         description: "validate a stack and check that its artifact store is reachable with its credentials",
         arguments: [optionalName],
         options: [TIMEOUT, OUTPUT],
-        run: lazy(() => import("./commands/verify.ts"), (m) => m.verifyStack),
+        run: handlers(() => import("./commands/verify.ts"))("verifyStack"),
       },
     ],
   };
 }
 
 function profileGroup(): CommandSpec {
-  type ProfileModule = typeof import("./commands/profile.ts");
-  const handler = (name: keyof ProfileModule) => lazy(() => import("./commands/profile.ts"), (m) => m[name] as Handler);
+  const handler = handlers(() => import("./commands/profile.ts"));
   const name = { name: "name", required: true };
   const global = { long: "global", short: "g", description: "set the global active profile even inside a repository" };
   return {
@@ -249,8 +249,7 @@ function profileGroup(): CommandSpec {
 }
 
 function secretGroup(): CommandSpec {
-  type SecretModule = typeof import("./commands/secret.ts");
-  const handler = (name: keyof SecretModule) => lazy(() => import("./commands/secret.ts"), (m) => m[name] as Handler);
+  const handler = handlers(() => import("./commands/secret.ts"));
   const name = { name: "name", required: true };
   return {
     name: "secret",
@@ -278,31 +277,31 @@ function secretGroup(): CommandSpec {
 }
 
 function repositoryCommands(): CommandSpec[] {
-  const repository = () => import("./commands/repository.ts");
+  const repository = handlers(() => import("./commands/repository.ts"));
   return [
     {
       name: "init",
       description: "make this directory a zen repository that pins the active profile and stack",
       options: [{ long: "path", value: "<dir>", description: "directory to initialise (default: current directory)" }],
-      run: lazy(repository, (m) => m.init),
+      run: repository("init"),
     },
     {
       name: "status",
       description: "show the effective profile and stack, and where each setting comes from",
       options: [OUTPUT],
-      run: lazy(repository, (m) => m.status),
+      run: repository("status"),
     },
     {
       name: "clean",
       description: "delete the global configuration (profiles, stacks, local stores) and this repository's .zen",
       options: [YES],
-      run: lazy(repository, (m) => m.clean),
+      run: repository("clean"),
     },
     {
       name: "doctor",
       description: "check the installation: discovered flavor packages, problems and their causes",
       options: [OUTPUT],
-      run: lazy(() => import("./commands/doctor.ts"), (m) => m.doctor),
+      run: handlers(() => import("./commands/doctor.ts"))("doctor"),
     },
   ];
 }

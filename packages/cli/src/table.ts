@@ -30,14 +30,17 @@ export function displayWidth(text: string): number {
  * stays readable, otherwise only the header is.
  */
 export function renderTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cells = [head, ...rows].map((row) => head.map((_, column) => (row[column] ?? "").split("\n")));
-  const widths = head.map((_, column) => Math.max(...cells.flatMap((row) => row[column]!.map(displayWidth))));
+  // Each cell as its lines, each line with its width (measured once).
+  const cells = [head, ...rows].map((row) =>
+    head.map((_, column) => (row[column] ?? "").split("\n").map((text) => ({ text, width: displayWidth(text) }))),
+  );
+  const widths = head.map((_, column) => Math.max(...cells.flatMap((row) => row[column]!.map((line) => line.width))));
   const rule = (left: string, middle: string, right: string) => left + widths.map((w) => "─".repeat(w + 2)).join(middle) + right;
-  const lines = (row: string[][]) =>
-    Array.from({ length: Math.max(...row.map((cell) => cell.length)) }, (_, line) =>
+  const lines = (row: (typeof cells)[number]) =>
+    Array.from({ length: Math.max(...row.map((cell) => cell.length)) }, (_, index) =>
       row.map((cell, column) => {
-        const text = cell[line] ?? "";
-        return ` ${text}${" ".repeat(widths[column]! - displayWidth(text))} `;
+        const line = cell[index] ?? { text: "", width: 0 };
+        return ` ${line.text}${" ".repeat(widths[column]! - line.width)} `;
       }),
     ).map((parts) => `│${parts.join("│")}│`);
 

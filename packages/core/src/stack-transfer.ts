@@ -57,6 +57,20 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+type ComponentEntry = Record<string, unknown> & { name: string; flavor: string };
+
+/** An export's `components` mapping (both formats): each key a component type, each entry named and with a flavor. */
+function componentEntries(components: unknown): [ComponentType, ComponentEntry][] {
+  if (!isMapping(components)) throw invalid("'components' must be a mapping");
+  return Object.entries(components).map(([type, value]) => {
+    if (!isComponentType(type)) throw invalid(`unknown component type '${type}'`);
+    if (!isMapping(value) || typeof value.name !== "string" || typeof value.flavor !== "string") {
+      throw invalid(`'components.${type}' needs a name and a flavor`);
+    }
+    return [type, value as ComponentEntry];
+  });
+}
+
 /**
  * Reads a `zen-stack` document of any format version up to ours, or a ZenML 0.9 export
  * (`zenml_version`, `stack_name`, `components: {type: {name, flavor, ...config}}`).
@@ -75,13 +89,8 @@ export function readStackExport(doc: unknown): StackImport {
   }
   const stackName = isMapping(doc.stack) ? doc.stack.name : undefined;
   if (typeof stackName !== "string" || stackName === "") throw invalid("'stack.name' is missing");
-  if (!isMapping(doc.components)) throw invalid("'components' must be a mapping");
   const components: StackImport["components"] = {};
-  for (const [type, value] of Object.entries(doc.components)) {
-    if (!isComponentType(type)) throw invalid(`unknown component type '${type}'`);
-    if (!isMapping(value) || typeof value.name !== "string" || typeof value.flavor !== "string") {
-      throw invalid(`'components.${type}' needs a name and a flavor`);
-    }
+  for (const [type, value] of componentEntries(doc.components)) {
     const config = value.config ?? {};
     if (!isMapping(config)) throw invalid(`'components.${type}.config' must be a mapping`);
     if (value.package !== undefined && (typeof value.package !== "string" || value.package === "")) {
@@ -95,16 +104,11 @@ export function readStackExport(doc: unknown): StackImport {
 function readZenmlExport(doc: Record<string, unknown>): StackImport {
   const stackName = doc.stack_name;
   if (typeof stackName !== "string" || stackName === "") throw invalid("'stack_name' is missing");
-  if (!isMapping(doc.components)) throw invalid("'components' must be a mapping");
   const components: StackImport["components"] = {};
-  for (const [type, value] of Object.entries(doc.components)) {
-    if (!isComponentType(type)) throw invalid(`unknown component type '${type}'`);
-    if (!isMapping(value) || typeof value.name !== "string" || typeof value.flavor !== "string") {
-      throw invalid(`'components.${type}' needs a name and a flavor`);
-    }
+  for (const [type, value] of componentEntries(doc.components)) {
     const { name, flavor, uuid: _uuid, ...config } = value;
     for (const [key, v] of Object.entries(config)) if (v === null) delete config[key];
-    components[type] = { name, flavor: flavor as string, config };
+    components[type] = { name, flavor, config };
   }
   return { stackName, components };
 }

@@ -109,7 +109,7 @@ function exists(path: string): boolean {
 }
 
 /** Nearest directory at or above `dir` with a package.json: the user's project. */
-async function findProjectRoot(dir: string): Promise<string | undefined> {
+function findProjectRoot(dir: string): string | undefined {
   let current = dir;
   for (;;) {
     if (exists(join(current, "package.json"))) return current;
@@ -125,7 +125,7 @@ export class Zen implements ZenApi {
   readonly #stores = new Map<string, Promise<StackStore>>();
   readonly #registries = new Map<string, Promise<FlavorRegistry>>();
   readonly #flavors = new Map<string, Promise<Flavor>>();
-  #projectRoot: Promise<string | undefined> | undefined;
+  #projectRoot: { dir: string | undefined } | undefined;
 
   private constructor(state: ZenState) {
     this.#state = state;
@@ -171,7 +171,7 @@ export class Zen implements ZenApi {
       new ConflictError(`A zen repository already exists at '${root}'.`, {
         hint: "Its settings are in .zen/config.yaml; change them there with `zen profile set` and `zen stack set`.",
       });
-    if (await isRepositoryRoot(root)) throw alreadyRepository();
+    if (isRepositoryRoot(root)) throw alreadyRepository();
     // ZEN_REPOSITORY_PATH naming the directory being initialised must not fail the lookup.
     if (env.ZEN_REPOSITORY_PATH && resolve(root, env.ZEN_REPOSITORY_PATH) === root) delete env.ZEN_REPOSITORY_PATH;
     await mkdir(root, { recursive: true });
@@ -220,14 +220,14 @@ export class Zen implements ZenApi {
     this.#resolution = resolveSettings({ flags: this.#state.flags, env: this.#state.env, repository, global });
   }
 
-  private projectRoot(): Promise<string | undefined> {
-    this.#projectRoot ??= findProjectRoot(this.#state.cwd);
-    return this.#projectRoot;
+  private projectRoot(): string | undefined {
+    this.#projectRoot ??= { dir: findProjectRoot(this.#state.cwd) };
+    return this.#projectRoot.dir;
   }
 
   /** Where custom flavor specifiers are resolved from: the repository root, else the project root, else cwd. */
-  private async flavorRoot(): Promise<string> {
-    return this.#state.repositoryRoot ?? (await this.projectRoot()) ?? this.#state.cwd;
+  private flavorRoot(): string {
+    return this.#state.repositoryRoot ?? this.projectRoot() ?? this.#state.cwd;
   }
 
   private profileEntry(name: string = this.#resolution.profile.name): ProfileEntry {
@@ -270,7 +270,7 @@ export class Zen implements ZenApi {
       registry = (async () => {
         const flavors = customFlavors ?? (await this.snapshot(profile)).flavors;
         return createFlavorRegistry({
-          projectRoot: await this.projectRoot(),
+          projectRoot: this.projectRoot(),
           cliRoot: this.#state.cliRoot,
           customFlavors: flavors,
           cacheDir: join(this.#state.configDir, "cache"),
@@ -314,7 +314,7 @@ export class Zen implements ZenApi {
 
   /** Resolves the install command for the project's package manager (needs a file lookup, so done once before validation). */
   private async prepareInstallCommand(): Promise<InstallCommand> {
-    const projectRoot = await this.projectRoot();
+    const projectRoot = this.projectRoot();
     const { detectPackageManager, installCommand } = await import("./discovery/unknown-flavor.ts");
     const manager = detectPackageManager(projectRoot);
     return (packages) => installCommand(manager, packages.join(" "), projectRoot === undefined);
@@ -485,7 +485,7 @@ export class Zen implements ZenApi {
   async discoveryReport(): Promise<DiscoveryReport> {
     const { discoveryReport } = await import("./discovery/report.ts");
     return discoveryReport({
-      projectRoot: await this.projectRoot(),
+      projectRoot: this.projectRoot(),
       cliRoot: this.#state.cliRoot,
       cacheDir: join(this.#state.configDir, "cache"),
       fresh: true,
@@ -498,7 +498,7 @@ export class Zen implements ZenApi {
 
   async registerCustomFlavor(type: ComponentType, specifier: string): Promise<FlavorInfo> {
     const info = componentType(type);
-    const root = await this.flavorRoot();
+    const root = this.flavorRoot();
     // Import it now: a bad module is refused with the real error, and nothing is stored.
     const { loadCustomFlavor } = await import("./discovery/custom-flavor.ts");
     const flavor = await loadCustomFlavor({ type, specifier, root });

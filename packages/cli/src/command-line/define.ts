@@ -8,6 +8,11 @@ export function lazy<M>(load: () => Promise<M>, pick: (module: M) => Handler): H
   return async (invocation) => pick(await load())(invocation);
 }
 
+/** The handlers a module exports, each by name: `handlers(() => import("./stack.ts"))("list")`. */
+export function handlers<M>(load: () => Promise<M>): (name: keyof M) => Handler {
+  return (name) => lazy(load, (module) => module[name] as Handler);
+}
+
 export const OUTPUT: OptionSpec = {
   long: "output",
   value: "<format>",

@@ -25,15 +25,14 @@ function commandTerm(command: CommandSpec): string {
   return parts.join(" ");
 }
 
-const WIDTH = Math.max(process.stdout.columns || 80, 60);
-
-/** Words of `text` in lines of at most WIDTH columns; lines after the first start with `indent` spaces. */
+/** Words of `text` in lines as wide as the terminal; lines after the first start with `indent` spaces. */
 function wrap(text: string, first: string, indent: number): string[] {
+  const width = Math.max(process.stdout.columns || 80, 60);
   const lines: string[] = [];
   let line = first;
   let empty = true;
   for (const word of text.split(" ")) {
-    if (!empty && line.length + word.length + 1 > WIDTH) {
+    if (!empty && line.length + word.length + 1 > width) {
       lines.push(line);
       line = " ".repeat(indent);
       empty = true;

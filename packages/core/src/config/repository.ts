@@ -29,7 +29,7 @@ function isDirectory(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
-export async function isRepositoryRoot(dir: string): Promise<boolean> {
+export function isRepositoryRoot(dir: string): boolean {
   return isDirectory(join(dir, REPOSITORY_DIR));
 }
 
@@ -41,14 +41,14 @@ export async function findRepositoryRoot(cwd: string, env: Env): Promise<string 
   const explicit = env.ZEN_REPOSITORY_PATH?.trim();
   if (explicit) {
     const root = isAbsolute(explicit) ? explicit : resolve(cwd, explicit);
-    if (await isRepositoryRoot(root)) return root;
+    if (isRepositoryRoot(root)) return root;
     throw new NotFoundError(`ZEN_REPOSITORY_PATH points to '${root}', which holds no zen repository.`, {
       hint: `Run \`zen init\` in '${root}', or unset ZEN_REPOSITORY_PATH to use the repository around the working directory.`,
     });
   }
   let dir = resolve(cwd);
   for (;;) {
-    if (await isRepositoryRoot(dir)) return dir;
+    if (isRepositoryRoot(dir)) return dir;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
