@@ -30,6 +30,11 @@ export async function expectRejection(
     rejected = true;
   }
   expect({ rejected, code: errorCode(caught), message: (caught as Error | undefined)?.message }).toMatchObject({ rejected: true, code });
+  return checked(caught, expected);
+}
+
+/** The `mentions` / `hides` checks both helpers make on the caught error. */
+function checked(caught: unknown, expected: ExpectedError): Error & { code?: string; hint?: string } {
   const error = caught as Error & { code?: string; hint?: string };
   if (expected.mentions !== undefined) expect(error.message).toContain(expected.mentions);
   if (expected.hides !== undefined) {
@@ -50,13 +55,7 @@ export function expectThrow(run: () => unknown, code: string, expected: Expected
     threw = true;
   }
   expect({ threw, code: errorCode(caught), message: (caught as Error | undefined)?.message }).toMatchObject({ threw: true, code });
-  const error = caught as Error & { code?: string; hint?: string };
-  if (expected.mentions !== undefined) expect(error.message).toContain(expected.mentions);
-  if (expected.hides !== undefined) {
-    expect(error.message).not.toContain(expected.hides);
-    expect(String(error.hint ?? "")).not.toContain(expected.hides);
-  }
-  return error;
+  return checked(caught, expected);
 }
 
 /** A short random suffix, so suites sharing a real backend (a database, a vault) never collide. */
