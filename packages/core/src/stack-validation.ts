@@ -128,22 +128,18 @@ export async function checkFlavors(
   const issues: StackIssue[] = [];
   const flavors: Partial<Record<ComponentType, Flavor>> = {};
   const missing = new Map<string, string[]>();
-  const results = await Promise.allSettled(
-    COMPONENT_TYPES.filter((t) => records[t.key]).map(async (t) => {
-      const record = records[t.key]!;
-      return [t.key, record, await load(t.key, record.flavor, record.package)] as const;
-    }),
-  );
-  let index = 0;
+  // One flavor at a time: most are cached after the first load, and concurrent first imports of
+  // modules that share dependencies trip a linking race in Node's vm modules (Jest's ESM runner).
   for (const info of COMPONENT_TYPES) {
     const record = records[info.key];
     if (!record) continue;
-    const result = results[index++]!;
-    if (result.status === "fulfilled") {
-      flavors[info.key] = result.value[2];
+    let error: unknown;
+    try {
+      flavors[info.key] = await load(info.key, record.flavor, record.package);
       continue;
+    } catch (caught) {
+      error = caught;
     }
-    const error = result.reason as unknown;
     const provider = record.package ?? knownPackageFor(info.key, record.flavor);
     if (provider && isZenError(error) && error.code === "ZEN_UNKNOWN_FLAVOR") {
       missing.set(provider, [...(missing.get(provider) ?? []), label(info.key, record.name)]);
