@@ -1,10 +1,7 @@
 /** The `gcs` flavor: config schema, the service-account key check, and that the Google SDK loads only with the implementation. */
 import { describe, expect, it } from "@jest/globals";
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { makeTempDir } from "@zen/test-utils";
+import { fileURLToPath } from "node:url";
+import { resolvedImports } from "@zen/test-utils";
 import { z } from "zod";
 import { gcsArtifactStore, gcsArtifactStoreConfig } from "../src/flavors.ts";
 import { GcsArtifactStore } from "../src/gcs-artifact-store.ts";
@@ -47,31 +44,9 @@ describe("gcs flavor", () => {
   });
 
   it("imports @google-cloud/storage only when the implementation loads", () => {
-    const dir = makeTempDir("zen-gcs-lazy-");
-    const log = join(dir, "resolved.log");
-    writeFileSync(log, "");
-    writeFileSync(
-      join(dir, "hooks.mjs"),
-      `import { appendFileSync } from "node:fs";
-export async function resolve(specifier, context, next) {
-  if (specifier.includes("@google-cloud")) appendFileSync(${JSON.stringify(log)}, specifier + "\\n");
-  return next(specifier, context);
-}
-`,
-    );
-    writeFileSync(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`);
-    const flavors = new URL("../src/flavors.ts", import.meta.url).href;
-    const run = (code: string) =>
-      spawnSync(process.execPath, ["--conditions=zen-source", "--import", join(dir, "register.mjs"), "--import", "tsx", "--input-type=module", "-e", code], {
-        cwd: fileURLToPath(new URL("..", import.meta.url)),
-        encoding: "utf8",
-        env: { ...process.env, NODE_OPTIONS: "" },
-      });
-    const light = run(`const m = await import(${JSON.stringify(flavors)}); if (m.default[0].name !== "gcs") process.exit(3);`);
-    expect(light.stderr).not.toMatch(/Error/);
-    expect(light.status).toBe(0);
-    expect(readFileSync(log, "utf8")).toBe("");
-    expect(run(`const m = await import(${JSON.stringify(flavors)}); await m.default[0].implementation();`).status).toBe(0);
-    expect(readFileSync(log, "utf8")).toContain("@google-cloud/storage");
+    const flavors = JSON.stringify(new URL("../src/flavors.ts", import.meta.url).href);
+    const check = (code: string) => resolvedImports({ cwd: fileURLToPath(new URL("..", import.meta.url)), code, matching: "@google-cloud" });
+    expect(check(`const m = await import(${flavors}); if (m.default[0].name !== "gcs") process.exit(3);`)).toEqual([]);
+    expect(check(`const m = await import(${flavors}); await m.default[0].implementation();`)).toContain("@google-cloud/storage");
   });
 });

@@ -6,10 +6,9 @@
  * a run against an unreachable endpoint failing before any step.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import net from "node:net";
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { PipelineRepository } from "@zen/core";
-import { makeProject } from "@zen/test-utils";
+import { closedPort, makeProject } from "@zen/test-utils";
 import { EXAMPLE_DIR, harness, type Harness } from "../../../examples/cloud-stores/test-support/harness.ts";
 import { requireS3, uniqueBucketName, type S3Service } from "../../../scripts/services/service-env.ts";
 
@@ -17,14 +16,6 @@ const ok = (result: { status: number; stdout: string; stderr: string }) => {
   if (result.status !== 0) throw new Error(`exit ${result.status}\n${result.stdout}\n${result.stderr}`);
   return result;
 };
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("the s3 flavor in a user's project", () => {
   let s3: S3Service;

@@ -5,20 +5,17 @@
  * download that resumes after the connection drops.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CreateBucketCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { makeTempDir } from "@zen/test-utils";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { resolvedImports } from "@zen/test-utils";
 import { z } from "zod";
-import { requireS3, uniqueBucketName, type S3Service } from "../../../scripts/services/service-env.ts";
-import { s3ArtifactStore, s3ArtifactStoreConfig } from "../src/flavors.ts";
+import { s3ArtifactStore, s3ArtifactStoreConfig, type S3ArtifactStoreConfig } from "../src/flavors.ts";
 import { S3ArtifactStore, s3ClientConfig } from "../src/s3-artifact-store.ts";
+import { s3TestBucket, type S3TestBucket } from "./s3-test-bucket.ts";
 
 const MiB = 1024 * 1024;
 const issues = (value: unknown) => (s3ArtifactStoreConfig.safeParse(value).error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -76,68 +73,25 @@ describe("s3 flavor config", () => {
   });
 
   it("imports the AWS SDK only when the implementation loads", () => {
-    const dir = makeTempDir("zen-s3-lazy-");
-    const log = join(dir, "resolved.log");
-    writeFileSync(log, "");
-    writeFileSync(
-      join(dir, "hooks.mjs"),
-      `import { appendFileSync } from "node:fs";
-export async function resolve(specifier, context, next) {
-  if (specifier.includes("@aws-sdk")) appendFileSync(${JSON.stringify(log)}, specifier + "\\n");
-  return next(specifier, context);
-}
-`,
-    );
-    writeFileSync(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`);
-    const flavors = pathToFileURL(join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../src/flavors.ts")).href;
-    const run = (code: string) =>
-      spawnSync(process.execPath, ["--conditions=zen-source", "--import", join(dir, "register.mjs"), "--import", "tsx", "--input-type=module", "-e", code], {
-        cwd: new URL("..", import.meta.url).pathname,
-        encoding: "utf8",
-        env: { ...process.env, NODE_OPTIONS: "" },
-      });
-    const light = run(`const m = await import(${JSON.stringify(flavors)}); if (m.default[0].name !== "s3") process.exit(3);`);
-    expect(light.stderr).not.toMatch(/Error/);
-    expect(light.status).toBe(0);
-    expect(readFileSync(log, "utf8")).toBe("");
-    const loaded = run(`const m = await import(${JSON.stringify(flavors)}); await m.default[0].implementation();`);
-    expect(loaded.status).toBe(0);
-    expect(readFileSync(log, "utf8")).toContain("@aws-sdk/client-s3");
+    const flavors = JSON.stringify(new URL("../src/flavors.ts", import.meta.url).href);
+    const check = (code: string) => resolvedImports({ cwd: fileURLToPath(new URL("..", import.meta.url)), code, matching: "@aws-sdk" });
+    expect(check(`const m = await import(${flavors}); if (m.default[0].name !== "s3") process.exit(3);`)).toEqual([]);
+    expect(check(`const m = await import(${flavors}); await m.default[0].implementation();`)).toContain("@aws-sdk/client-s3");
   });
 });
 
 describe("s3 artifact store on versitygw", () => {
-  let s3: S3Service;
+  let fixture: S3TestBucket;
   let bucket: string;
-  const stores: S3ArtifactStore[] = [];
-  const makeStore = (config: Partial<ConstructorParameters<typeof S3ArtifactStore>[0]["config"]> = {}) => {
-    const store = new S3ArtifactStore({
-      id: `s3-${stores.length}`,
-      name: "s3_test",
-      flavor: "s3",
-      config: {
-        path: `s3://${bucket}/zen`,
-        endpoint_url: s3.endpoint,
-        region: s3.region,
-        access_key_id: s3.accessKeyId,
-        secret_access_key: s3.secretAccessKey,
-        ...config,
-      },
-      configDir: "/nonexistent",
-    });
-    stores.push(store);
-    return store;
-  };
+  const makeStore = (config: Partial<S3ArtifactStoreConfig> = {}) => fixture.store(config);
 
   beforeAll(async () => {
-    s3 = await requireS3();
-    bucket = uniqueBucketName("zen-s3");
-    await makeStore().client.send(new CreateBucketCommand({ Bucket: bucket }));
+    fixture = await s3TestBucket("zen-s3");
+    bucket = fixture.bucket;
   });
 
   afterAll(async () => {
-    await stores[0]?.remove(`s3://${bucket}`, { recursive: true });
-    for (const store of stores) store.client.destroy();
+    await fixture?.dispose();
   });
 
   it("writes multipart and reads back with checksums only when required (S3-compatible services)", async () => {
@@ -189,7 +143,7 @@ describe("s3 artifact store on versitygw", () => {
   it("resumes a download with a ranged GET when the connection drops mid-way", async () => {
     const data = randomBytes(10 * MiB);
     await makeStore().writeBytes(`s3://${bucket}/zen/resume/data.bin`, data);
-    const upstream = new URL(s3.endpoint);
+    const upstream = new URL(fixture.s3.endpoint);
     const requests: string[] = [];
     let cut = false;
     // A proxy that kills the first download after 3 MiB of response.

@@ -5,70 +5,26 @@
  * run (preparePipelineDeployment) reports the same errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import net from "node:net";
-import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { STORE_ERROR_CODES } from "@zen/core/object-store";
 import { verifyArtifactStore } from "@zen/core/verify";
-import { requireS3, uniqueBucketName, type S3Service } from "../../../scripts/services/service-env.ts";
-import { S3ArtifactStore } from "../src/s3-artifact-store.ts";
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code: unknown; message: string; hint: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { code?: unknown; message: string; hint?: unknown };
-    return { code: e.code, message: e.message, hint: e.hint };
-  }
-  throw new Error("expected a failure");
-}
+import { closedPort, rejectionOf, silentServer, type SilentServer } from "@zen/test-utils";
+import { s3TestBucket, type S3TestBucket } from "./s3-test-bucket.ts";
 
 describe("verifying an s3 artifact store", () => {
-  let s3: S3Service;
+  let fixture: S3TestBucket;
   let bucket: string;
-  const stores: S3ArtifactStore[] = [];
-  let silent: net.Server;
-  const sockets = new Set<net.Socket>();
-  const store = (config: Record<string, unknown> = {}, name = "s3_check") => {
-    const created = new S3ArtifactStore({
-      id: name,
-      name,
-      flavor: "s3",
-      config: {
-        path: `s3://${bucket}/zen`,
-        endpoint_url: s3.endpoint,
-        region: s3.region,
-        access_key_id: s3.accessKeyId,
-        secret_access_key: s3.secretAccessKey,
-        ...config,
-      },
-      configDir: "/nonexistent",
-    });
-    stores.push(created);
-    return created;
-  };
+  let silent: SilentServer;
+  const store = (config: Record<string, unknown> = {}, name = "s3_check") => fixture.store(config, name);
 
   beforeAll(async () => {
-    s3 = await requireS3();
-    bucket = uniqueBucketName("zen-verify");
-    await store().client.send(new CreateBucketCommand({ Bucket: bucket }));
-    // Accepts connections and never answers, like a firewall that drops packets after the handshake.
-    silent = net.createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    fixture = await s3TestBucket("zen-verify");
+    bucket = fixture.bucket;
+    silent = await silentServer();
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    silent.close();
-    await stores[0]?.remove(`s3://${bucket}`, { recursive: true });
-    for (const s of stores) s.client.destroy();
+    await silent?.close();
+    await fixture?.dispose();
   });
 
   it("writes, reads back and deletes a probe object, leaving nothing behind", async () => {
@@ -84,37 +40,37 @@ describe("verifying an s3 artifact store", () => {
 
   it("names a missing bucket", async () => {
     const missing = store({ path: "s3://zen-no-such-bucket-here/zen" }, "s3_nobucket");
-    const error = await failure(verifyArtifactStore(missing, { timeoutMs: 10_000 }));
+    const error = await rejectionOf(verifyArtifactStore(missing, { timeoutMs: 10_000 }));
     expect(error.code).toBe(STORE_ERROR_CODES.bucketNotFound);
     expect(error.message).toBe("The S3 bucket 'zen-no-such-bucket-here' of artifact store 's3_nobucket' does not exist.");
-    expect(await failure(missing.preparePipelineDeployment({ pipelineName: "p", runName: "r", stackName: "s", runtimeConfiguration: {} }))).toMatchObject({
+    expect(await rejectionOf(missing.preparePipelineDeployment({ pipelineName: "p", runName: "r", stackName: "s", runtimeConfiguration: {} }))).toMatchObject({
       code: STORE_ERROR_CODES.bucketNotFound,
     });
   });
 
   it("says the credentials were rejected", async () => {
     const wrong = store({ secret_access_key: "not-the-secret" }, "s3_badkey");
-    const error = await failure(verifyArtifactStore(wrong, { timeoutMs: 10_000 }));
+    const error = await rejectionOf(verifyArtifactStore(wrong, { timeoutMs: 10_000 }));
     expect(error.code).toBe(STORE_ERROR_CODES.credentials);
     expect(error.message).toMatch(/^The S3 service rejected the credentials of artifact store 's3_badkey' \(SignatureDoesNotMatch\)\.$/);
     expect(error.message + String(error.hint)).not.toContain("not-the-secret");
     const unknownKey = store({ access_key_id: "nobody" }, "s3_nobody");
-    expect((await failure(verifyArtifactStore(unknownKey, { timeoutMs: 10_000 }))).code).toBe(STORE_ERROR_CODES.credentials);
+    expect((await rejectionOf(verifyArtifactStore(unknownKey, { timeoutMs: 10_000 }))).code).toBe(STORE_ERROR_CODES.credentials);
   });
 
   it("says the endpoint is unreachable, within seconds", async () => {
     const port = await closedPort();
     const started = Date.now();
-    const error = await failure(verifyArtifactStore(store({ endpoint_url: `http://127.0.0.1:${port}` }, "s3_down"), { timeoutMs: 20_000 }));
+    const error = await rejectionOf(verifyArtifactStore(store({ endpoint_url: `http://127.0.0.1:${port}` }, "s3_down"), { timeoutMs: 20_000 }));
     expect(error.code).toBe(STORE_ERROR_CODES.unreachable);
     expect(error.message).toBe(`Artifact store 's3_down' cannot reach the S3 endpoint http://127.0.0.1:${port} (ECONNREFUSED).`);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("gives up on an endpoint that never answers when the time is up", async () => {
-    const port = (silent.address() as net.AddressInfo).port;
+    const { port } = silent;
     const started = Date.now();
-    const error = await failure(verifyArtifactStore(store({ endpoint_url: `http://127.0.0.1:${port}` }, "s3_silent"), { timeoutMs: 1_500 }));
+    const error = await rejectionOf(verifyArtifactStore(store({ endpoint_url: `http://127.0.0.1:${port}` }, "s3_silent"), { timeoutMs: 1_500 }));
     expect(error.code).toBe(STORE_ERROR_CODES.timeout);
     expect(error.message).toBe("The artifact store 's3_silent' did not write a probe object within 2 s.");
     expect(Date.now() - started).toBeLessThan(5_000);

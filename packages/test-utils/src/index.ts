@@ -16,3 +16,6 @@ export type {
   PackageManagerName,
   ProjectFixtureOptions,
 } from "./flavor-package-fixture.ts";
+export { closedPort, silentServer, type SilentServer } from "./network.ts";
+export { resolvedImports, type ResolvedImportsOptions } from "./resolved-imports.ts";
+export { rejectionOf } from "./rejection.ts";
