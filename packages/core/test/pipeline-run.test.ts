@@ -8,6 +8,7 @@ import {
   pipeline,
   step,
   type PipelineDeployment,
+  type StackComponent,
   type StepRunInfo,
 } from "../src/index.ts";
 import { LocalOrchestrator } from "../src/builtins/local-orchestrator.ts";
@@ -15,7 +16,7 @@ import { SqliteMetadataStore } from "../src/builtins/sqlite-metadata-store.ts";
 import { collectEvents, tempStack } from "./pipeline-helpers.ts";
 
 /** Records every lifecycle call, in one shared log. */
-function recording<T extends abstract new (...args: any[]) => any>(Base: T, log: string[], deployments: PipelineDeployment[]) {
+function recording<T extends abstract new (...args: any[]) => StackComponent>(Base: T, log: string[], deployments: PipelineDeployment[]) {
   abstract class Recording extends Base {
     override async preparePipelineDeployment(deployment: PipelineDeployment) {
       deployments.push(deployment);
@@ -48,7 +49,7 @@ function recordingStack() {
   const log: string[] = [];
   const deployments: PipelineDeployment[] = [];
   const base = tempStack();
-  const init = (name: string, flavor: string, config: Record<string, unknown>) => ({ id: `${name}-id`, name, flavor, config, configDir: base.root });
+  const init = <Config>(name: string, flavor: string, config: Config) => ({ id: `${name}-id`, name, flavor, config, configDir: base.root });
   const Orchestrator = recording(LocalOrchestrator, log, deployments) as unknown as typeof LocalOrchestrator;
   const ArtifactStore = recording(LocalArtifactStore, log, deployments) as unknown as typeof LocalArtifactStore;
   const MetadataStore = recording(SqliteMetadataStore, log, deployments) as unknown as typeof SqliteMetadataStore;

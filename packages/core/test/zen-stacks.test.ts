@@ -190,7 +190,7 @@ describe("stack operations", () => {
     });
     expect(await box.files()).toEqual(before);
     await zen.registerCustomFlavor("orchestrator", "./src/remote.ts#remoteFlavor");
-    const stored = (await parseYaml((await box.files()).stacks, "stacks.yaml")) as { flavors: Record<string, unknown> };
+    const stored = (await parseYaml((await box.files()).stacks!, "stacks.yaml")) as { flavors: Record<string, unknown> };
     expect(stored.flavors).toEqual({ orchestrator: { remote: { specifier: "./src/remote.ts#remoteFlavor", root: project } } });
     const fresh = await Zen.open({ env: box.env, cwd: project });
     expect((await fresh.listFlavors("orchestrator")).map((f) => f.name)).toEqual(["local", "remote"]);
