@@ -23,7 +23,7 @@ export interface GcsService {
   projectId: string;
 }
 
-/** `.services/env` under the process environment. Also disables the SDKs' cloud-metadata probes. */
+/** `.services/env` under the process environment. Also disables the SDKs' cloud-metadata probes and the AWS SDK's Node 20 notice. */
 export function serviceEnv(): Record<string, string | undefined> {
   const values: Record<string, string | undefined> = {};
   try {
@@ -35,6 +35,8 @@ export function serviceEnv(): Record<string, string | undefined> {
     // No env file: the environment alone may name the servers.
   }
   process.env.AWS_EC2_METADATA_DISABLED = "true";
+  // The SDK's 7-line Node 20 deprecation notice, once per test file, buries test output (see the s3 README).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   process.env.METADATA_SERVER_DETECTION = "none";
   return { ...values, ...process.env };
 }
