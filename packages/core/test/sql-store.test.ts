@@ -1,5 +1,5 @@
 import { describe, expect, it, afterEach } from "@jest/globals";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { openStackStore, storePath } from "../src/store/open-store.ts";
@@ -32,7 +32,7 @@ describe("SQLite stack store", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
-  it("brings a version 1 database up to date on open, keeping what it holds", async () => {
+  it("brings a version 1 database up to date on open, keeping what it holds and a copy of it as it was", async () => {
     dir = await tempDir();
     const file = join(dir, "zen.db");
     // The schema zen 0.1 wrote (before components recorded the package of their flavor).
@@ -67,6 +67,15 @@ describe("SQLite stack store", () => {
       expect(db.prepare("SELECT version FROM schema_version").all()).toEqual([{ version: 2 }]);
     } finally {
       db.close();
+    }
+    const backups = (await readdir(dir)).filter((f) => f.startsWith("zen.db.v1-") && f.endsWith(".bak"));
+    expect(backups).toHaveLength(1);
+    const backup = new Database(join(dir, backups[0]!), { readonly: true });
+    try {
+      expect(backup.prepare("SELECT version FROM schema_version").all()).toEqual([{ version: 1 }]);
+      expect(backup.prepare("SELECT name FROM components").all()).toEqual([{ name: "old" }]);
+    } finally {
+      backup.close();
     }
   });
 

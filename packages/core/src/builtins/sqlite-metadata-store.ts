@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import type BetterSqlite3 from "better-sqlite3";
 import { BaseMetadataStore } from "../components/metadata-store.ts";
 import { ConflictError, ValidationError, ZenError } from "../errors.ts";
+import { backUpDatabase } from "../fs/database-backup.ts";
 import type {
   ArtifactRecord,
   NewRunRecord,
@@ -88,10 +89,7 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
     const before = versionOf();
     check(before);
     if (before === latest) return;
-    if (before > 0) {
-      // A copy of the database as it was, before any migration touches it (VACUUM cannot run in a transaction).
-      db.prepare("VACUUM INTO ?").run(`${file}.v${before}-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}.bak`);
-    }
+    if (before > 0) backUpDatabase(db, file, before);
     // IMMEDIATE: one process migrates, others wait (busy timeout) and then see the new version.
     db.transaction(() => {
       const current = versionOf();

@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { isComponentType, type ComponentType } from "../component-types.ts";
 import { ZenError } from "../errors.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
+import { backUpDatabase } from "../fs/database-backup.ts";
 import { withLock } from "../fs/lock.ts";
 import type { ComponentRecord, CustomFlavorRecord, StackRecord, StackStore, StoreSnapshot } from "./records.ts";
 import { SerialQueue } from "./serial-queue.ts";
@@ -244,9 +245,13 @@ function schemaVersion(db: Database.Database, file: string): number {
   return version;
 }
 
-/** Brings an older database up to SQL_SCHEMA_VERSION in one write transaction (a concurrent zen waits, then finds it done). */
+/**
+ * Brings an older database up to SQL_SCHEMA_VERSION in one write transaction (a concurrent zen waits,
+ * then finds it done), after keeping a copy of it as it was.
+ */
 function migrate(db: Database.Database, file: string): void {
   guard(file, () => {
+    backUpDatabase(db, file, schemaVersion(db, file));
     db.exec("BEGIN IMMEDIATE");
     try {
       let version = schemaVersion(db, file);
