@@ -79,7 +79,7 @@ describe("zen flavor init", () => {
     expect(flavors).toContain('type: "artifact_store"');
     expect(flavors).toContain('implementation: () => import("./memo-artifact-store.ts").then((m) => m.MemoArtifactStore)');
     expect(flavors).toContain("export default [memoArtifactStore];");
-    expect(readFileSync(join(dir, "src/memo-artifact-store.ts"), "utf8")).toContain("export class MemoArtifactStore extends BaseArtifactStore<MemoArtifactStoreConfig>");
+    expect(readFileSync(join(dir, "src/memo-artifact-store.ts"), "utf8")).toContain("export class MemoArtifactStore extends ObjectArtifactStore<MemoArtifactStoreConfig>");
     const test = readFileSync(join(dir, "test/memo-artifact-store.test.ts"), "utf8");
     expect(test).toContain('from "@zen/core/testing"');
     expect(test).toContain("describeArtifactStoreConformance(");

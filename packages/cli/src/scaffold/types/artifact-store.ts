@@ -1,4 +1,4 @@
-/** Artifact store: a working store on local files behind a `<flavor>://` scheme, as a storage service would be. */
+/** Artifact store: an ObjectArtifactStore whose object primitives keep objects on local files, as a storage service would. */
 import type { TypeTemplate } from "../type-template.ts";
 
 export const artifactStoreTemplate: TypeTemplate = {
@@ -19,164 +19,152 @@ export const artifactStoreTemplate: TypeTemplate = {
     { path: `${n.flavor}://my-bucket/zen`, root: `/tmp/${n.flavor}-objects`, token: "a-literal-token" },
   ],
   readme: (n) =>
-    `The skeleton in \`src/${n.moduleName}.ts\` keeps objects as files under \`root\`, addressed as
-\`${n.flavor}://<bucket>/<key>\`, so it works — and passes the conformance suite — before you change
-anything. Replace each primitive (\`openRead\`, \`openWrite\`, \`exists\`, \`stat\`, \`list\`, \`makedirs\`,
-\`remove\`, \`rename\`, \`copy\`) with calls to your storage service, keeping their contracts: a missing
-path is a \`NotFoundError\`, a write is atomic, an existing target is a \`ConflictError\` unless
-\`overwrite\` is set. Everything else (\`readText\`, \`walk\`, \`glob\`, …) comes from \`BaseArtifactStore\`.`,
+    `The skeleton in \`src/${n.moduleName}.ts\` extends \`ObjectArtifactStore\` from \`@zen/core/object-store\`,
+which builds the filesystem API zen uses (directories, \`walk\`, \`glob\`, recursive \`copy\`, \`rename\`
+and \`remove\`, error messages) from a few object primitives, as zen's own \`s3\` and \`gcs\` flavors do.
+It keeps objects as files under \`root\`, one directory per bucket, so it works — and passes the
+conformance suite — before you change anything. Replace each primitive (\`headObject\`, \`readObject\`,
+\`writeObject\`, \`listObjects\`, \`deleteObjects\`, \`copyObject\`, \`bucketExists\`) with calls to your
+storage service, keeping their contracts: a missing object is \`undefined\` from \`headObject\` and
+\`this.notFound(uri)\` from \`readObject\`; a written object appears only when its upload completes;
+with \`ifAbsent\`, a write or copy onto an existing object fails with \`this.alreadyExists(uri)\`; with
+\`delimiter\`, \`listObjects\` returns one level, deeper keys grouped as prefixes ending in \`/\`. Map
+your SDK's errors with \`credentialsError\`, \`permissionError\`, \`unreachableError\` and
+\`bucketNotFoundError\` from the same module.`,
   implementation: (n) => `/**
- * The \`${n.flavor}\` artifact store. This skeleton keeps objects as files under \`root\`, addressed as
- * \`${n.flavor}://<bucket>/<key>\`: it works before you change anything. Replace each primitive with a call
- * to your storage service, keeping its contract (see BaseArtifactStore in @zen/core).
+ * The \`${n.flavor}\` artifact store: objects in the ${n.flavor} storage service, addressed as
+ * \`${n.flavor}://<bucket>/<key>\`. ObjectArtifactStore (@zen/core/object-store) builds the filesystem API
+ * zen uses from the object primitives below. This skeleton implements them on local files under
+ * \`root\`, so it works before you change anything: replace each with a call to your service (its
+ * client built from \`this.config\`, e.g. \`this.config.token\`), keeping the contract in its comment.
  */
-import { randomBytes } from "node:crypto";
-import { createWriteStream, type WriteStream } from "node:fs";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Writable, type Readable } from "node:stream";
-import {
-  BaseArtifactStore,
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-  type CopyOptions,
-  type FileStat,
-  type WriteOptions,
-} from "@zen/core";
+import { ValidationError } from "@zen/core";
+import { ObjectArtifactStore, parallel, type ObjectInfo, type ObjectLocation, type ObjectPage } from "@zen/core/object-store";
 import type { ${n.configType} } from "./flavors.ts";
 
-const SCHEME = "${n.flavor}://";
-/** In-progress uploads sit next to their target under this suffix until they are complete. */
-const PARTIAL = ".partial-upload";
+export class ${n.className} extends ObjectArtifactStore<${n.configType}> {
+  static override readonly supportedSchemes: readonly string[] = ["${n.flavor}://"];
+  protected readonly serviceName = "${n.flavor}";
 
-export class ${n.className} extends BaseArtifactStore<${n.configType}> {
-  static override readonly supportedSchemes: readonly string[] = [SCHEME];
-
-  /** \`${n.flavor}://bucket/key\` → the file that holds it (never outside \`root\`). */
-  private file(uri: string): string {
-    const root = path.resolve(this.config.root);
-    const file = path.resolve(root, uri.slice(SCHEME.length));
-    if (file !== root && !file.startsWith(root + path.sep)) {
-      throw new ValidationError(\`'\${uri}' points outside the store.\`, { hint: "Use ${n.flavor}://<bucket>/<key> without '..'." });
-    }
-    return file;
+  /** Replace with your service's object metadata request (HEAD); a missing object is undefined. */
+  protected async headObject(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+    const stats = await fs.stat(this.objectFile(bucket, key)).catch(ifMissing(undefined));
+    return stats && { key, size: stats.size, modifiedAt: stats.mtime };
   }
 
-  async openRead(uri: string): Promise<Readable> {
-    const handle = await fs.open(this.file(uri), "r").catch((error: NodeJS.ErrnoException) => {
-      throw error.code === "ENOENT" || error.code === "EISDIR" ? notFound(uri) : error;
+  /** Replace with a streaming download (GET); a missing object is \`this.notFound(uri)\`. */
+  protected async readObject(bucket: string, key: string): Promise<Readable> {
+    const file = await fs.open(this.objectFile(bucket, key), "r").catch((error: NodeJS.ErrnoException) => {
+      throw error.code === "ENOENT" ? this.notFound(\`${n.flavor}://\${bucket}/\${key}\`) : error;
     });
-    return handle.createReadStream();
+    return file.createReadStream();
   }
 
-  async openWrite(uri: string, options: WriteOptions = {}): Promise<Writable> {
-    const target = this.file(uri);
-    const overwrite = options.overwrite ?? true;
-    if (!overwrite && (await pathExists(target))) throw exists(uri);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    // Upload to a temporary object, then move it into place when the stream finishes: readers see
-    // the old object or the whole new one, never a partial write.
-    const temp = \`\${target}.\${randomBytes(6).toString("hex")}\${PARTIAL}\`;
-    const file: WriteStream = createWriteStream(temp, { flags: "wx" });
+  /** Replace with a streaming upload whose object appears only when it completes, conditional with ifAbsent. */
+  protected async writeObject(bucket: string, key: string, options: { ifAbsent: boolean; uri: string }): Promise<Writable> {
+    const temp = await this.tempFile();
+    const file = (await fs.open(temp, "wx")).createWriteStream();
     const writer = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        file.write(chunk, (error) => callback(error ?? null));
-      },
-      final(callback) {
-        file.end(() => commit(temp, target, overwrite, uri).then(() => callback(), (error: Error) => callback(error)));
-      },
-      destroy(error, callback) {
+      write: (chunk: Buffer, _encoding, done) => file.write(chunk, done),
+      final: (done) => file.end(() => this.commit(temp, bucket, key, options).then(() => done(), done)),
+      // A cancelled upload leaves no object.
+      destroy: (error, done) => {
         file.destroy();
-        fs.rm(temp, { force: true }).then(() => callback(error), () => callback(error));
+        fs.rm(temp, { force: true }).then(() => done(error), done);
       },
     });
     file.on("error", (error) => writer.destroy(error));
     return writer;
   }
 
-  async exists(uri: string): Promise<boolean> {
-    return pathExists(this.file(uri));
-  }
-
-  async stat(uri: string): Promise<FileStat> {
-    const stats = await fs.stat(this.file(uri)).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === "ENOENT" ? notFound(uri) : error;
-    });
-    return { size: stats.size, isDirectory: stats.isDirectory(), modifiedAt: stats.mtime };
-  }
-
-  async list(uri: string): Promise<string[]> {
-    const names = await fs.readdir(this.file(uri)).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === "ENOENT" ? notFound(uri) : error;
-    });
-    return names.filter((name) => !name.endsWith(PARTIAL)).sort();
-  }
-
-  async makedirs(uri: string): Promise<void> {
-    await fs.mkdir(this.file(uri), { recursive: true });
-  }
-
-  async remove(uri: string, options: { recursive?: boolean } = {}): Promise<void> {
-    const target = this.file(uri);
-    const stats = await fs.lstat(target).catch(() => undefined);
-    if (!stats) return;
-    if (stats.isDirectory() && !options.recursive) await fs.rmdir(target);
-    else await fs.rm(target, { recursive: options.recursive ?? false, force: true });
-  }
-
-  async rename(source: string, destination: string, options: CopyOptions = {}): Promise<void> {
-    const from = this.file(source);
-    const to = this.file(destination);
-    if (!(await pathExists(from))) throw notFound(source);
-    if (await pathExists(to)) {
-      if (!options.overwrite) throw exists(destination);
-      await fs.rm(to, { recursive: true, force: true });
+  /** Replace with your service's listing, page by page, with "/" as the delimiter when asked. */
+  protected async *listObjects(bucket: string, prefix: string, options: { delimiter: boolean; limit?: number }): AsyncIterable<ObjectPage> {
+    // One page from a scan of the whole bucket directory: fine for a skeleton, slow for big buckets.
+    const names = await fs.readdir(this.bucketDir(bucket)).catch(ifMissing([]));
+    const objects: ObjectInfo[] = [];
+    const prefixes = new Set<string>();
+    for (const key of names.map(decodeURIComponent).filter((k) => k.startsWith(prefix)).sort()) {
+      const slash = options.delimiter ? key.indexOf("/", prefix.length) : -1;
+      if (slash !== -1) prefixes.add(key.slice(0, slash + 1));
+      else {
+        const object = await this.headObject(bucket, key);
+        if (object) objects.push(object);
+      }
+      if (options.limit && objects.length + prefixes.size >= options.limit) break;
     }
-    await fs.mkdir(path.dirname(to), { recursive: true });
-    await fs.rename(from, to);
+    yield { objects, prefixes: [...prefixes] };
   }
 
-  async copy(source: string, destination: string, options: CopyOptions = {}): Promise<void> {
-    const from = this.file(source);
-    const to = this.file(destination);
-    if (!(await pathExists(from))) throw notFound(source);
-    if (!options.overwrite && (await pathExists(to))) throw exists(destination);
-    await fs.mkdir(path.dirname(to), { recursive: true });
-    await fs.cp(from, to, { recursive: true, force: options.overwrite ?? false, errorOnExist: !options.overwrite });
+  /** Replace with your service's (batch) delete; a missing object is not an error. */
+  protected async deleteObjects(bucket: string, keys: string[]): Promise<void> {
+    await parallel(keys, 8, (key) => fs.rm(this.objectFile(bucket, key), { force: true }));
+  }
+
+  /** Replace with your service's server-side copy, conditional with ifAbsent. */
+  protected async copyObject(source: ObjectLocation, destination: ObjectLocation, options: { ifAbsent: boolean; uri: string }): Promise<void> {
+    const temp = await this.tempFile();
+    await fs.copyFile(this.objectFile(source.bucket, source.key), temp).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === "ENOENT" ? this.notFound(\`${n.flavor}://\${source.bucket}/\${source.key}\`) : error;
+    });
+    await this.commit(temp, destination.bucket, destination.key, options);
+  }
+
+  /** Replace with a one-object listing of the bucket: false when your service says it does not exist. */
+  protected async bucketExists(bucket: string): Promise<boolean> {
+    this.bucketDir(bucket); // (refuses names that would leave \`root\`)
+    // Every bucket exists here (its directory appears with its first object), so a new store works at once.
+    return true;
+  }
+
+  // ── the skeleton's storage: \`root/<bucket>/<encoded key>\` ──────────────────
+
+  /** One directory per bucket under \`root\`. */
+  private bucketDir(bucket: string): string {
+    if (bucket.startsWith(".")) {
+      throw new ValidationError(\`'\${bucket}' is not a valid ${n.flavor} bucket name.\`, { hint: "Start the bucket name with a letter or a digit." });
+    }
+    return path.join(this.config.root, encodeURIComponent(bucket));
+  }
+
+  /**
+   * One file per object, named by its whole key encoded (\`a%2Fb\`), so the object \`a/b\` and the
+   * directory marker \`a/b/\` are two files. (Encoded keys must fit a file name: about 255 bytes.)
+   */
+  private objectFile(bucket: string, key: string): string {
+    return path.join(this.bucketDir(bucket), encodeURIComponent(key));
+  }
+
+  /** A new file for an upload in progress, outside every bucket so that listings never see it. */
+  private async tempFile(): Promise<string> {
+    const uploads = path.join(this.config.root, ".uploads");
+    await fs.mkdir(uploads, { recursive: true });
+    return path.join(uploads, randomUUID());
+  }
+
+  /** Moves a finished upload into place: rename replaces an object, link fails if one exists. */
+  private async commit(temp: string, bucket: string, key: string, options: { ifAbsent: boolean; uri: string }): Promise<void> {
+    const target = this.objectFile(bucket, key);
+    try {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await (options.ifAbsent ? fs.link(temp, target) : fs.rename(temp, target));
+    } catch (error) {
+      throw (error as NodeJS.ErrnoException).code === "EEXIST" ? this.alreadyExists(options.uri) : error;
+    } finally {
+      await fs.rm(temp, { force: true });
+    }
   }
 }
 
-/** Moves a finished upload into place; without overwrite, a hard link fails if the target appeared meanwhile. */
-async function commit(temp: string, target: string, overwrite: boolean, uri: string): Promise<void> {
-  if (overwrite) {
-    await fs.rename(temp, target);
-    return;
-  }
-  try {
-    await fs.link(temp, target);
-  } catch (error) {
-    throw (error as NodeJS.ErrnoException).code === "EEXIST" ? exists(uri) : error;
-  } finally {
-    await fs.rm(temp, { force: true });
-  }
-}
-
-async function pathExists(file: string): Promise<boolean> {
-  return fs.access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
-function notFound(uri: string): NotFoundError {
-  return new NotFoundError(\`No object or directory at '\${uri}' in the ${n.flavor} store.\`, {
-    hint: "Check the path; artifacts of deleted runs may have been removed.",
-  });
-}
-
-function exists(uri: string): ConflictError {
-  return new ConflictError(\`'\${uri}' already exists in the ${n.flavor} store.\`, { hint: "Pass { overwrite: true } to replace it." });
+/** For \`.catch\`: a missing file or directory gives \`value\`; other errors pass through. */
+function ifMissing<T>(value: T): (error: NodeJS.ErrnoException) => T {
+  return (error) => {
+    if (error.code === "ENOENT") return value;
+    throw error;
+  };
 }
 `,
   test: (n) => ({
