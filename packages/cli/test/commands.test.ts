@@ -99,3 +99,21 @@ describe("component, stack and profile commands", () => {
     expect(json(fresh.stdout).items.map((p: { name: string }) => p.name)).toEqual(["default"]);
   });
 });
+
+describe("colour", () => {
+  it("colours messages, tables and errors when asked (FORCE_COLOR), and never with NO_COLOR set", () => {
+    const s = sandbox(); // its environment sets NO_COLOR=1
+    // A success message, a table and an error, each run under `env`.
+    const outputs = (env: Record<string, string>, store: string) =>
+      [["artifact-store", "register", store, "--flavor", "local", `--path=/tmp/${store}`], ["stack", "list"], ["stack", "describe", "missing"]].map((args) => {
+        const result = s.zen(args, { env });
+        return { status: result.status, output: result.stdout + result.stderr };
+      });
+    const coloured = outputs({ NO_COLOR: "", FORCE_COLOR: "1" }, "coloured");
+    const plain = outputs({ FORCE_COLOR: "1" }, "plain");
+    expect(coloured.map((r) => r.status)).toEqual([0, 0, 1]);
+    expect(plain.map((r) => r.status)).toEqual([0, 0, 1]);
+    for (const { output } of coloured) expect(output).toContain("\u001b[");
+    for (const { output } of plain) expect(output).not.toContain("\u001b[");
+  });
+});
