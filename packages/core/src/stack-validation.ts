@@ -133,21 +133,18 @@ export async function checkFlavors(
   for (const info of COMPONENT_TYPES) {
     const record = records[info.key];
     if (!record) continue;
-    let error: unknown;
     try {
       flavors[info.key] = await load(info.key, record.flavor, record.package);
-      continue;
-    } catch (caught) {
-      error = caught;
-    }
-    const provider = record.package ?? knownPackageFor(info.key, record.flavor);
-    if (provider && isZenError(error) && error.code === "ZEN_UNKNOWN_FLAVOR") {
-      missing.set(provider, [...(missing.get(provider) ?? []), label(info.key, record.name)]);
-    } else {
-      issues.push({
-        message: `${capitalize(label(info.key, record.name))} cannot be used: ${isZenError(error) || error instanceof Error ? error.message : String(error)}`,
-        ...(isZenError(error) && error.hint ? { hint: error.hint } : {}),
-      });
+    } catch (error) {
+      const provider = record.package ?? knownPackageFor(info.key, record.flavor);
+      if (provider && isZenError(error) && error.code === "ZEN_UNKNOWN_FLAVOR") {
+        missing.set(provider, [...(missing.get(provider) ?? []), label(info.key, record.name)]);
+      } else {
+        issues.push({
+          message: `${capitalize(label(info.key, record.name))} cannot be used: ${isZenError(error) || error instanceof Error ? error.message : String(error)}`,
+          ...(isZenError(error) && error.hint ? { hint: error.hint } : {}),
+        });
+      }
     }
   }
   if (missing.size > 0) {
