@@ -99,6 +99,10 @@ describe("profiles and repositories", () => {
       s.zen(["--profile", "default", "status", "--output", "json"], { cwd: project, env: { ZEN_PROFILE: "other" } }).stdout,
     ).item;
     expect(fromFlag.profile).toEqual({ name: "default", source: "flag" });
+    // The table names each source as the user would set it.
+    const table = s.zen(["--profile", "default", "status"], { cwd: project, env: { ZEN_STACK: "default" } }).stdout;
+    expect(table).toMatch(/ACTIVE PROFILE +│ default +\(from --profile\)/);
+    expect(table).toMatch(/ACTIVE STACK +│ default +\(from ZEN_STACK\)/);
     const viaRepoPath = JSON.parse(s.zen(["status", "--output", "json"], { env: { ZEN_REPOSITORY_PATH: project } }).stdout).item;
     expect(viaRepoPath.repositoryRoot).toBe(project);
   });

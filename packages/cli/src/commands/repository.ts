@@ -4,12 +4,10 @@ import { cliPackage } from "../cli-package.ts";
 import { printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
 
-const SOURCE_TEXT = {
-  flag: "--profile/--stack flag",
-  env: "environment variable",
-  repository: "repository (.zen/config.yaml)",
-  global: "global config",
-  default: "default",
+/** Where an effective value came from, named as the user would set it. */
+const SOURCES = {
+  profile: { flag: "--profile", env: "ZEN_PROFILE", repository: ".zen/config.yaml", global: "global config", default: "default" },
+  stack: { flag: "--stack", env: "ZEN_STACK", repository: ".zen/config.yaml", global: "global config", default: "default" },
 } as const;
 
 export async function init(command: Invocation) {
@@ -39,8 +37,8 @@ export async function status(command: Invocation) {
     "status",
     "zen status",
     [
-      ["ACTIVE PROFILE", `${context.profile.name}  (from ${SOURCE_TEXT[context.profile.source]})`],
-      ["ACTIVE STACK", `${context.stack.name}  (from ${SOURCE_TEXT[context.stack.source]})`],
+      ["ACTIVE PROFILE", `${context.profile.name}  (from ${SOURCES.profile[context.profile.source]})`],
+      ["ACTIVE STACK", `${context.stack.name}  (from ${SOURCES.stack[context.stack.source]})`],
       ["REPOSITORY", context.repositoryRoot ?? "none (run `zen init` to pin a profile and stack here)"],
       ["CONFIG DIRECTORY", context.configDir],
     ],
