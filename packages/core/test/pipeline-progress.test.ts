@@ -78,6 +78,31 @@ describe("progress rendering", () => {
     ]);
   });
 
+  it("ticks a running step's elapsed time in the live view, and stops when no step runs", async () => {
+    const events = await recordEvents();
+    const stream = new FakeStream(true);
+    const report = createProgressReporter({ stream, live: true, color: false, tickMs: 20 });
+    const frames = () => stream.text.split("\x1b[3A").length - 1;
+    report(events[0]!); // run-started
+    report(events[1]!); // step 'one' started
+    const afterStart = frames();
+    const lastFrame = () => stream.text.slice(stream.text.lastIndexOf("\x1b[3A")).replace(/\x1b\[\d*[AK]/g, "");
+    const shownMs = () => {
+      const [, value, unit] = /▸ one +running +([\d.]+) (ms|s)\b/.exec(lastFrame()) ?? [];
+      return value === undefined ? -1 : Number(value) * (unit === "s" ? 1000 : 1);
+    };
+    // Wait (at most 5 s, a loaded machine delays timers) until the view has redrawn with time passing.
+    for (const deadline = Date.now() + 5000; Date.now() < deadline && !(frames() > afterStart + 2 && shownMs() >= 100); ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(frames()).toBeGreaterThan(afterStart + 2);
+    expect(shownMs()).toBeGreaterThanOrEqual(100);
+    for (const event of events.slice(2, 7)) report(event); // to run-finished
+    const settled = stream.text.length;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(stream.text.length).toBe(settled);
+  });
+
   it("colours the live view unless NO_COLOR is set, and falls back to lines for very large pipelines", async () => {
     const events = await recordEvents();
     const colored = new FakeStream(true);

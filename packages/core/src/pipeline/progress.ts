@@ -1,6 +1,7 @@
 /**
- * Renders run progress: a live view of the steps on a TTY (redrawn in place on every event), plain
- * lines otherwise (CI logs). `NO_COLOR` is honoured.
+ * Renders run progress: a live view of the steps on a TTY (redrawn in place on every event, and every
+ * second while a step runs, so its elapsed time ticks), plain lines otherwise (CI logs). `NO_COLOR` is
+ * honoured.
  */
 import type { PipelineEvent, PipelineEventListener } from "./events.ts";
 
@@ -16,6 +17,8 @@ export interface ProgressOptions {
   live?: boolean;
   /** Default: unless `NO_COLOR` is set; only used in the live view. */
   color?: boolean;
+  /** How often the live view redraws while a step runs (default 1000 ms). */
+  tickMs?: number;
 }
 
 type Status = "pending" | "running" | "completed" | "cached" | "failed" | "skipped" | "cancelled";
@@ -62,22 +65,29 @@ export function createProgressReporter(options: ProgressOptions = {}): PipelineE
   const stream = options.stream ?? process.stderr;
   const live = options.live ?? (Boolean(stream.isTTY) && !process.env.CI);
   if (!live) return (event) => void stream.write(formatEvent(event) + "\n");
-  return createLiveView(stream, options.color ?? !process.env.NO_COLOR);
+  return createLiveView(stream, options.color ?? !process.env.NO_COLOR, options.tickMs ?? 1000);
 }
 
-function createLiveView(stream: ProgressStream, color: boolean): PipelineEventListener {
+function createLiveView(stream: ProgressStream, color: boolean, tickMs: number): PipelineEventListener {
   const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   let steps: string[] = [];
   const status = new Map<string, Status>();
   const detail = new Map<string, string>();
+  const startedAt = new Map<string, number>();
   let drawn = 0;
   let plain = false;
+  // Redraws while steps run; unref'd, so it never keeps the process alive.
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const stopTicking = () => {
+    clearInterval(ticker);
+    ticker = undefined;
+  };
 
   const draw = () => {
     const width = Math.max(...steps.map((s) => s.length), 4);
     const lines = steps.map((name) => {
       const s = status.get(name) ?? "pending";
-      const extra = detail.get(name);
+      const extra = s === "running" ? formatDuration(Date.now() - startedAt.get(name)!) : detail.get(name);
       return `  ${paint(COLOR[s], SYMBOL[s])} ${name.padEnd(width)}  ${paint(COLOR[s], s.padEnd(9))}${extra ? `  ${paint(2, extra)}` : ""}`.trimEnd();
     });
     const clear = drawn > 0 ? `\x1b[${drawn}A` : "";
@@ -96,6 +106,7 @@ function createLiveView(stream: ProgressStream, color: boolean): PipelineEventLi
     }
     if (plain || event.type === "run-finished") {
       if (event.type === "run-finished" && !plain) {
+        stopTicking();
         for (const name of steps) {
           const s = status.get(name) ?? "pending";
           if (event.status === "cancelled" && (s === "pending" || s === "running")) status.set(name, "cancelled");
@@ -108,6 +119,9 @@ function createLiveView(stream: ProgressStream, color: boolean): PipelineEventLi
     switch (event.type) {
       case "step-started":
         status.set(event.step, "running");
+        startedAt.set(event.step, Date.now());
+        ticker ??= setInterval(draw, tickMs);
+        ticker.unref?.();
         break;
       case "step-finished":
         status.set(event.step, "completed");
@@ -126,6 +140,7 @@ function createLiveView(stream: ProgressStream, color: boolean): PipelineEventLi
         detail.set(event.step, event.reason);
         break;
     }
+    if (![...status.values()].includes("running")) stopTicking();
     draw();
   };
 }
