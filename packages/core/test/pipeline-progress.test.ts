@@ -103,6 +103,24 @@ describe("progress rendering", () => {
     expect(stream.text.length).toBe(settled);
   });
 
+  it("says which steps are still running, at intervals, in plain output, and goes quiet when none runs", async () => {
+    const events = await recordEvents();
+    const stream = new FakeStream(false);
+    const report = createProgressReporter({ stream, live: false, heartbeatMs: 20 });
+    report(events[0]!); // run-started
+    report(events[1]!); // step 'one' started
+    const beats = () => stream.text.split("\n").filter((line) => line.startsWith("Still running:"));
+    for (const deadline = Date.now() + 5000; Date.now() < deadline && beats().length < 2; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(beats().length).toBeGreaterThanOrEqual(2);
+    expect(beats()[0]).toMatch(/^Still running: one \([\d.]+ m?s\)\.$/);
+    for (const event of events.slice(2, 7)) report(event); // to run-finished
+    const settled = stream.text.length;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(stream.text.length).toBe(settled);
+  });
+
   it("colours the live view unless NO_COLOR is set, and falls back to lines for very large pipelines", async () => {
     const events = await recordEvents();
     const colored = new FakeStream(true);

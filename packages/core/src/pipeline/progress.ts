@@ -1,7 +1,7 @@
 /**
  * Renders run progress: a live view of the steps on a TTY (redrawn in place on every event, and every
- * second while a step runs, so its elapsed time ticks), plain lines otherwise (CI logs). `NO_COLOR` is
- * honoured.
+ * second while a step runs, so its elapsed time ticks), plain lines otherwise (CI logs, with a "still
+ * running" line every minute of a long step, so a log never goes quiet). `NO_COLOR` is honoured.
  */
 import type { PipelineEvent, PipelineEventListener } from "./events.ts";
 
@@ -19,6 +19,8 @@ export interface ProgressOptions {
   color?: boolean;
   /** How often the live view redraws while a step runs (default 1000 ms). */
   tickMs?: number;
+  /** How often plain output says which steps are still running (default 60 s). */
+  heartbeatMs?: number;
 }
 
 type Status = "pending" | "running" | "completed" | "cached" | "failed" | "skipped" | "cancelled";
@@ -61,67 +63,99 @@ export function formatEvent(event: PipelineEvent): string {
   }
 }
 
+/** The steps running now and since when; calls `tick` every `everyMs` while there is one (timer unref'd). */
+class RunningSteps {
+  readonly since = new Map<string, number>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly everyMs: number,
+    private readonly tick: () => void,
+  ) {}
+
+  update(event: PipelineEvent): void {
+    if (event.type === "step-started") this.since.set(event.step, Date.now());
+    else if (event.type === "run-finished") this.since.clear();
+    else if ("step" in event) this.since.delete(event.step);
+    if (this.since.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    } else if (!this.timer) {
+      this.timer = setInterval(this.tick, this.everyMs);
+      this.timer.unref?.();
+    }
+  }
+
+  elapsed(step: string): string {
+    return formatDuration(Date.now() - (this.since.get(step) ?? Date.now()));
+  }
+}
+
 export function createProgressReporter(options: ProgressOptions = {}): PipelineEventListener {
   const stream = options.stream ?? process.stderr;
   const live = options.live ?? (Boolean(stream.isTTY) && !process.env.CI);
-  if (!live) return (event) => void stream.write(formatEvent(event) + "\n");
-  return createLiveView(stream, options.color ?? !process.env.NO_COLOR, options.tickMs ?? 1000);
+  const lines = () => createLines(stream, options.heartbeatMs ?? 60_000);
+  if (!live) return lines();
+  return createLiveView(stream, options.color ?? !process.env.NO_COLOR, options.tickMs ?? 1000, lines);
 }
 
-function createLiveView(stream: ProgressStream, color: boolean, tickMs: number): PipelineEventListener {
+function createLines(stream: ProgressStream, heartbeatMs: number): PipelineEventListener {
+  const running: RunningSteps = new RunningSteps(heartbeatMs, () => {
+    const steps = [...running.since.keys()].map((step) => `${step} (${running.elapsed(step)})`);
+    stream.write(`Still running: ${steps.join(", ")}.\n`);
+  });
+  return (event) => {
+    running.update(event);
+    stream.write(formatEvent(event) + "\n");
+  };
+}
+
+function createLiveView(stream: ProgressStream, color: boolean, tickMs: number, lines: () => PipelineEventListener): PipelineEventListener {
   const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   let steps: string[] = [];
   const status = new Map<string, Status>();
   const detail = new Map<string, string>();
-  const startedAt = new Map<string, number>();
   let drawn = 0;
-  let plain = false;
-  // Redraws while steps run; unref'd, so it never keeps the process alive.
-  let ticker: ReturnType<typeof setInterval> | undefined;
-  const stopTicking = () => {
-    clearInterval(ticker);
-    ticker = undefined;
-  };
+  let fallback: PipelineEventListener | undefined;
 
   const draw = () => {
     const width = Math.max(...steps.map((s) => s.length), 4);
     const lines = steps.map((name) => {
       const s = status.get(name) ?? "pending";
-      const extra = s === "running" ? formatDuration(Date.now() - startedAt.get(name)!) : detail.get(name);
+      const extra = s === "running" ? running.elapsed(name) : detail.get(name);
       return `  ${paint(COLOR[s], SYMBOL[s])} ${name.padEnd(width)}  ${paint(COLOR[s], s.padEnd(9))}${extra ? `  ${paint(2, extra)}` : ""}`.trimEnd();
     });
     const clear = drawn > 0 ? `\x1b[${drawn}A` : "";
     stream.write(clear + lines.map((l) => `\x1b[2K${l}\n`).join(""));
     drawn = lines.length;
   };
+  const running = new RunningSteps(tickMs, draw);
 
   return (event) => {
     if (event.type === "run-started") {
-      stream.write(formatEvent(event) + "\n");
       steps = event.steps.map((s) => s.name);
       // Too many steps to redraw in place: fall back to lines.
-      plain = steps.length > Math.max((stream.rows ?? 24) - 4, 1);
-      if (!plain) draw();
+      if (steps.length > Math.max((stream.rows ?? 24) - 4, 1)) fallback = lines();
+    }
+    if (fallback) return fallback(event);
+    running.update(event);
+    if (event.type === "run-started") {
+      stream.write(formatEvent(event) + "\n");
+      draw();
       return;
     }
-    if (plain || event.type === "run-finished") {
-      if (event.type === "run-finished" && !plain) {
-        stopTicking();
-        for (const name of steps) {
-          const s = status.get(name) ?? "pending";
-          if (event.status === "cancelled" && (s === "pending" || s === "running")) status.set(name, "cancelled");
-        }
-        draw();
+    if (event.type === "run-finished") {
+      for (const name of steps) {
+        const s = status.get(name) ?? "pending";
+        if (event.status === "cancelled" && (s === "pending" || s === "running")) status.set(name, "cancelled");
       }
+      draw();
       stream.write(formatEvent(event) + "\n");
       return;
     }
     switch (event.type) {
       case "step-started":
         status.set(event.step, "running");
-        startedAt.set(event.step, Date.now());
-        ticker ??= setInterval(draw, tickMs);
-        ticker.unref?.();
         break;
       case "step-finished":
         status.set(event.step, "completed");
@@ -140,7 +174,6 @@ function createLiveView(stream: ProgressStream, color: boolean, tickMs: number):
         detail.set(event.step, event.reason);
         break;
     }
-    if (![...status.values()].includes("running")) stopTicking();
     draw();
   };
 }
