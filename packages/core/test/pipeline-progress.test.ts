@@ -145,5 +145,11 @@ describe("progress rendering", () => {
     for (const event of events.slice(0, 7)) tooTall(event);
     expect(small.text).not.toContain("\x1b[");
     expect(small.text).toContain("Step 'two' failed after");
+
+    // A terminal that does not report its size (0 rows, e.g. under `script`) still gets the live view.
+    const unsized = new FakeStream(true, 0);
+    const live = createProgressReporter({ stream: unsized, live: true, color: false });
+    for (const event of events.slice(0, 7)) live(event);
+    expect(unsized.text).toContain("\x1b[3A");
   });
 });

@@ -134,8 +134,8 @@ function createLiveView(stream: ProgressStream, color: boolean, tickMs: number, 
   return (event) => {
     if (event.type === "run-started") {
       steps = event.steps.map((s) => s.name);
-      // Too many steps to redraw in place: fall back to lines.
-      if (steps.length > Math.max((stream.rows ?? 24) - 4, 1)) fallback = lines();
+      // Too many steps to redraw in place: fall back to lines. (A terminal of unknown size reports 0 rows.)
+      if (steps.length > Math.max((stream.rows || 24) - 4, 1)) fallback = lines();
     }
     if (fallback) return fallback(event);
     running.update(event);
