@@ -7,6 +7,9 @@ import type BetterSqlite3 from "better-sqlite3";
 import { makeTempDir } from "@zen/test-utils";
 import { ConflictError, SqliteMetadataStore, ValidationError, type NewRunRecord } from "../src/index.ts";
 import { MIGRATIONS } from "../src/builtins/sqlite-schema.ts";
+import { runScript } from "./pipeline-helpers.ts";
+
+const METADATA_FIXTURES = new URL("./fixtures/metadata/", import.meta.url).pathname;
 
 const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
 
@@ -75,6 +78,16 @@ describe("SqliteMetadataStore", () => {
     expect(check.prepare("SELECT COUNT(*) AS n FROM sqlite_master").get()).toEqual({ n: 0 });
     check.close();
   });
+
+  it("lets 8 processes open one new database at the same moment, each recording its run", async () => {
+    const file = path.join(makeTempDir("zen-meta-"), "metadata.db");
+    const names = Array.from({ length: 8 }, (_, i) => `proc-${i}`);
+    const results = await Promise.all(names.map((name) => runScript(path.join(METADATA_FIXTURES, "record-run.ts"), [file, name, String(names.length)])));
+    expect(results.map((r) => ({ code: r.code, stderr: r.stderr }))).toEqual(names.map(() => ({ code: 0, stderr: "" })));
+    const store = openStore(file);
+    expect((await store.listRuns({})).map((r) => r.name).sort()).toEqual(names);
+    await store.close();
+  }, 60_000);
 
   it("migrates an older database forward, keeping its data and a backup of the old version", async () => {
     const dir = makeTempDir("zen-meta-");

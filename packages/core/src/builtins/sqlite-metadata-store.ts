@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type BetterSqlite3 from "better-sqlite3";
 import { BaseMetadataStore } from "../components/metadata-store.ts";
 import { ConflictError, ValidationError, ZenError } from "../errors.ts";
-import { backUpDatabase } from "../fs/database-backup.ts";
+import { backUpDatabase, useWriteAheadLog } from "../fs/sqlite-database.ts";
 import type {
   ArtifactRecord,
   NewRunRecord,
@@ -63,7 +63,7 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      db.pragma("journal_mode = WAL");
+      useWriteAheadLog(db, BUSY_TIMEOUT_MS);
       db.pragma("synchronous = NORMAL");
       db.pragma("foreign_keys = ON");
       this.migrate(db, file);

@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { isComponentType, type ComponentType } from "../component-types.ts";
 import { ZenError } from "../errors.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
-import { backUpDatabase } from "../fs/database-backup.ts";
+import { backUpDatabase, useWriteAheadLog } from "../fs/sqlite-database.ts";
 import { withLock } from "../fs/lock.ts";
 import type { ComponentRecord, CustomFlavorRecord, StackRecord, StackStore, StoreSnapshot } from "./records.ts";
 import { SerialQueue } from "./serial-queue.ts";
@@ -212,7 +212,7 @@ function hasSchema(db: Database.Database, file: string): boolean {
 
 function initialize(db: Database.Database, file: string): void {
   guard(file, () => {
-    db.pragma("journal_mode = WAL");
+    useWriteAheadLog(db, BUSY_TIMEOUT_MS);
     db.exec("BEGIN IMMEDIATE");
     try {
       db.exec(SCHEMA);
