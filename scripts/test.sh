@@ -10,7 +10,8 @@ tc=$?
 # Real servers on 127.0.0.1 for the S3 and GCS tests (installed on first use); stopped on exit.
 bash scripts/services/start.sh || exit 1
 trap 'bash scripts/services/stop.sh' EXIT
-turbo run test --concurrency=1 --continue "$@"
+# Every package's Jest writes a JSON report (test-results.json) for the summary below.
+turbo run test --concurrency=1 --continue "$@" -- --json --outputFile=test-results.json
 rc=$?
 node scripts/test-summary.mjs || rc=1
 if [ $tc -ne 0 ]; then
