@@ -36,6 +36,20 @@ async function recordEvents(): Promise<PipelineEvent[]> {
 }
 
 const normalize = (text: string) => text.replace(/\d+ ms/g, "N ms");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `done` for up to 5 s: a loaded machine delays timers. */
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 5000; Date.now() < deadline && !done(); ) await sleep(10);
+}
+
+/** Replays the rest of the first run (to run-finished) and expects nothing written after it. */
+async function expectQuietAfterRun(report: (event: PipelineEvent) => void, events: PipelineEvent[], stream: FakeStream): Promise<void> {
+  for (const event of events.slice(2, 7)) report(event);
+  const settled = stream.text.length;
+  await sleep(80);
+  expect(stream.text.length).toBe(settled);
+}
 
 describe("progress rendering", () => {
   it("prints plain lines when the output is not a terminal", async () => {
@@ -91,16 +105,10 @@ describe("progress rendering", () => {
       const [, value, unit] = /▸ one +running +([\d.]+) (ms|s)\b/.exec(lastFrame()) ?? [];
       return value === undefined ? -1 : Number(value) * (unit === "s" ? 1000 : 1);
     };
-    // Wait (at most 5 s, a loaded machine delays timers) until the view has redrawn with time passing.
-    for (const deadline = Date.now() + 5000; Date.now() < deadline && !(frames() > afterStart + 2 && shownMs() >= 100); ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitUntil(() => frames() > afterStart + 2 && shownMs() >= 100);
     expect(frames()).toBeGreaterThan(afterStart + 2);
     expect(shownMs()).toBeGreaterThanOrEqual(100);
-    for (const event of events.slice(2, 7)) report(event); // to run-finished
-    const settled = stream.text.length;
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(stream.text.length).toBe(settled);
+    await expectQuietAfterRun(report, events, stream);
   });
 
   it("says which steps are still running, at intervals, in plain output, and goes quiet when none runs", async () => {
@@ -110,15 +118,10 @@ describe("progress rendering", () => {
     report(events[0]!); // run-started
     report(events[1]!); // step 'one' started
     const beats = () => stream.text.split("\n").filter((line) => line.startsWith("Still running:"));
-    for (const deadline = Date.now() + 5000; Date.now() < deadline && beats().length < 2; ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitUntil(() => beats().length >= 2);
     expect(beats().length).toBeGreaterThanOrEqual(2);
     expect(beats()[0]).toMatch(/^Still running: one \([\d.]+ m?s\)\.$/);
-    for (const event of events.slice(2, 7)) report(event); // to run-finished
-    const settled = stream.text.length;
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(stream.text.length).toBe(settled);
+    await expectQuietAfterRun(report, events, stream);
   });
 
   it("colours the live view unless NO_COLOR is set, and falls back to lines for very large pipelines", async () => {
