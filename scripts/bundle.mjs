@@ -90,6 +90,7 @@ const bundle = await rolldown({
   transform: { target: "node20" },
   plugins: [globalProcess],
   logLevel: "warn",
+  preserveEntrySignatures: "allow-extension",
   onLog(level, log, report) {
     // An index that re-exports a lazily imported module is expected: the chunking above decides.
     if (log.code !== "INEFFECTIVE_DYNAMIC_IMPORT") report(level, log);

@@ -1,4 +1,4 @@
-/** Jest in native ESM mode; swc strips the TypeScript (type-check with `npm run build`). */
+/** Jest in native ESM mode; swc strips the TypeScript (`npm test` type-checks first, with tsconfig.test.json). */
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: "node",

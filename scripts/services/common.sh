@@ -13,6 +13,12 @@ FAKE_GCS_VERSION="${FAKE_GCS_VERSION:-v1.56.1}"
 # servers, say): tests read the endpoints from `.services/env` either way.
 S3_PORT="${ZEN_S3_PORT:-7070}"
 GCS_PORT="${ZEN_GCS_PORT:-4443}"
+# MariaDB and PostgreSQL (Debian packages): same rule, ZEN_MARIADB_PORT / ZEN_POSTGRES_PORT fix them.
+MARIADB_PORT="${ZEN_MARIADB_PORT:-3306}"
+POSTGRES_PORT="${ZEN_POSTGRES_PORT:-5432}"
+# A superuser per server with a password, so tests exercise password authentication too.
+DB_USER="zen"
+DB_PASSWORD="zen-test-password"
 S3_ACCESS_KEY="zen-test-access"
 S3_SECRET_KEY="zen-test-secret"
 S3_REGION="us-east-1"

@@ -4,7 +4,7 @@
  * `requireS3()` / `requireGcs()`, which fail with a clear message when the server is not there:
  * such tests never skip.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -82,4 +82,79 @@ export async function requireGcs(): Promise<GcsService> {
 /** A bucket name unique to this process and call, valid for S3 and GCS. */
 export function uniqueBucketName(prefix = "zen-test"): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
+}
+
+/** A database server `start.sh` runs (MariaDB or PostgreSQL), with the password-authenticated test superuser. */
+export interface DatabaseService {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+/** True when something accepts TCP connections on host:port within 3 s. */
+async function listening(host: string, port: number): Promise<boolean> {
+  const { connect } = await import("node:net");
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 3000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => done(false));
+  });
+}
+
+async function requireDatabase(prefix: string, what: string): Promise<DatabaseService> {
+  const env = serviceEnv();
+  const host = need(env, `${prefix}_HOST`, what);
+  const port = Number(need(env, `${prefix}_PORT`, what));
+  if (!(await listening(host, port))) throw new Error(`${what} is not reachable at ${host}:${port}. ${START_HINT}`);
+  return { host, port, user: need(env, `${prefix}_USER`, what), password: need(env, `${prefix}_PASSWORD`, what) };
+}
+
+export function requireMariaDb(): Promise<DatabaseService> {
+  return requireDatabase("ZEN_MARIADB", "The MariaDB test server");
+}
+
+export function requirePostgres(): Promise<DatabaseService> {
+  return requireDatabase("ZEN_POSTGRES", "The PostgreSQL test server");
+}
+
+/**
+ * A database of its own for one test (or suite): created on the server through `run` (any client's
+ * "execute this statement"), dropped by the returned `drop`. Names are unique per process and call.
+ */
+export async function createTestDatabase(
+  run: (sql: string) => Promise<unknown>,
+  prefix = "zen_test",
+): Promise<{ name: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
+  await run(`CREATE DATABASE ${name}`);
+  return { name, drop: async () => void (await run(`DROP DATABASE IF EXISTS ${name}`)) };
+}
+
+/** The OCI registry (`crane registry serve`) as `host:port`, and the `crane` binary that reads images back. */
+export interface RegistryService {
+  host: string;
+  crane: string;
+}
+
+export async function requireRegistry(): Promise<RegistryService> {
+  const env = serviceEnv();
+  const host = need(env, "ZEN_REGISTRY", "The OCI test registry (crane registry serve)");
+  if (!(await reachable(`http://${host}/v2/`))) throw new Error(`The OCI test registry (crane registry serve) is not reachable at ${host}. ${START_HINT}`);
+  return { host, crane: join(SERVICES_DIR, "bin", "crane") };
+}
+
+/** The Python of the venv holding Kubeflow's own packages (kfp, kfp-pipeline-spec, kfp-kubernetes). */
+export function requireKfpPython(): string {
+  const env = serviceEnv();
+  const python = env.ZEN_KFP_PYTHON ?? join(SERVICES_DIR, "venv-kfp", "bin", "python");
+  if (!existsSync(python) || !existsSync(join(dirname(dirname(python)), ".zen-version"))) {
+    throw new Error(`Kubeflow's Python packages are not installed (${python}). Install them with \`bash scripts/services/install.sh\`.`);
+  }
+  return python;
 }

@@ -2,6 +2,9 @@
 # Starts the servers the tests use, on 127.0.0.1 only, and waits until they answer:
 #   versitygw (S3 API, posix backend)   http://127.0.0.1:${ZEN_S3_PORT:-7070, or a free port}
 #   fake-gcs-server (GCS JSON API)       http://127.0.0.1:${ZEN_GCS_PORT:-4443, or a free port}
+#   MariaDB                              127.0.0.1:${ZEN_MARIADB_PORT:-3306, or a free port}
+#   PostgreSQL                           127.0.0.1:${ZEN_POSTGRES_PORT:-5432, or a free port}
+#   crane registry serve (OCI registry)  http://127.0.0.1:${ZEN_REGISTRY_PORT:-5005, or a free port}
 # Installs them first if missing (install.sh). Writes `.services/env` (KEY=value lines) with the
 # endpoints and credentials tests read, and one pid file per server in `.services/pids/`.
 # Idempotent: a server that is already running (our pid file, alive, healthy) is reused.
@@ -100,6 +103,9 @@ start_bg fake-gcs-server "$GCS_PORT" "http://127.0.0.1:$GCS_PORT/_internal/healt
   "$SVC/bin/fake-gcs-server" -scheme http -host 127.0.0.1 -port "$GCS_PORT" -backend memory \
   -external-url "http://127.0.0.1:$GCS_PORT" -log-level warn
 
+source "$HERE/databases.sh"
+source "$HERE/registry.sh"
+
 cat >"$SVC/env.tmp" <<ENV
 # Written by scripts/services/start.sh; read by the tests (scripts/services/service-env.ts).
 ZEN_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
@@ -108,6 +114,16 @@ ZEN_S3_ACCESS_KEY_ID=$S3_ACCESS_KEY
 ZEN_S3_SECRET_ACCESS_KEY=$S3_SECRET_KEY
 ZEN_GCS_ENDPOINT=http://127.0.0.1:$GCS_PORT
 ZEN_GCS_PROJECT=zen-test
+ZEN_MARIADB_HOST=127.0.0.1
+ZEN_MARIADB_PORT=$MARIADB_PORT
+ZEN_MARIADB_USER=$DB_USER
+ZEN_MARIADB_PASSWORD=$DB_PASSWORD
+ZEN_POSTGRES_HOST=127.0.0.1
+ZEN_POSTGRES_PORT=$POSTGRES_PORT
+ZEN_POSTGRES_USER=$DB_USER
+ZEN_POSTGRES_PASSWORD=$DB_PASSWORD
+ZEN_REGISTRY=127.0.0.1:$REGISTRY_PORT
+ZEN_KFP_PYTHON=$SVC/venv-kfp/bin/python
 AWS_EC2_METADATA_DISABLED=true
 METADATA_SERVER_DETECTION=none
 ENV

@@ -22,7 +22,7 @@ export type MemoArtifactStoreConfig = z.infer<typeof memoArtifactStoreConfig>;
 export const memoArtifactStore = defineFlavor<MemoArtifactStoreConfig>({
   type: "artifact_store",
   name: "memo",
-  description: "Artifacts in the memo storage service (memo://bucket/prefix)",
+  description: "Stores pipeline artifacts as objects in a storage service, at memo://<bucket>/<prefix>",
   config: memoArtifactStoreConfig,
   implementation: () => import("./memo-artifact-store.ts").then((m) => m.MemoArtifactStore),
 });

@@ -7,6 +7,8 @@ import { buildProgram } from "./program.ts";
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   try {
     const program = buildProgram();
+    // The shell's Tab (see `zen completion`): answered apart from the commands, never failing.
+    if (argv[2] === "__complete") return await (await import("./completion/engine.ts")).printCompletions(program, argv.slice(3));
     const outcome = parseCommandLine(program, argv.slice(2));
     if (outcome.kind === "help") process.stdout.write(renderHelp(program, outcome.path));
     else if (outcome.kind === "version") process.stdout.write(`${program.version}\n`);

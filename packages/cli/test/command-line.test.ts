@@ -3,6 +3,7 @@ import { describe, expect, it } from "@jest/globals";
 import { renderHelp } from "../src/command-line/help.ts";
 import { parseCommandLine, type Outcome } from "../src/command-line/parse.ts";
 import type { CommandSpec, Program } from "../src/command-line/spec.ts";
+import { PROTOTYPE_KEYS } from "./prototype-keys.ts";
 
 const noop = async () => {};
 let groupBuilt = 0;
@@ -110,6 +111,33 @@ describe("parseCommandLine", () => {
     expect(help(parseCommandLine(program, ["thing"]))).toEqual(["zen", "thing"]);
     expect(help(parseCommandLine(program, []))).toEqual(["zen"]);
     expect(parseCommandLine(program, ["-V"]).kind).toBe("version");
+  });
+
+  it("never abbreviates: `--q` is not `-q`, and a prefix of a long option is unknown", () => {
+    expect(usageError(["thing", "list", "--q=1"])).toMatchObject({
+      message: "Unknown option '--q' for 'zen thing list'.",
+      hint: "Did you mean -q (--quiet)? See: zen thing list --help",
+      exitCode: 2,
+    });
+    expect(usageError(["thing", "list", "--q"]).message).toBe("Unknown option '--q' for 'zen thing list'.");
+    expect(usageError(["thing", "list", "--y"]).hint).toContain("Did you mean -y (--yes)?");
+    expect(usageError(["thing", "list", "--out", "json"]).message).toBe("Unknown option '--out' for 'zen thing list'.");
+    expect(usageError(["thing", "list", "--qui"]).message).toBe("Unknown option '--qui' for 'zen thing list'.");
+    expect(usageError(["--V"]).message).toBe("Unknown option '--V' for 'zen'.");
+    // On a command that takes configuration, `--q=1` is a configuration key like any other.
+    expect(run("thing", "register", "n", "-f", "x", "--q=1")).toMatchObject({ options: { flavor: "x" }, extra: ["--q=1"] });
+  });
+
+  it("treats Object.prototype's names as undeclared options: configuration, or unknown", () => {
+    for (const key of PROTOTYPE_KEYS) {
+      const invocation = run("thing", "register", "n", "-f", "x", `--${key}=1`, `--${key}`, "2");
+      expect({ key, extra: invocation.extra, options: invocation.options }).toEqual({
+        key,
+        extra: [`--${key}=1`, `--${key}`, "2"],
+        options: { flavor: "x" },
+      });
+      expect(usageError(["thing", "list", `--${key}`]).message).toBe(`Unknown option '--${key}' for 'zen thing list'.`);
+    }
   });
 
   it("passes optional arguments as undefined and words after -- as positionals", () => {

@@ -232,4 +232,31 @@ describe("zen flavor check", () => {
       expect(report.flavors.length).toBeGreaterThan(0);
     }
   });
+
+  it("warns about a credential-like key that is a plain string, and errors on a secret default that got past defineFlavor", () => {
+    const plain = flavorPackage({
+      files: { "dist/flavors.js": FLAVORS_JS.replace('token: secretField("API token").optional()', "auth_password: z.string().optional(), key_prefix: z.string().optional()") },
+    });
+    const { status, report } = check(plain);
+    expect(status).toBe(0);
+    expect(report.findings.map((f) => [f.severity, f.code, f.message])).toEqual([
+      ["warning", "credential-not-secret", expect.stringContaining("'auth_password'")],
+    ]);
+    expect(report.findings[0]!.fix).toContain("secretField(");
+
+    // Branded by hand, as a flavor built with another copy of @zen/core would be: its defineFlavor never ran.
+    const bypassed = flavorPackage({
+      files: {
+        "dist/flavors.js": `import { z } from "zod";
+export default [Object.freeze({ $$type: "@zen/Flavor", apiVersion: 1, type: "artifact_store", name: "memo", description: "Artifacts in memo",
+  config: z.object({ path: z.string(), token: z.string().meta({ "x-zen-secret": true }).default("sk-live-123456") }),
+  implementation: () => import("./memo-artifact-store.js").then((m) => m.MemoArtifactStore) })];
+`,
+      },
+    });
+    const leaky = check(bypassed);
+    expect(leaky.status).toBe(1);
+    expect(leaky.report.findings).toEqual([expect.objectContaining({ severity: "error", code: "secret-field-default", message: expect.stringContaining("'token'") })]);
+    expect(JSON.stringify(leaky.report)).not.toContain("sk-live-123456");
+  });
 });

@@ -3,7 +3,7 @@
 // installed from their packed tarballs (npm reaches the registry for the dev tools: allow minutes).
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,14 +49,14 @@ describe("zen flavor init", () => {
     s = sandbox();
   });
 
-  it("writes a ready-to-publish package: zen key, exports, peer range on core, keywords, build/test/pack scripts", () => {
+  it("writes a ready-to-publish package: zen key, exports, peer range on core, keywords, build/test/check scripts", () => {
     const result = s.zen(["flavor", "init", "--type", "artifact-store", "--name", "memo"]);
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Created zen-integration-memo: the artifact store flavor 'memo' in zen-integration-memo");
     const dir = join(s.cwd, "zen-integration-memo");
     expect(readdirSync(dir, { recursive: true }).map(String).filter((f) => f.includes(".")).sort()).toEqual(
-      [".gitignore", "README.md", "jest.config.js", "package.json", "src/flavors.ts", "src/index.ts", "src/memo-artifact-store.ts", "test/memo-artifact-store.test.ts", "tsconfig.json"].sort(),
+      [".gitignore", ".npmrc", "README.md", "jest.config.js", "package.json", "src/flavors.ts", "src/index.ts", "src/memo-artifact-store.ts", "test/memo-artifact-store.test.ts", "tsconfig.json", "tsconfig.test.json"].sort(),
     );
     const pkg = readJson(join(dir, "package.json"));
     expect(pkg).toMatchObject({
@@ -67,9 +67,20 @@ describe("zen flavor init", () => {
       zen: { apiVersion: 1, flavors: "./flavors" },
       peerDependencies: { "@zen/core": `^${CORE_VERSION}` },
       dependencies: { zod: expect.any(String) },
-      devDependencies: { "@zen/core": `^${CORE_VERSION}`, "@zen/cli": `^${CORE_VERSION}`, typescript: expect.any(String), jest: expect.any(String) },
-      scripts: { build: "tsc -p tsconfig.json", prepack: "npm run build", pack: "npm pack", test: expect.stringContaining("jest") },
+      // Pinned to the zen that wrote it: installs as generated, even before a release is on npm.
+      devDependencies: { "@zen/core": CORE_VERSION, "@zen/cli": CORE_VERSION, typescript: expect.any(String), jest: expect.any(String) },
+      // npm publish runs prepublishOnly before prepack: building and checking both happen in prepack.
+      scripts: {
+        build: "tsc -p tsconfig.json",
+        check: "npm run build && zen flavor check .",
+        prepack: "npm run check",
+        test: "tsc -p tsconfig.test.json && NODE_OPTIONS=--experimental-vm-modules jest",
+      },
     });
+    expect(Object.keys(pkg.scripts).sort()).toEqual(["build", "check", "prepack", "test"]);
+    expect(pkg.description).toBe("Stores pipeline artifacts as objects in a storage service, at memo://<bucket>/<prefix>");
+    expect(readJson(join(dir, "tsconfig.test.json"))).toMatchObject({ include: ["src", "test"], compilerOptions: { noEmit: true } });
+    expect(readFileSync(join(dir, ".npmrc"), "utf8")).toMatch(/^omit=peer$/m);
     expect(pkg.keywords).toContain("zen-integration");
     expect(pkg.files).toEqual(expect.arrayContaining(["dist"]));
 
@@ -84,7 +95,12 @@ describe("zen flavor init", () => {
     expect(test).toContain('from "@zen/core/testing"');
     expect(test).toContain("describeArtifactStoreConformance(");
     expect(test).toContain("describeFlavorConformance(memoArtifactStore");
+    // One example of the author's own, clearly marked, built with the config the component receives.
+    expect(test.match(/EXAMPLE/g)).toHaveLength(2);
+    expect(test).toContain('componentTestConfig(memoArtifactStore, { ...validConfig, token: "{{example_secret.token}}" }');
+    expect(test).not.toContain("outbox");
     const readme = readFileSync(join(dir, "README.md"), "utf8");
+    expect(readme).toMatch(/^TODO: what the `memo` artifact store flavor does/m);
     expect(readme).toContain("npm install zen-integration-memo");
     expect(readme).toContain("npx zen artifact-store register my_memo --flavor memo --path=memo://my-bucket/zen");
   });
@@ -138,6 +154,33 @@ describe("zen flavor init", () => {
     expect(pkg.peerDependencies).toEqual({ "@zen/core": `^${CORE_VERSION}` });
   });
 
+  it("points devDependencies at zen's tarballs or a checkout with --zen-from", () => {
+    const tarballs = join(s.cwd, "zen-tarballs");
+    mkdirSync(tarballs, { recursive: true });
+    for (const name of [`zen-core-${CORE_VERSION}.tgz`, `zen-cli-${CORE_VERSION}.tgz`]) writeFileSync(join(tarballs, name), "");
+    const result = s.zen(["flavor", "init", "from-tarballs", "--type", "alerter", "--name", "webhook", "--zen-from", "zen-tarballs"]);
+    expect(result.stderr).toBe(result.status === 0 ? result.stderr : "");
+    expect(result.status).toBe(0);
+    const pkg = readJson(join(s.cwd, "from-tarballs", "package.json"));
+    expect(pkg.devDependencies).toMatchObject({
+      "@zen/core": `file:../zen-tarballs/zen-core-${CORE_VERSION}.tgz`,
+      "@zen/cli": `file:../zen-tarballs/zen-cli-${CORE_VERSION}.tgz`,
+    });
+    expect(pkg.peerDependencies).toEqual({ "@zen/core": `^${CORE_VERSION}` });
+
+    const checkout = s.zen(["flavor", "init", "from-checkout", "--type", "alerter", "--name", "webhook", "--zen-from", resolve(CORE_DIR, "../..")]);
+    expect(checkout.status).toBe(0);
+    const fromCheckout = readJson(join(s.cwd, "from-checkout", "package.json"));
+    expect(fromCheckout.devDependencies["@zen/core"]).toMatch(/^file:(\.\.\/)+.*packages\/core$/);
+
+    const empty = join(s.cwd, "empty-dir");
+    mkdirSync(empty);
+    const refused = s.zen(["flavor", "init", "refused-from", "--type", "alerter", "--name", "webhook", "--zen-from", empty]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("holds neither zen's tarballs nor a zen checkout");
+    expect(existsSync(join(s.cwd, "refused-from"))).toBe(false);
+  });
+
   it("warns that the @zen scope is zen's own", () => {
     const result = s.zen(["flavor", "init", "scoped", "--type", "alerter", "--name", "pager", "--package", "@zen/integration-pager"]);
     expect(result.status).toBe(0);
@@ -171,14 +214,43 @@ describe("generated packages build and pass their own tests, untouched", () => {
       .map(([name, range]) => `${name}@${range}`);
     const packed = readdirSync(tarballs).map((f) => join(tarballs, f));
     writeFileSync(join(parent, "package.json"), JSON.stringify({ name: "flavor-authors", private: true, type: "module" }) + "\n");
+    // The generated packages' own npm setting: no peers, so no SQLite driver to compile.
+    writeFileSync(join(parent, ".npmrc"), readFileSync(join(parent, "artifact-store", ".npmrc")));
     const installed = run("npm", ["install", "--no-save", ...packed, ...tools], parent);
     expect({ status: installed.status, output: installed.status === 0 ? "" : installed.output }).toEqual({ status: 0, output: "" });
+    // Nothing native built: better-sqlite3 (a peer of @zen/cli) is not installed, and no node-gyp output anywhere.
+    expect(existsSync(join(parent, "node_modules", "better-sqlite3"))).toBe(false);
+    const gypOutputs = (readdirSync(join(parent, "node_modules"), { recursive: true }) as string[]).filter((p) => /(^|\/)build\/(Release|config\.gypi)/.test(p));
+    expect(gypOutputs).toEqual([]);
   }, 20 * MINUTES);
 
   afterAll(() => {
     // The installed dev tools are large: never leave them behind (ZEN_KEEP_TEMP=1 keeps them for a look).
     if (process.env.ZEN_KEEP_TEMP !== "1") rmSync(s.cwd, { recursive: true, force: true });
   });
+
+  it(
+    "publishes from a fresh copy (no dist): npm publish --dry-run builds once, then checks the new build",
+    () => {
+      const fresh = join(parent, "fresh-clone");
+      mkdirSync(fresh);
+      // What a clone has: the generated files, no dist (ignored by .gitignore).
+      for (const file of readdirSync(join(parent, "alerter"), { recursive: true }) as string[]) {
+        const from = join(parent, "alerter", file);
+        if (file.split("/")[0] === "dist" || statSync(from).isDirectory()) continue;
+        mkdirSync(dirname(join(fresh, file)), { recursive: true });
+        writeFileSync(join(fresh, file), readFileSync(from));
+      }
+      expect(existsSync(join(fresh, "dist"))).toBe(false);
+      const published = run("npm", ["publish", "--dry-run"], fresh, { ZEN_CONFIG_PATH: s.configDir });
+      expect({ status: published.status, output: published.status === 0 ? "" : published.output }).toEqual({ status: 0, output: "" });
+      expect(published.output.match(/> tsc -p tsconfig\.json/g)).toHaveLength(1);
+      expect(published.output).toContain("Ready to publish");
+      expect(published.output).toMatch(/dist\/flavors\.js/);
+      expect(published.output.indexOf("> tsc -p tsconfig.json")).toBeLessThan(published.output.indexOf("Ready to publish"));
+    },
+    10 * MINUTES,
+  );
 
   it.each(types)(
     "%s: npm run build, npm test and zen flavor check pass",

@@ -4,6 +4,9 @@
  * so this module must stay dependency-free (it is imported on every `zen` start).
  */
 
+// The wording helpers ride along: the CLI's command tree and tables get them without another module.
+export { capitalize, flavorSourceLabel, listWords, withArticle } from "./wording.ts";
+
 export const COMPONENT_TYPE_KEYS = [
   "orchestrator",
   "artifact_store",

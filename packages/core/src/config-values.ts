@@ -6,10 +6,12 @@
 import { componentType } from "./component-types.ts";
 import { configJsonSchema, type FlavorDescriptor } from "./discovery/describe-flavor.ts";
 import type { FlavorInfo } from "./discovery/flavor-info.ts";
+import { isAbsolute, resolve } from "node:path";
 import {
   acceptedTypes,
   allowsExtraKeys,
   configProperties,
+  derefSchema,
   describeConfigKeys as describeKeys,
   secretFieldsOf,
   typeLabel,
@@ -17,9 +19,28 @@ import {
   type JsonSchema,
 } from "./discovery/json-schema.ts";
 import { ValidationError, ZenError } from "./errors.ts";
-import type { Flavor } from "./flavor.ts";
+import { assertSecretReferences, type Flavor } from "./flavor.ts";
+import { withArticle } from "./wording.ts";
 
 export type { ConfigKeyDescription };
+
+/**
+ * JSON-Schema keyword marking a config field as a path on this machine (`.meta({ [LOCAL_PATH_KEYWORD]: true })`):
+ * a relative value is resolved against the directory the command runs in and stored absolute, so the
+ * component means the same place from any directory. Values with a URL scheme (`s3://`, `file:///`) stay as given.
+ */
+export const LOCAL_PATH_KEYWORD = "x-zen-local-path";
+
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+function isLocalPathField(property: unknown, root: JsonSchema): boolean {
+  return derefSchema(property, root)[LOCAL_PATH_KEYWORD] === true;
+}
+
+/** Options of a config parse: `cwd` resolves relative local paths (register/update/import). */
+export interface ConfigParseOptions {
+  cwd?: string | undefined;
+}
 
 /** The config keys of a flavor (type, required, secret, description, default), from its FlavorInfo. */
 export function describeConfigKeys(info: Pick<FlavorInfo, "configSchema" | "secretFields">): ConfigKeyDescription[] {
@@ -110,10 +131,6 @@ interface Issue {
   message: string;
 }
 
-function withArticle(noun: string): string {
-  return `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
-}
-
 /** `path` dotted, and zod's "Invalid input: expected string, received undefined" said plainly. */
 function plainIssue(issue: RawIssue, value: Record<string, unknown>): Issue {
   const segments = (issue.path ?? []).map((p) =>
@@ -163,6 +180,7 @@ export function parseComponentConfig<Config extends Record<string, unknown> = Re
   flavor: Pick<Flavor<Config>, "type" | "name" | "config">,
   raw: Record<string, unknown>,
   existing: Record<string, unknown> = {},
+  options: ConfigParseOptions = {},
 ): Config {
   const schema = configJsonSchema(flavor);
   const properties = configProperties(schema);
@@ -179,6 +197,11 @@ export function parseComponentConfig<Config extends Record<string, unknown> = Re
       typeof value === "string" && properties && Object.hasOwn(properties, key)
         ? convertValue(key, value, properties[key], schema, secrets.has(key))
         : value;
+    const given = converted[key];
+    if (options.cwd && typeof given === "string" && properties && isLocalPathField(properties[key], schema)) {
+      const trimmed = given.trim();
+      if (trimmed !== "" && !URL_SCHEME.test(trimmed) && !isAbsolute(trimmed)) converted[key] = resolve(options.cwd, trimmed);
+    }
   }
   if (unknown.length > 0 && properties) {
     const quoted = unknown.map((k) => `'${k}'`).join(", ");
@@ -191,7 +214,12 @@ export function parseComponentConfig<Config extends Record<string, unknown> = Re
   }
   const merged = { ...existing, ...converted };
   const result = validate(flavor.config, merged);
-  if ("data" in result) return result.data as Config;
+  if ("data" in result) {
+    // A schema default or transform (or a flavor built against another copy of @zen/core) can still put
+    // a literal in a secret field: nothing but a reference is ever stored there.
+    assertSecretReferences(result.data, [...secrets], flavorLabel(flavor));
+    return result.data as Config;
+  }
   const hidden = [...secrets].map((key) => merged[key]).filter((v): v is string => typeof v === "string" && v.length >= 3);
   const scrub = (text: string) => hidden.reduce((acc, secret) => acc.split(secret).join("****"), text);
   const parts = result.issues.map((raw) => {
@@ -203,4 +231,42 @@ export function parseComponentConfig<Config extends Record<string, unknown> = Re
   throw new ValidationError(`Invalid configuration for the ${flavorLabel(flavor)}: ${parts.join("; ")}.`, {
     hint: keysHint(flavor, schema),
   });
+}
+
+/**
+ * `remove-attribute`: the config without the given optional keys (kebab-case spellings accepted),
+ * validated again by the flavor so defaults come back. A required or unknown key is refused by
+ * name, before anything changes.
+ */
+export function removeConfigKeys<Config extends Record<string, unknown> = Record<string, unknown>>(
+  flavor: Pick<Flavor<Config>, "type" | "name" | "config">,
+  existing: Record<string, unknown>,
+  keys: readonly string[],
+): Config {
+  const schema = configJsonSchema(flavor);
+  const properties = configProperties(schema) ?? {};
+  const described = new Map(describeKeys({ configSchema: schema, secretFields: secretFieldsOf(schema) }).map((k) => [k.key, k]));
+  const remaining = { ...existing };
+  const unknown: string[] = [];
+  const required: string[] = [];
+  for (const raw of keys) {
+    const key = matchKey(raw, properties) ?? (Object.hasOwn(existing, raw) ? raw : undefined);
+    if (key === undefined) unknown.push(raw);
+    else if (described.get(key)?.required) required.push(key);
+    else delete remaining[key];
+  }
+  if (unknown.length > 0) {
+    const close = unknown.length === 1 ? suggestion(unknown[0]!, properties) : undefined;
+    throw new ValidationError(
+      `Unknown config ${unknown.length > 1 ? "keys" : "key"} ${unknown.map((k) => `'${k}'`).join(", ")} for the ${flavorLabel(flavor)}${close ? ` (did you mean '${close}'?)` : ""}.`,
+      { hint: keysHint(flavor, schema) },
+    );
+  }
+  if (required.length > 0) {
+    const quoted = required.map((k) => `'${k}'`).join(", ");
+    throw new ValidationError(`Cannot remove ${quoted}: the ${flavorLabel(flavor)} requires ${required.length > 1 ? "them" : "it"}.`, {
+      hint: `Give ${required.length > 1 ? "them other values" : "it another value"} instead: \`zen ${componentType(flavor.type).cliGroup} update <name> --${required[0]}=<value>\`.`,
+    });
+  }
+  return parseComponentConfig(flavor, {}, remaining);
 }

@@ -4,6 +4,9 @@
  */
 import { z } from "zod";
 import type { ComponentType } from "./component-types.ts";
+import { configJsonSchema } from "./discovery/describe-flavor.ts";
+import { configProperties, schemaVariants } from "./discovery/json-schema.ts";
+import { ValidationError } from "./errors.ts";
 import type { StackComponentClass } from "./stack-component.ts";
 
 /** The flavor contract version. A package declares it in `package.json` under `zen.apiVersion`. */
@@ -51,6 +54,14 @@ export function defineFlavor<Config extends Record<string, unknown>>(spec: Flavo
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(spec.name)) {
     throw new Error(`Invalid flavor name '${spec.name}': use lower-case letters, digits, '-' and '_'.`);
   }
+  const withDefaults = secretFieldsWithLiteralDefault(spec);
+  if (withDefaults.length > 0) {
+    const fields = withDefaults.map((f) => `'${f}'`).join(", ");
+    throw new ValidationError(`The ${spec.type} flavor '${spec.name}' gives its secret field ${fields} a default value, which would be stored and shown in clear.`, {
+      hint: "Remove the .default(...) from the secretField(): a secret field takes only a {{secret_name.key}} reference, given when the component is registered.",
+      code: "ZEN_INVALID_FLAVOR",
+    });
+  }
   return Object.freeze({ ...spec, $$type: FLAVOR_BRAND, apiVersion: FLAVOR_API_VERSION });
 }
 
@@ -65,10 +76,19 @@ export function isFlavor(value: unknown): value is Flavor {
 }
 
 /**
+ * What `secretField()` returns: a zod string without `default`/`prefault` (a literal default would be
+ * stored and shown in clear), and whose `.optional()` has none either. `defineFlavor` refuses a
+ * default that gets past the types; reading and writing configs re-checks every secret field.
+ */
+export interface SecretField extends Omit<z.ZodString, "default" | "prefault" | "optional"> {
+  optional(): Omit<z.ZodOptional<z.ZodString>, "default" | "prefault">;
+}
+
+/**
  * A config field holding a secret: it only accepts a reference `{{secret_name.key}}`, resolved through
  * the stack's secrets manager when the component is used, so the value is never stored in clear.
  */
-export function secretField(description?: string) {
+export function secretField(description?: string): SecretField {
   return z
     .string()
     .regex(SECRET_REFERENCE, {
@@ -88,4 +108,37 @@ export async function loadImplementation(flavor: Flavor): Promise<StackComponent
     throw new Error(`The implementation of ${flavor.type} flavor '${flavor.name}' is not a class.`);
   }
   return loaded as StackComponentClass;
+}
+
+/** Secret fields of a flavor's config schema that have a default other than a `{{name.key}}` reference. */
+export function secretFieldsWithLiteralDefault(flavor: Pick<FlavorSpec, "config">): string[] {
+  const schema = configJsonSchema(flavor);
+  const properties = configProperties(schema) ?? {};
+  return Object.keys(properties).filter((key) => {
+    const variants = schemaVariants(properties[key], schema);
+    if (!variants.some((v) => v[SECRET_KEYWORD] === true)) return false;
+    return variants.some((v) => Object.hasOwn(v, "default") && !(typeof v.default === "string" && SECRET_REFERENCE.test(v.default)));
+  });
+}
+
+/** Names of the `secretFields` whose value in `config` is set but is not a `{{name.key}}` reference. */
+export function secretLiteralFields(config: Readonly<Record<string, unknown>>, secretFields: readonly string[]): string[] {
+  return secretFields.filter((field) => {
+    const value = config[field];
+    return value !== undefined && value !== null && !(typeof value === "string" && SECRET_REFERENCE.test(value));
+  });
+}
+
+/**
+ * Throws a ValidationError when a secret field of `config` holds a value instead of a reference (a
+ * schema default or transform can put one there after validation). Names the fields, never a value.
+ * Call it wherever a component config is persisted or shown; `what` names the component.
+ */
+export function assertSecretReferences(config: Readonly<Record<string, unknown>>, secretFields: readonly string[], what: string): void {
+  const literal = secretLiteralFields(config, secretFields);
+  if (literal.length === 0) return;
+  const fields = literal.map((f) => `'${f}'`).join(", ");
+  throw new ValidationError(`Secret field ${fields} of ${what} holds a value instead of a {{secret_name.key}} reference, so it is neither stored nor shown.`, {
+    hint: `Store the value with \`zen secret register <secret> --${literal[0]}=...\` and set the field to {{<secret>.${literal[0]}}}; if the flavor gives it a default, remove that default from its secretField().`,
+  });
 }

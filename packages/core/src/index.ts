@@ -26,8 +26,9 @@ export { detectPackageManager, installCommand, unknownFlavorError, type PackageM
 export { describeConfigKeys, parseComponentConfig, type ConfigKeyDescription } from "./config-values.ts";
 export { BUILTIN_FLAVORS, builtinFlavor } from "./flavors/builtin.ts";
 export { KNOWN_FLAVOR_PACKAGES, knownFlavorsOf, knownPackageFor, type KnownFlavorPackage } from "./known-packages.ts";
-export { Zen, type InitResult, type ZenOpenOptions } from "./zen.ts";
-export { cleanAll, type CleanOptions } from "./config/clean.ts";
+export { Zen, type InitResult, type ZenOpenOptions } from "./zen/index.ts";
+export { cleanAll, executeClean, planClean, type CleanOptions, type CleanPlan } from "./config/clean.ts";
+export { parseYaml } from "./fs/yaml-file.ts";
 export { globalConfigDir } from "./config/paths.ts";
 export type { GlobalConfig, ProfileEntry } from "./config/global-config.ts";
 export { findRepositoryRoot, readRepositoryConfig, type RepositoryConfig } from "./config/repository.ts";

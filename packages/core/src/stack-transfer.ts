@@ -6,7 +6,7 @@
 import { COMPONENT_TYPES, componentType, isComponentType, type ComponentType } from "./component-types.ts";
 import { ConflictError, ValidationError } from "./errors.ts";
 import type { ComponentRecord, StackRecord, StoreSnapshot } from "./store/records.ts";
-import { capitalize, withArticle } from "./stack-validation.ts";
+import { capitalize, withArticle } from "./wording.ts";
 import type { StackExport } from "./zen-api.ts";
 
 export const STACK_EXPORT_FORMAT = "zen-stack";

@@ -8,20 +8,12 @@ import { NotFoundError, ValidationError, isZenError } from "./errors.ts";
 import type { Flavor, StackIssue, StackView } from "./flavor.ts";
 import { knownPackageFor } from "./known-packages.ts";
 import type { ComponentRecord, StackRecord, StoreSnapshot } from "./store/records.ts";
+import { capitalize, listWords } from "./wording.ts";
 
 /** Loads a flavor; `pkg` is the package the component recorded for it (named in the error if it is gone). */
 export type FlavorLoader = (type: ComponentType, flavor: string, pkg?: string) => Promise<Flavor>;
 /** Builds the install command for packages (the project's package manager, or a global install). */
 export type InstallCommand = (packages: readonly string[]) => string;
-
-/** "a metadata store", "an artifact store" */
-export function withArticle(noun: string): string {
-  return `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}`;
-}
-
-export function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 export function label(type: ComponentType, name: string): string {
   return `${componentType(type).displayName} '${name}'`;
@@ -69,10 +61,6 @@ export function normalizeComponents(components: Record<string, string | null | u
 
 export function missingRequired(stack: StackRecord): ComponentType[] {
   return COMPONENT_TYPES.filter((t) => t.required && !stack.components[t.key]).map((t) => t.key);
-}
-
-function listWords(words: string[]): string {
-  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
 export function missingRequiredIssue(stack: StackRecord, missing: ComponentType[], command: "register" | "update"): StackIssue {

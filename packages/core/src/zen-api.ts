@@ -1,9 +1,10 @@
 /**
  * The operations the CLI (and users' scripts) perform on profiles, stacks, components, flavors and
- * secrets. `Zen` (zen.ts) implements it; every method validates fully and throws a ZenError with a
+ * secrets. `Zen` (zen/index.ts) implements it; every method validates fully and throws a ZenError with a
  * hint on bad input, changing nothing.
  */
 import type { ComponentType } from "./component-types.ts";
+import type { RegisteredCustomFlavor } from "./discovery/custom-flavor-name.ts";
 import type { DiscoveryProblem, FlavorInfo } from "./discovery/flavor-info.ts";
 import type { DiscoveryReport } from "./discovery/report.ts";
 import type { StackIssue } from "./flavor.ts";
@@ -64,6 +65,24 @@ export interface ZenOptions {
   stack?: string;
   /** Receives notices such as "Created and activated default profile." (the CLI prints them on stderr). */
   onNotice?: (message: string) => void;
+  /** Validate and compute every change as usual, but write nothing; `plannedChanges()` says what would change. */
+  dryRun?: boolean;
+}
+
+/**
+ * One record a command changes (or, in a dry run, would change). `keys` holds the record's fields that
+ * differ, dotted one level (`config.path`, `components.orchestrator`), each with its value before and after
+ * (absent when the key is absent); secret fields hold references, never values.
+ */
+export interface PlannedChange {
+  action: "add" | "change" | "remove";
+  kind: "component" | "stack" | "flavor" | "profile" | "setting";
+  /** The component type of a component or flavor. */
+  type?: ComponentType;
+  name: string;
+  /** The profile whose store holds the record. */
+  profile?: string;
+  keys?: Record<string, { before?: unknown; after?: unknown }>;
 }
 
 export interface ZenApi {
@@ -76,14 +95,20 @@ export interface ZenApi {
   /** `raw` holds CLI strings (`--key=value`) or typed values; converted and validated by the flavor's schema. */
   registerComponent(type: ComponentType, name: string, flavor: string, raw: Record<string, unknown>): Promise<ComponentRecord>;
   updateComponent(type: ComponentType, name: string, raw: Record<string, unknown>): Promise<ComponentRecord>;
+  /** Unsets optional config keys (kebab-case spellings accepted); refuses required and unknown keys, changing nothing. */
+  removeComponentAttributes(type: ComponentType, name: string, keys: readonly string[]): Promise<ComponentRecord>;
   renameComponent(type: ComponentType, name: string, newName: string): Promise<ComponentRecord>;
   /** Refused while a stack uses the component. */
   deleteComponent(type: ComponentType, name: string): Promise<void>;
 
   // ── flavors ───────────────────────────────────────────────────────────────
   listFlavors(type?: ComponentType): Promise<FlavorInfo[]>;
-  /** Imports `module#export` at once (TypeScript through tsx) and stores it in the profile. */
-  registerCustomFlavor(type: ComponentType, specifier: string): Promise<FlavorInfo>;
+  /**
+   * Imports `module#export` at once (TypeScript through tsx) and stores it in the profile. Refused for
+   * a name a built-in or an installed package has, and for one a custom flavor from another module has
+   * unless `replace`; the same module again is a no-op (`outcome: "unchanged"`).
+   */
+  registerCustomFlavor(type: ComponentType, specifier: string, options?: { replace?: boolean }): Promise<RegisteredCustomFlavor>;
   discoveryProblems(): Promise<DiscoveryProblem[]>;
   /** Every package looked at and what became of it, rediscovered without the cache (`zen doctor`). */
   discoveryReport(): Promise<DiscoveryReport>;
@@ -128,5 +153,12 @@ export interface ZenApi {
   getSecret(name: string, options?: { reveal?: boolean }): Promise<Record<string, string>>;
   /** Sets the given keys, keeping the secret's other keys. */
   updateSecret(name: string, values: Record<string, string>): Promise<void>;
-  deleteSecret(name: string): Promise<void>;
+  /** Refused while components of the active profile refer to the secret, unless `force`. */
+  deleteSecret(name: string, options?: { force?: boolean }): Promise<void>;
+
+  // ── dry runs ──────────────────────────────────────────────────────────────
+  /** True when opened with `dryRun`: changes are computed and recorded, nothing is written. */
+  readonly dryRun: boolean;
+  /** What the calls so far changed (in a dry run: would have changed), in order. */
+  plannedChanges(): PlannedChange[];
 }

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { flavorPackageFixture, makeProject, makeTempDir, writeTree, ZOD_ESM_URL } from "@zen/test-utils";
+import { flavorPackageFixture, makeProject, makeTempDir, rejectionOf, writeTree, ZOD_ESM_URL } from "@zen/test-utils";
 import { loadCustomFlavor } from "../src/discovery/custom-flavor.ts";
 import { parseFlavorSpecifier } from "../src/discovery/custom-module.ts";
 import { createFlavorRegistry } from "../src/discovery/registry.ts";
@@ -38,15 +38,6 @@ function options(project: string, customFlavors: CustomFlavorRecord[], extra: Pa
   return { projectRoot: project, cliRoot: undefined, customFlavors, cacheDir: makeTempDir(), onWarning: () => {}, ...extra };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { hint?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
-
 describe("custom flavors", () => {
   it("parses module#export specifiers", () => {
     expect(parseFlavorSpecifier("./src/x.ts#myFlavor")).toEqual({ module: "./src/x.ts", exportName: "myFlavor" });
@@ -77,6 +68,23 @@ describe("custom flavors", () => {
     expect(readFileSync(marker, "utf8")).toBe("my-store\n");
   });
 
+  it("lists what the flavor says about itself once it was imported, until its module changes", async () => {
+    const project = makeProject();
+    const marker = join(makeTempDir(), "imports.log");
+    writeTree(project, tsFlavorModule("artifact_store", "own-words", marker));
+    const record = { type: "artifact_store" as const, name: "own-words", specifier: "./src/own-words.ts#own_wordsFlavor", root: project };
+    const cacheDir = makeTempDir();
+    await createFlavorRegistry(options(project, [record], { cacheDir })).load("artifact_store", "own-words");
+    rmSync(marker);
+    const info = await createFlavorRegistry(options(project, [record], { cacheDir })).find("artifact_store", "own-words");
+    expect(info).toMatchObject({ description: "own-words (custom)", configSchema: { properties: { path: { type: "string" } } }, ready: true });
+    expect(existsSync(marker)).toBe(false);
+    // Edited since: the generic description again, until it is imported once more.
+    writeFileSync(join(project, "src/own-words.ts"), readFileSync(join(project, "src/own-words.ts"), "utf8") + "\n// edited, and longer\n");
+    const stale = await createFlavorRegistry(options(project, [record], { cacheDir })).find("artifact_store", "own-words");
+    expect(stale?.description).toBe("custom flavor from ./src/own-words.ts#own_wordsFlavor");
+  });
+
   it("takes the default export when the specifier names none, and resolves bare specifiers from the root", async () => {
     const project = makeProject();
     writeTree(project, tsFlavorModule("alerter", "beeper"));
@@ -99,30 +107,30 @@ describe("custom flavors", () => {
       "src/throws.ts": `throw new Error("database driver missing");\nexport default {};\n`,
       "src/missing-dep.ts": `import "definitely-not-installed-pkg";\nexport default {};\n`,
     });
-    const thrown = await rejection(loadCustomFlavor({ type: "alerter", specifier: "./src/throws.ts", root: project }));
+    const thrown = await rejectionOf(loadCustomFlavor({ type: "alerter", specifier: "./src/throws.ts", root: project }));
     expect(isZenError(thrown)).toBe(true);
     expect(thrown.message).toBe("Could not import './src/throws.ts': database driver missing");
-    const missing = await rejection(loadCustomFlavor({ type: "alerter", specifier: "./src/missing-dep.ts", root: project }));
+    const missing = await rejectionOf(loadCustomFlavor({ type: "alerter", specifier: "./src/missing-dep.ts", root: project }));
     expect(missing.message).toContain("definitely-not-installed-pkg");
     const registry = createFlavorRegistry(options(project, [{ type: "alerter", name: "t", specifier: "./src/throws.ts", root: project }]));
-    expect((await rejection(registry.load("alerter", "t"))).message).toContain("database driver missing");
+    expect((await rejectionOf(registry.load("alerter", "t"))).message).toContain("database driver missing");
   });
 
   it("refuses a module that does not exist, a missing export, a non-flavor and a flavor of another type", async () => {
     const project = makeProject();
     writeTree(project, { ...tsFlavorModule("alerter", "pager"), "src/plain.ts": "export const notFlavor = { name: 'x' };\n" });
-    const absent = await rejection(loadCustomFlavor({ type: "alerter", specifier: "./src/nope.ts#x", root: project }));
+    const absent = await rejectionOf(loadCustomFlavor({ type: "alerter", specifier: "./src/nope.ts#x", root: project }));
     expect(absent.message).toBe(`Cannot find module './src/nope.ts' (looked in ${project}).`);
-    const noExport = await rejection(loadCustomFlavor({ type: "alerter", specifier: "./src/pager.ts#other", root: project }));
+    const noExport = await rejectionOf(loadCustomFlavor({ type: "alerter", specifier: "./src/pager.ts#other", root: project }));
     expect(noExport.message).toBe("Module './src/pager.ts' has no export 'other'.");
     expect(noExport.hint).toContain("pagerFlavor");
-    const plain = await rejection(loadCustomFlavor({ type: "alerter", specifier: "./src/plain.ts#notFlavor", root: project }));
+    const plain = await rejectionOf(loadCustomFlavor({ type: "alerter", specifier: "./src/plain.ts#notFlavor", root: project }));
     expect(plain.message).toBe("Export 'notFlavor' of './src/plain.ts' is not a flavor.");
     expect(plain.hint).toContain("defineFlavor");
-    const wrongType = await rejection(loadCustomFlavor({ type: "orchestrator", specifier: "./src/pager.ts#pagerFlavor", root: project }));
+    const wrongType = await rejectionOf(loadCustomFlavor({ type: "orchestrator", specifier: "./src/pager.ts#pagerFlavor", root: project }));
     expect(wrongType.message).toBe("'./src/pager.ts#pagerFlavor' is an alerter flavor, not an orchestrator flavor.");
     expect(wrongType.hint).toBe("Register it with `zen alerter flavor register ./src/pager.ts#pagerFlavor`.");
-    const renamed = await rejection(loadCustomFlavor({ type: "alerter", name: "old-name", specifier: "./src/pager.ts#pagerFlavor", root: project }));
+    const renamed = await rejectionOf(loadCustomFlavor({ type: "alerter", name: "old-name", specifier: "./src/pager.ts#pagerFlavor", root: project }));
     expect(renamed.message).toContain("is now named 'pager'");
   });
 
@@ -131,29 +139,34 @@ describe("custom flavors", () => {
     const registry = createFlavorRegistry(options(project, [{ type: "alerter", name: "gone", specifier: "./src/gone.ts#goneFlavor", root: project }]));
     expect(await registry.find("alerter", "gone")).toMatchObject({ ready: false, problem: `Module './src/gone.ts' does not exist (looked in ${project}).` });
     expect(await registry.problems()).toEqual([expect.objectContaining({ package: "./src/gone.ts#goneFlavor", phase: "resolve" })]);
-    const error = await rejection(registry.load("alerter", "gone"));
+    const error = await rejectionOf(registry.load("alerter", "gone"));
     expect(error.message).toContain("cannot be used");
     expect(error.hint).toContain("zen alerter flavor register");
   });
 
-  it("gives custom flavors precedence over packages and built-ins, with one warning per shadowed flavor", async () => {
+  it("gives custom flavors precedence over packages (with a warning) but never over built-ins", async () => {
     const project = makeProject();
-    writeTree(project, tsFlavorModule("artifact_store", "local"));
-    flavorPackageFixture({ project, name: "zen-integration-local", flavors: [{ type: "artifact_store", name: "local" }, { type: "orchestrator", name: "local" }] });
+    writeTree(project, { ...tsFlavorModule("artifact_store", "local"), ...tsFlavorModule("artifact_store", "blob") });
+    flavorPackageFixture({ project, name: "zen-integration-local", flavors: [{ type: "artifact_store", name: "blob" }, { type: "orchestrator", name: "local" }] });
     const warnings: string[] = [];
-    const record = { type: "artifact_store" as const, name: "local", specifier: "./src/local.ts#localFlavor", root: project };
-    const registry = createFlavorRegistry(options(project, [record], { onWarning: (m) => warnings.push(m) }));
-    const store = await registry.find("artifact_store", "local");
-    expect(store?.source).toEqual({ kind: "custom", specifier: "./src/local.ts#localFlavor", root: project });
-    expect(store?.shadows?.map((s) => s.kind)).toEqual(["package", "builtin"]);
-    expect((await registry.find("orchestrator", "local"))?.source.kind).toBe("package");
+    const records = [
+      { type: "artifact_store" as const, name: "local", specifier: "./src/local.ts#localFlavor", root: project },
+      { type: "artifact_store" as const, name: "blob", specifier: "./src/blob.ts#blobFlavor", root: project },
+    ];
+    const registry = createFlavorRegistry(options(project, records, { onWarning: (m) => warnings.push(m) }));
+    const blob = await registry.find("artifact_store", "blob");
+    expect(blob?.source).toEqual({ kind: "custom", specifier: "./src/blob.ts#blobFlavor", root: project });
+    expect(blob?.shadows?.map((s) => s.kind)).toEqual(["package"]);
+    expect((await registry.find("artifact_store", "local"))?.source.kind).toBe("builtin");
+    expect((await registry.find("orchestrator", "local"))?.source.kind).toBe("builtin");
     await registry.list();
-    expect(warnings.sort()).toEqual([
-      "The artifact store flavor 'local' custom (./src/local.ts#localFlavor) shadows the built-in one.",
-      "The artifact store flavor 'local' custom (./src/local.ts#localFlavor) shadows the one from zen-integration-local.",
-      "The orchestrator flavor 'local' from zen-integration-local shadows the built-in one.",
+    expect(warnings).toEqual(["The artifact store flavor 'blob' custom (./src/blob.ts#blobFlavor) shadows the one from zen-integration-local."]);
+    expect((await registry.problems()).map((p) => [p.package, p.phase, p.message])).toEqual([
+      ["zen-integration-local", "conflict", "Package 'zen-integration-local' provides the orchestrator flavor 'local', which is built into zen: the built-in one is used."],
+      ["./src/local.ts#localFlavor", "conflict", "The custom artifact store flavor 'local' from ./src/local.ts#localFlavor has the name of a built-in flavor: the built-in one is used."],
     ]);
-    expect((await registry.load("artifact_store", "local")).description).toBe("local (custom)");
+    expect((await registry.load("artifact_store", "blob")).description).toBe("blob (custom)");
+    expect((await registry.load("artifact_store", "local")).description).toBe("Stores artifacts in a directory on this machine");
   });
 
   it("loads a TypeScript custom flavor through tsx when core runs as compiled JavaScript", () => {

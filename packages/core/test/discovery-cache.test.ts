@@ -97,7 +97,7 @@ describe("discovery cache", () => {
     const again = await discoveryReport(options(project, cacheDir, { fresh: true }));
     expect(again.cacheHit).toBe(false);
     expect(again.cacheFile).toBe(first.cacheFile);
-    expect(readdirSync(join(project, "node_modules", ".cache", "zen"))).toEqual(["discovery-v1.json"]);
+    expect(readdirSync(join(project, "node_modules", ".cache", "zen"))).toEqual(["discovery-v2.json"]);
   });
 
   it("recovers from a damaged cache file", async () => {
@@ -109,7 +109,7 @@ describe("discovery cache", () => {
     const report = await discoveryReport(options(project, cacheDir));
     expect(report.cacheHit).toBe(false);
     expect(await createFlavorRegistry(options(project, cacheDir)).find("alerter", "damaged")).toMatchObject({ ready: true });
-    expect(JSON.parse(readFileSync(cacheFile!, "utf8")).format).toBe(1);
+    expect(JSON.parse(readFileSync(cacheFile!, "utf8")).format).toBe(2);
   });
 
   it("falls back to <cacheDir>/<sha1(projectRoot)>.json when the project has no node_modules", async () => {
@@ -122,6 +122,32 @@ describe("discovery cache", () => {
     expect(existsSync(join(project, "node_modules"))).toBe(false);
     const outside = await discoveryReport(options(undefined, cacheDir));
     expect(outside.cacheFile?.startsWith(cacheDir)).toBe(true);
+  });
+
+  it.each([
+    ["null", () => null],
+    ["an array", () => []],
+    ["a string", () => "index"],
+    ["builtins: null", (index: Record<string, unknown>) => ({ ...index, builtins: null })],
+    ["a package without flavors", (index: Record<string, unknown>) => ({ ...index, packages: [{ name: "x" }] })],
+    ["a null package", (index: Record<string, unknown>) => ({ ...index, packages: [null] })],
+    ["problems: {}", (index: Record<string, unknown>) => ({ ...index, problems: {} })],
+    ["candidates missing", (index: Record<string, unknown>) => ({ ...index, candidates: undefined })],
+    ["formerFlavors: 1", (index: Record<string, unknown>) => ({ ...index, formerFlavors: 1 })],
+  ])("discards a cache file of the wrong shape (%s) and rebuilds it", async (_label, damage) => {
+    const project = makeProject();
+    const cacheDir = makeTempDir();
+    flavorPackageFixture({ project, name: "zen-integration-shape", flavors: [{ type: "alerter", name: "shape" }] });
+    const { cacheFile } = await discoveryReport(options(project, cacheDir));
+    const valid = JSON.parse(readFileSync(cacheFile!, "utf8")) as Record<string, unknown>;
+    writeFileSync(cacheFile!, JSON.stringify(damage(valid)));
+    const registry = createFlavorRegistry(options(project, cacheDir));
+    expect((await registry.list("alerter")).map((f) => f.name)).toEqual(["shape"]);
+    expect(await registry.find("artifact_store", "local")).toMatchObject({ ready: true, source: { kind: "builtin" } });
+    expect(await registry.problems()).toEqual([]);
+    // Rebuilt: the next start is a cache hit on a whole index again.
+    expect(JSON.parse(readFileSync(cacheFile!, "utf8"))).toMatchObject({ format: 2, builtins: expect.any(Array) });
+    expect((await discoveryReport(options(project, cacheDir))).cacheHit).toBe(true);
   });
 
   it("in a real Node process, a warm start loads neither package code nor zod", () => {
@@ -143,11 +169,12 @@ console.log(JSON.stringify({ flavors, problems, zodLoaded: "__zod_globalRegistry
     );
     const run = () => JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script], { cwd: CORE_ROOT, encoding: "utf8" }));
     const cold = run();
-    expect(cold).toEqual({ flavors: ["proc", "proc-cjs"], problems: ["zen-integration-proc-nopkg:metadata"], zodLoaded: true });
+    // Cold: package code (and zod, to describe configs) load only in the indexing child process.
+    expect(cold).toEqual({ flavors: ["proc", "proc-cjs"], problems: ["zen-integration-proc-nopkg:metadata"], zodLoaded: false });
     expect(lines(marker).sort()).toEqual(["zen-integration-proc", "zen-integration-proc-cjs"]);
     rmSync(marker);
     const warm = run();
-    expect(warm).toEqual({ ...cold, zodLoaded: false });
+    expect(warm).toEqual(cold);
     expect(existsSync(marker)).toBe(false);
   });
 });

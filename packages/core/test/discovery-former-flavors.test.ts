@@ -4,21 +4,12 @@
 import { describe, expect, it } from "@jest/globals";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bumpInstallStamp, flavorPackageFixture, makeProject, makeTempDir } from "@zen/test-utils";
+import { bumpInstallStamp, flavorPackageFixture, makeProject, makeTempDir, rejectionOf } from "@zen/test-utils";
 import { createFlavorRegistry, discover } from "../src/discovery/registry.ts";
 import type { FlavorRegistryOptions } from "../src/discovery/flavor-registry-api.ts";
 
 function options(project: string, cacheDir: string): FlavorRegistryOptions {
   return { projectRoot: project, cliRoot: undefined, customFlavors: [], cacheDir, onWarning: () => {} };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { hint?: string; code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { hint?: string; code?: string };
-  }
-  throw new Error("expected a rejection");
 }
 
 /** Removes a package from the project as `npm uninstall` does: its directory and its dependency entry. */
@@ -44,7 +35,7 @@ describe("former flavors", () => {
     expect(cacheHit).toBe(false);
     expect(index.formerFlavors).toEqual([{ type: "artifact_store", name: "gone", package: "zen-integration-gone", version: "1.0.0" }]);
 
-    const error = await rejection(createFlavorRegistry(options(project, cacheDir)).load("artifact_store", "gone"));
+    const error = await rejectionOf(createFlavorRegistry(options(project, cacheDir)).load("artifact_store", "gone"));
     expect(error.code).toBe("ZEN_UNKNOWN_FLAVOR");
     expect(error.message).toBe("No artifact store flavor 'gone': it came from zen-integration-gone, which is no longer installed.");
     expect(error.hint).toBe("Install it again with `pnpm add zen-integration-gone`, or change the component's flavor.");
@@ -65,7 +56,7 @@ describe("former flavors", () => {
     await discover(options(project, cacheDir));
     flavorPackageFixture({ project, name: "zen-integration-fragile", flavors: [{ type: "orchestrator", name: "fragile" }], throwOnImport: "no SDK", flavorsFile: "flavors-v2.js" });
     bumpInstallStamp(project);
-    const error = await rejection(createFlavorRegistry(options(project, cacheDir)).load("orchestrator", "fragile"));
+    const error = await rejectionOf(createFlavorRegistry(options(project, cacheDir)).load("orchestrator", "fragile"));
     expect(error.message).toBe("No orchestrator flavor 'fragile': it comes from zen-integration-fragile, which cannot be used ('zen-integration-fragile' failed to load: no SDK).");
     expect(error.hint).toBe("Reinstall zen-integration-fragile, or run with ZEN_DEBUG=1 for details.");
   });
@@ -74,7 +65,7 @@ describe("former flavors", () => {
     const project = makeProject();
     const fresh = () => createFlavorRegistry(options(project, makeTempDir()));
     rmSync(join(project, "node_modules", ".cache"), { recursive: true, force: true });
-    const gone = await rejection(fresh().load("artifact_store", "lake", { package: "zen-integration-lake" }));
+    const gone = await rejectionOf(fresh().load("artifact_store", "lake", { package: "zen-integration-lake" }));
     expect(gone).toMatchObject({
       code: "ZEN_UNKNOWN_FLAVOR",
       message: "No artifact store flavor 'lake': it came from zen-integration-lake, which is no longer installed.",
@@ -83,7 +74,7 @@ describe("former flavors", () => {
     // Installed but broken: the cause, not an install command.
     flavorPackageFixture({ project, name: "zen-integration-lake", flavors: [{ type: "artifact_store", name: "lake" }], throwOnImport: "no SDK" });
     bumpInstallStamp(project);
-    const broken = await rejection(fresh().load("artifact_store", "lake", { package: "zen-integration-lake" }));
+    const broken = await rejectionOf(fresh().load("artifact_store", "lake", { package: "zen-integration-lake" }));
     expect(broken).toMatchObject({
       code: "ZEN_FLAVOR_UNAVAILABLE",
       message: "No artifact store flavor 'lake': it comes from zen-integration-lake, which cannot be used ('zen-integration-lake' failed to load: no SDK).",

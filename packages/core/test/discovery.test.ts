@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { flavorPackageFixture, makeProject, makeTempDir, writeTree } from "@zen/test-utils";
+import { flavorPackageFixture, makeProject, makeTempDir, rejectionOf, writeTree } from "@zen/test-utils";
 import { createFlavorRegistry } from "../src/discovery/registry.ts";
 import { discoveryReport } from "../src/discovery/report.ts";
 import { corePackage } from "../src/discovery/core-package.ts";
@@ -10,15 +10,6 @@ import { isZenError } from "../src/errors.ts";
 
 function options(project: string | undefined, extra: Partial<FlavorRegistryOptions> = {}): FlavorRegistryOptions {
   return { projectRoot: project, cliRoot: undefined, customFlavors: [], cacheDir: makeTempDir("zen-cache-"), onWarning: () => {}, ...extra };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { hint?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("flavor discovery", () => {
@@ -110,7 +101,7 @@ describe("flavor discovery", () => {
     const s3 = await registry.find("artifact_store", "s3");
     expect(s3).toMatchObject({ ready: false, source: { kind: "package", package: "@zen/integration-s3" } });
     expect(s3?.problem).toContain("boom in s3");
-    const error = await rejection(registry.load("artifact_store", "s3"));
+    const error = await rejectionOf(registry.load("artifact_store", "s3"));
     expect(isZenError(error)).toBe(true);
     expect(error.message).toBe("The artifact store flavor 's3' cannot be used: '@zen/integration-s3' failed to load: boom in s3.");
     expect(error.hint).toContain("Reinstall @zen/integration-s3");
@@ -175,7 +166,7 @@ describe("flavor discovery", () => {
     expect(problems[0]!.message).toContain("is not a flavor made with defineFlavor");
   });
 
-  it("makes a flavor provided by two packages unusable, naming both packages once", async () => {
+  it("makes a flavor provided by two packages unusable by name, naming both packages once; each package still loads its own", async () => {
     const project = makeProject();
     flavorPackageFixture({ project, name: "zen-integration-one", flavors: [{ type: "artifact_store", name: "same" }, { type: "artifact_store", name: "only-one" }] });
     flavorPackageFixture({ project, name: "zen-integration-two", flavors: [{ type: "artifact_store", name: "same" }] });
@@ -191,8 +182,42 @@ describe("flavor discovery", () => {
     expect(same).toMatchObject({ ready: false, source: { package: "zen-integration-one" } });
     expect(same?.shadows).toEqual([expect.objectContaining({ package: "zen-integration-two" })]);
     expect(await registry.find("artifact_store", "only-one")).toMatchObject({ ready: true });
-    const error = await rejection(registry.load("artifact_store", "same"));
+    const error = await rejectionOf(registry.load("artifact_store", "same"));
     expect(error.message).toContain("both provide");
+    // A component registered with one of them keeps loading that one.
+    for (const pkg of ["zen-integration-one", "zen-integration-two"]) {
+      expect(await registry.load("artifact_store", "same", { package: pkg })).toMatchObject({ name: "same", description: `same flavor from ${pkg}` });
+    }
+  });
+
+  it("never lets a package take a built-in flavor's name: the built-in is used and the claim is a conflict", async () => {
+    const project = makeProject();
+    flavorPackageFixture({ project, name: "zen-integration-hijack", flavors: [{ type: "artifact_store", name: "local", description: "third-party local" }, { type: "alerter", name: "fine" }] });
+    const registry = createFlavorRegistry(options(project));
+    expect(await registry.find("artifact_store", "local")).toMatchObject({ ready: true, source: { kind: "builtin" } });
+    expect((await registry.list("artifact_store")).filter((f) => f.name === "local")).toHaveLength(1);
+    expect(await registry.problems()).toEqual([
+      expect.objectContaining({
+        package: "zen-integration-hijack",
+        phase: "conflict",
+        message: "Package 'zen-integration-hijack' provides the artifact store flavor 'local', which is built into zen: the built-in one is used.",
+      }),
+    ]);
+    const local = await registry.load("artifact_store", "local");
+    expect(local.description).toBe("Stores artifacts in a directory on this machine");
+    // Its other flavors are fine; a component registered with the package's own flavor keeps it.
+    expect(await registry.find("alerter", "fine")).toMatchObject({ ready: true });
+    expect(await registry.load("artifact_store", "local", { package: "zen-integration-hijack" })).toMatchObject({ description: "third-party local" });
+    const report = await discoveryReport(options(project));
+    expect(report.candidates.find((c) => c.package === "zen-integration-hijack")).toMatchObject({ status: "ok", problem: expect.stringContaining("built into zen") });
+  });
+
+  it("names the recorded package when it no longer provides the flavor, even if another source has the name", async () => {
+    const project = makeProject();
+    flavorPackageFixture({ project, name: "zen-integration-other", flavors: [{ type: "alerter", name: "moved" }] });
+    const registry = createFlavorRegistry(options(project));
+    const error = await rejectionOf(registry.load("alerter", "moved", { package: "zen-integration-gone" }));
+    expect(error.message).toBe("No alerter flavor 'moved': it came from zen-integration-gone, which is no longer installed.");
   });
 
   it("marks a single flavor built for another API version as not ready", async () => {
@@ -202,6 +227,37 @@ describe("flavor discovery", () => {
     expect(await registry.find("alerter", "new")).toMatchObject({ ready: false });
     expect(await registry.find("alerter", "good")).toMatchObject({ ready: true });
     expect((await registry.problems())[0]).toMatchObject({ phase: "compat", package: "zen-integration-mixed" });
+  });
+
+  it("looks at the project's dependency lists, not every transitive dependency, when the CLI is installed in the project", async () => {
+    const project = makeProject({ devDependencies: { "@zen/cli": "^0.1.0" } });
+    const cliRoot = join(project, "node_modules", "@zen", "cli");
+    writeTree(cliRoot, { "package.json": JSON.stringify({ name: "@zen/cli", version: "0.1.0", dependencies: { "@zen/core": "0.1.0" } }) });
+    flavorPackageFixture({ project, name: "zen-integration-declared", flavors: [{ type: "alerter", name: "declared" }] });
+    // Installed by the package manager as dependencies of dependencies, declared nowhere:
+    writeTree(join(project, "node_modules", "left-pad"), { "package.json": JSON.stringify({ name: "left-pad", version: "1.0.0" }) });
+    flavorPackageFixture({ project, name: "zen-integration-transitive", dependency: false, flavors: [{ type: "alerter", name: "transitive" }] });
+    const report = await discoveryReport(options(project, { cliRoot }));
+    expect(report.candidates.map((c) => [c.package, c.origin]).sort()).toEqual([
+      ["@zen/cli", "project"],
+      ["@zen/core", "cli"],
+      ["zen-integration-declared", "project"],
+    ]);
+  });
+
+  it("looks at the declared dependencies of the package whose node_modules holds the CLI", async () => {
+    const owner = makeProject({ dependencies: { "@zen/cli": "^0.1.0" } });
+    const cliRoot = join(owner, "node_modules", "@zen", "cli");
+    writeTree(cliRoot, { "package.json": JSON.stringify({ name: "@zen/cli", version: "0.1.0" }) });
+    flavorPackageFixture({ project: owner, name: "zen-integration-beside", flavors: [{ type: "alerter", name: "beside" }] });
+    writeTree(join(owner, "node_modules", "left-pad"), { "package.json": JSON.stringify({ name: "left-pad", version: "1.0.0" }) });
+    // Run from another project (or none): the CLI's neighbours are its owner's declared dependencies.
+    const report = await discoveryReport(options(undefined, { cliRoot }));
+    expect(report.candidates.map((c) => [c.package, c.origin]).sort()).toEqual([
+      ["@zen/cli", "global"],
+      ["zen-integration-beside", "global"],
+    ]);
+    expect(report.candidates.find((c) => c.package === "zen-integration-beside")).toMatchObject({ status: "ok" });
   });
 
   it("finds packages installed next to a global CLI, and the CLI's own dependencies", async () => {
@@ -259,7 +315,7 @@ describe("flavor discovery", () => {
     flavorPackageFixture({ project, name: "zen-integration-bad", throwOnImport: "nope" });
     const report = await discoveryReport(options(project));
     expect(report.cacheHit).toBe(false);
-    expect(report.cacheFile).toBe(join(project, "node_modules", ".cache", "zen", "discovery-v1.json"));
+    expect(report.cacheFile).toBe(join(project, "node_modules", ".cache", "zen", "discovery-v2.json"));
     const byName = Object.fromEntries(report.candidates.map((c) => [c.package, c]));
     expect(byName["left-pad"]).toMatchObject({ status: "ignored", flavors: [] });
     expect(byName["zen-integration-good"]).toMatchObject({ status: "ok", flavors: ["alerter/good"], origin: "project" });

@@ -37,14 +37,19 @@ describe("SqliteMetadataStore", () => {
     const file = path.join(makeTempDir("zen-meta-"), "nested", "metadata.db");
     const store = openStore(file);
     expect(existsSync(file)).toBe(false);
+    // Reading a store that recorded nothing yet creates nothing.
     expect(await store.listPipelines()).toEqual([]);
+    expect(await store.listRuns({})).toEqual([]);
+    expect(await store.getRun("x")).toBeUndefined();
+    expect(existsSync(path.dirname(file))).toBe(false);
+    await store.createRun(newRun("first"));
     expect(existsSync(file)).toBe(true);
     expect(store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
     await store.close();
 
     const db = new Database(file, { readonly: true });
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.pragma("user_version", { simple: true })).toBe(1);
+    expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(["artifacts", "pipelines", "runs", "step_inputs", "step_outputs", "steps"]));
     db.close();
@@ -72,7 +77,7 @@ describe("SqliteMetadataStore", () => {
     db.pragma("user_version = 99");
     db.close();
     const store = openStore(file);
-    await expect(store.listPipelines()).rejects.toThrow(`The metadata store '${file}' has schema version 99, newer than this zen supports (1).`);
+    await expect(store.listPipelines()).rejects.toThrow(`The metadata store '${file}' has schema version 99, newer than this zen supports (${MIGRATIONS.at(-1)!.version}).`);
     const check = new Database(file, { readonly: true });
     expect(check.pragma("user_version", { simple: true })).toBe(99);
     expect(check.prepare("SELECT COUNT(*) AS n FROM sqlite_master").get()).toEqual({ n: 0 });
@@ -92,16 +97,30 @@ describe("SqliteMetadataStore", () => {
   it("migrates an older database forward, keeping its data and a backup of the old version", async () => {
     const dir = makeTempDir("zen-meta-");
     const file = path.join(dir, "metadata.db");
-    const v1 = openStore(file);
-    await v1.createRun(newRun("before-upgrade"));
+    class V1Store extends SqliteMetadataStore {
+      static override migrations = MIGRATIONS.slice(0, 1);
+    }
+    const v1 = openStore(file, V1Store);
+    expect(v1.schemaVersion()).toBe(1);
     await v1.close();
+    const raw = new Database(file);
+    raw.prepare("INSERT INTO pipelines (id, name, created_at) VALUES ('p1', 'p', '2026-01-01')").run();
+    raw
+      .prepare(
+        `INSERT INTO runs (id, name, pipeline_id, status, stack_json, runtime_json, parameters_json, enable_cache, started_at, zen_version)
+         VALUES ('r1', 'before-upgrade', 'p1', 'running', '{}', '{}', '{}', 1, '2026-01-01', '0')`,
+      )
+      .run();
+    raw.close();
 
+    const next = MIGRATIONS.at(-1)!.version + 1;
     class UpgradedStore extends SqliteMetadataStore {
-      static override migrations = [...MIGRATIONS, { version: 2, description: "run notes", sql: "ALTER TABLE runs ADD COLUMN note TEXT DEFAULT 'migrated';" }];
+      static override migrations = [...MIGRATIONS, { version: next, description: "run notes", sql: "ALTER TABLE runs ADD COLUMN note TEXT DEFAULT 'migrated';" }];
     }
     const v2 = openStore(file, UpgradedStore);
+    // A run recorded before runs had owners is shown as it was recorded.
     expect((await v2.getRun("before-upgrade"))?.status).toBe("running");
-    expect(v2.schemaVersion()).toBe(2);
+    expect(v2.schemaVersion()).toBe(next);
     await v2.close();
 
     const backups = readdirSync(dir).filter((f) => f.startsWith("metadata.db.v1-") && f.endsWith(".bak"));

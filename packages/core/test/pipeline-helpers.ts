@@ -17,7 +17,7 @@ export function collectEvents(): { events: PipelineEvent[]; onEvent: (event: Pip
   return {
     events,
     onEvent: (event) => void events.push(event),
-    of: (type) => events.filter((e) => e.type === type).map((e) => ("step" in e ? e.step : e.runName)),
+    of: (type) => events.filter((e) => e.type === type).map((e) => ("step" in e && e.step !== undefined ? e.step : e.runName)),
   };
 }
 

@@ -92,6 +92,25 @@ describe("progress rendering", () => {
     ]);
   });
 
+  it("shows a failing hook as a warning line, in plain output and under the live view, which is drawn again below it", () => {
+    const warning: PipelineEvent = { type: "hook-failed", runName: "r", step: "one", hook: "onSuccess", error: "dashboard unreachable" };
+    const plain = new FakeStream(false);
+    createProgressReporter({ stream: plain })(warning);
+    expect(plain.text).toBe("Warning: the onSuccess hook of step 'one' failed: dashboard unreachable\n");
+
+    const tty = new FakeStream(true);
+    const report = createProgressReporter({ stream: tty, live: true, color: false });
+    report({ type: "run-started", pipelineName: "p", runName: "r", runId: "id", stackName: "s", steps: [{ name: "one", upstream: [] }] });
+    report({ type: "step-finished", runName: "r", step: "one", durationMs: 5 });
+    report({ type: "hook-failed", runName: "r", hook: "onFailure", error: "no webhook" });
+    const lines = tty.text.replace(/\x1b\[\d*[AK]/g, "").split("\n");
+    const at = lines.indexOf("Warning: the onFailure hook of run 'r' failed: no webhook");
+    expect(at).toBeGreaterThan(0);
+    // The table is not redrawn over the warning: it follows it.
+    expect(lines[at + 1]).toMatch(/✓ one\s+completed/);
+    expect(tty.text.slice(tty.text.indexOf("Warning:")).split("\n")[1]).not.toMatch(/\x1b\[\d+A/);
+  });
+
   it("ticks a running step's elapsed time in the live view, and stops when no step runs", async () => {
     const events = await recordEvents();
     const stream = new FakeStream(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
-import { flavorPackageFixture, makeProject, makeTempDir, writeTree } from "@zen/test-utils";
+import { flavorPackageFixture, makeProject, makeTempDir, rejectionOf, writeTree } from "@zen/test-utils";
 import { DISCOVERY_API_VERSION } from "../src/discovery/constants.ts";
 import { createFlavorRegistry } from "../src/discovery/registry.ts";
 import { detectPackageManager, installCommand, unknownFlavorError } from "../src/discovery/unknown-flavor.ts";
@@ -11,15 +11,6 @@ import { KNOWN_FLAVOR_PACKAGES, knownPackageFor } from "../src/known-packages.ts
 
 function options(project: string | undefined, extra: Partial<FlavorRegistryOptions> = {}): FlavorRegistryOptions {
   return { projectRoot: project, cliRoot: undefined, customFlavors: [], cacheDir: makeTempDir(), onWarning: () => {}, ...extra };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { hint?: string; exitCode?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("flavor registry", () => {
@@ -50,12 +41,12 @@ describe("flavor registry", () => {
   it("names the available flavors for an unknown one, and the install command when a known package provides it", async () => {
     const project = makeProject({ packageManager: "pnpm" });
     const registry = createFlavorRegistry(options(project));
-    const s3 = await rejection(registry.load("artifact_store", "s3"));
+    const s3 = await rejectionOf(registry.load("artifact_store", "s3"));
     expect(isZenError(s3)).toBe(true);
     expect(s3.exitCode).toBe(1);
     expect(s3.message).toBe("No artifact store flavor 's3'.");
     expect(s3.hint).toBe("It is provided by @zen/integration-s3: install it with `pnpm add @zen/integration-s3`. Available artifact store flavors: local.");
-    const custom = await rejection(registry.load("alerter", "discord"));
+    const custom = await rejectionOf(registry.load("alerter", "discord"));
     expect(custom.message).toBe("No alerter flavor 'discord'.");
     expect(custom.hint).toBe("No alerter flavors are available. To add your own, run `zen alerter flavor register <module>#<export>`.");
   });
@@ -97,14 +88,14 @@ describe("flavor registry", () => {
     const registry = createFlavorRegistry(options(project));
     expect(await registry.find("orchestrator", "kubeflow")).toMatchObject({ ready: false });
     expect(await registry.problems()).toEqual([expect.objectContaining({ package: "@zen/integration-kubeflow", phase: "resolve" })]);
-    const error = await rejection(registry.load("orchestrator", "kubeflow"));
+    const error = await rejectionOf(registry.load("orchestrator", "kubeflow"));
     expect(error.message).toBe(
       "The orchestrator flavor 'kubeflow' cannot be used: '@zen/integration-kubeflow' is listed as a dependency but not installed.",
     );
     expect(error.hint).toBe("Run your package manager's install command.");
   });
 
-  it("warns once per shadowed flavor on stderr by default", async () => {
+  it("keeps the built-in when a package claims its name, without a warning on every use", async () => {
     const project = makeProject();
     flavorPackageFixture({ project, name: "zen-integration-shadow", flavors: [{ type: "container_registry", name: "default" }] });
     const writes: string[] = [];
@@ -113,14 +104,17 @@ describe("flavor registry", () => {
       writes.push(String(chunk));
       return true;
     }) as typeof process.stderr.write;
+    let registry;
     try {
-      const registry = createFlavorRegistry({ projectRoot: project, cliRoot: undefined, customFlavors: [], cacheDir: makeTempDir() });
+      registry = createFlavorRegistry({ projectRoot: project, cliRoot: undefined, customFlavors: [], cacheDir: makeTempDir() });
       await registry.list();
-      await registry.find("container_registry", "default");
-      await registry.load("container_registry", "default");
+      expect(await registry.find("container_registry", "default")).toMatchObject({ source: { kind: "builtin" } });
+      expect((await registry.load("container_registry", "default")).description).toBe("Any container registry reachable by its URI (e.g. localhost:5000)");
     } finally {
       process.stderr.write = original;
     }
-    expect(writes).toEqual(["Warning: The container registry flavor 'default' from zen-integration-shadow shadows the built-in one.\n"]);
+    expect(writes).toEqual([]);
+    // The claim is a problem (what `zen doctor` and the flavor list show).
+    expect((await registry.problems()).map((p) => p.phase)).toEqual(["conflict"]);
   });
 });

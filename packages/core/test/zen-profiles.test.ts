@@ -3,7 +3,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { cleanAll } from "../src/config/clean.ts";
-import { Zen } from "../src/zen.ts";
+import { Zen } from "../src/zen/index.ts";
 import { removeDir } from "./fixtures/config/temp-dir.ts";
 import { DEFAULT_COMPONENTS, sandbox, type Sandbox } from "./fixtures/config/zen-env.ts";
 
@@ -306,7 +306,8 @@ describe("zen clean", () => {
     const zen = await box.open();
     await zen.registerStack("dev", { ...DEFAULT_COMPONENTS });
     await Zen.init(box.work, { env: box.env });
-    expect(await cleanAll({ cwd: box.work, env: box.env })).toEqual([join(box.work, ".zen"), box.configDir]);
+    const removed = await cleanAll({ cwd: box.work, env: box.env });
+    expect(removed).toEqual(expect.arrayContaining([join(box.work, ".zen"), box.configDir, join(box.configDir, "profiles")]));
     await expect(stat(box.configDir)).rejects.toMatchObject({ code: "ENOENT" });
     box.notices.length = 0;
     const fresh = await box.open();

@@ -5,7 +5,7 @@ import { makeProject, writeTree, ZOD_ESM_URL } from "@zen/test-utils";
 import { BaseOrchestrator } from "../src/components/orchestrator.ts";
 import { BaseSecretsManager } from "../src/components/secrets-manager.ts";
 import { parseYaml } from "../src/fs/yaml-file.ts";
-import { Zen } from "../src/zen.ts";
+import { Zen } from "../src/zen/index.ts";
 import { removeDir } from "./fixtures/config/temp-dir.ts";
 import { DEFAULT_COMPONENTS, sandbox, type Sandbox } from "./fixtures/config/zen-env.ts";
 

@@ -135,6 +135,14 @@ export interface FlavorPackageFixtureOptions {
   flavorsFile?: string;
   /** The flavors module throws an Error with this message when imported. */
   throwOnImport?: string;
+  /** The flavors module calls `process.exit(code)` when imported. */
+  exitOnImport?: number;
+  /** The flavors module kills its own process with SIGKILL when imported. */
+  killOnImport?: boolean;
+  /** The flavors module writes this text to stdout when imported. */
+  printOnImport?: string;
+  /** The flavors module's import never settles (ESM only: a top-level await on a promise that never resolves). */
+  hangOnImport?: boolean;
   /** Export plain objects without the flavor brand. */
   notAFlavor?: boolean;
   /** Append a line to this file every time the flavors module is evaluated. */
@@ -171,6 +179,13 @@ function flavorsSource(options: FlavorPackageFixtureOptions, flavors: FixtureFla
     lines.push(`appendFileSync(${JSON.stringify(options.marker)}, ${JSON.stringify(options.name + "\n")});`);
   }
   if (options.throwOnImport !== undefined) lines.push(`throw new Error(${JSON.stringify(options.throwOnImport)});`);
+  if (options.printOnImport !== undefined) lines.push(`process.stdout.write(${JSON.stringify(options.printOnImport)});`);
+  if (options.exitOnImport !== undefined) lines.push(`process.exit(${options.exitOnImport});`);
+  if (options.killOnImport) lines.push(`process.kill(process.pid, "SIGKILL");`);
+  if (options.hangOnImport) {
+    if (cjs) throw new Error("hangOnImport needs an ESM flavors module.");
+    lines.push(`await new Promise(() => { setInterval(() => {}, 1000); });`);
+  }
   const entries = flavors.map((f) => {
     const impl = `class { static componentType = ${JSON.stringify(f.type)}; constructor(init) { Object.assign(this, init); } }`;
     const fields = [

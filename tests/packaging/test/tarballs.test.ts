@@ -1,8 +1,9 @@
 // zen installed from packed tarballs, the way users install it, in directories outside the workspace:
 // a project with @zen/core, @zen/cli, @zen/integration-s3 and a third-party flavor package
 // (examples/zen-integration-memo); the flavor registered and used in a stack; the package uninstalled;
-// the guide's five commands (docs/authoring-flavors.md); a global install; publint on every tarball.
-// npm fetches zod, better-sqlite3 (built from source), Jest… from the registry: allow minutes.
+// the guide's six commands (docs/authoring-flavors.md) from an empty project, with no native build in
+// the flavor package; a global install; publint on every tarball.
+// npm fetches zod, better-sqlite3 (built from source for @zen/cli), Jest… from the registry: allow minutes.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,11 +23,11 @@ interface FlavorItem {
   source: { kind: string; package: string; version?: string };
 }
 
-/** The five commands of the guide, exactly as written there. */
+/** The commands of the guide's first section, exactly as written there. */
 function guideCommands(): string[] {
   const guide = readFileSync(join(WORKSPACE, "docs/authoring-flavors.md"), "utf8");
-  const block = /<!-- five-commands[^>]*-->\s*```sh\n([\s\S]*?)```/.exec(guide);
-  if (!block) throw new Error("docs/authoring-flavors.md has no five-commands block.");
+  const block = /<!-- guide-commands[^>]*-->\s*```sh\n([\s\S]*?)```/.exec(guide);
+  if (!block) throw new Error("docs/authoring-flavors.md has no guide-commands block.");
   return block[1]!.split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
 }
 
@@ -166,31 +167,55 @@ export default pipeline("memo_demo", () => {
   );
 
   it(
-    "follows the guide's five commands: a new flavor package that zen discovers",
+    "follows the guide's six commands from an empty project: a new flavor package that zen discovers, installed without a native build",
     async () => {
       const commands = guideCommands();
-      expect(commands).toHaveLength(5);
+      expect(commands.length).toBeLessThanOrEqual(6);
+      const fresh = join(base, "guide-project");
+      mkdirSync(fresh);
+      writeFileSync(join(fresh, "package.json"), JSON.stringify({ name: "guide-project", version: "1.0.0", private: true, type: "module" }, null, 2) + "\n");
       const results: Result[] = [];
       for (const command of commands) {
-        const result = await sh(command, { cwd: project, env });
+        const result = await sh(command, { cwd: fresh, env });
         expect({ command, ...failure(result) }).toEqual({ command, status: 0, output: "" });
         results.push(result);
       }
-      // The last command is the flavor list: memo is back, from the new package.
+      // The last command is the flavor list: memo, from the new package.
       expect(results.at(-1)!.stdout).toMatch(/│ memo +│ zen-integration-memo@0\.1\.0 +│ yes/);
       expect(registry.requests.get("@zen/core")).toBeGreaterThan(0);
 
       const authored = join(base, "zen-integration-memo");
       expect(existsSync(join(authored, "dist", "flavors.js"))).toBe(true);
+      // The flavor package's install compiled nothing: no SQLite driver, no node-gyp output.
+      expect(existsSync(join(authored, "node_modules", "better-sqlite3"))).toBe(false);
+      const gypOutputs = (readdirSync(join(authored, "node_modules"), { recursive: true }) as string[]).filter((p) => /(^|\/)build\/(Release|config\.gypi)/.test(p));
+      expect(gypOutputs).toEqual([]);
+      // The user's project got the driver through @zen/cli's peer dependency.
+      expect(existsSync(join(fresh, "node_modules", "better-sqlite3"))).toBe(true);
+      // The project of the earlier tests takes the new package too.
+      const linked = await run("npm", ["install", authored], { cwd: project, env });
+      expect(failure(linked)).toEqual({ status: 0, output: "" });
       // The guide's next steps: the package's own tests and the pre-publish check pass untouched.
       const tested = await sh("npm test --prefix ../zen-integration-memo", { cwd: project, env: { ...env, ZEN_CONFORMANCE_LARGE_MB: "32" } });
       expect(failure(tested)).toEqual({ status: 0, output: "" });
       const checked = await zen("flavor check ../zen-integration-memo");
       expect(failure(checked)).toEqual({ status: 0, output: "" });
       expect(checked.stdout).toContain("Ready to publish");
-      const packed = await sh("npm run pack --prefix ../zen-integration-memo", { cwd: project, env });
+      const packed = await sh("npm pack", { cwd: authored, env });
       expect(failure(packed)).toEqual({ status: 0, output: "" });
       expect(existsSync(join(authored, "zen-integration-memo-0.1.0.tgz"))).toBe(true);
+      expect(packed.stdout + packed.stderr).toContain("Ready to publish");
+      // The zen of the flavor package has no SQLite driver: it lists and checks, and a run that needs
+      // the sqlite metadata store says what to install.
+      const authorEnv = { ...env, ZEN_CONFIG_PATH: join(base, "author-config") };
+      const listed = await sh("npx zen artifact-store flavor list", { cwd: authored, env: authorEnv });
+      expect(failure(listed)).toEqual({ status: 0, output: "" });
+      writeFileSync(join(authored, "run.mjs"), `import { pipeline, step } from "@zen/core";\nconst one = step({ name: "one", run: () => 1 });\nexport default pipeline("p", () => {\n  one();\n});\n`);
+      const noDriver = await sh("npx zen pipeline run run.mjs", { cwd: authored, env: authorEnv });
+      rmSync(join(authored, "run.mjs"));
+      expect(noDriver.status).toBe(1);
+      expect(noDriver.stderr).toContain("better-sqlite3, which is not installed");
+      expect(noDriver.stderr).toContain("npm install better-sqlite3");
 
       // The stack that lost its flavor works again.
       const validate = await zen("stack validate memo_stack");

@@ -43,6 +43,15 @@ function find(options: readonly OptionSpec[], word: string): OptionSpec | undefi
     : options.find((option) => option.short !== undefined && option.short === name.slice(-1));
 }
 
+/** "Did you mean --output? " for `--outptu`; "Did you mean -q (--quiet)? " for `--q`. */
+function suggestOption(declared: readonly OptionSpec[], rawName: string): string {
+  const name = rawName.replace(/^-+/, "");
+  const short = rawName.startsWith("--") ? declared.find((o) => o.short === name) : undefined;
+  if (short) return `Did you mean -${name} (--${short.long})? `;
+  const guess = closest(name, declared.map((o) => o.long));
+  return guess ? `Did you mean --${guess}? ` : "";
+}
+
 function seeHelp(path: readonly CommandSpec[]): string {
   return `See: ${commandName(path)} --help`;
 }
@@ -118,17 +127,18 @@ export function parseCommandLine(program: Program, argv: readonly string[]): Out
       }
       continue;
     }
-    const option = declared.find((o) => o.long === token.name || o.short === token.name);
+    // parseArgs has already turned a declared `-q` into `quiet`; `--q` is not `-q`, nor is any prefix
+    // of a long name an abbreviation of it.
+    const option = declared.find((o) => o.long === token.name);
     if (!option) {
       if (command.acceptsConfig && token.rawName.startsWith("--")) {
         extra.push(rest[token.index]!);
         if (!token.inlineValue) configValueAt = token.index + 1;
         continue;
       }
-      const guess = closest(token.rawName.replace(/^-+/, ""), declared.map((o) => o.long));
       errors.push(
         new UsageError(`Unknown option '${token.rawName}' for '${commandName(path)}'.`, {
-          hint: `${guess ? `Did you mean --${guess}? ` : ""}${seeHelp(path)}`,
+          hint: `${suggestOption(declared, token.rawName)}${seeHelp(path)}`,
         }),
       );
       continue;

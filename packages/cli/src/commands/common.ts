@@ -11,6 +11,7 @@ export interface GlobalOptions {
   quiet?: boolean;
   output?: string;
   yes?: boolean;
+  dryRun?: boolean;
 }
 
 export function options(command: Invocation): GlobalOptions & Record<string, unknown> {
@@ -37,6 +38,7 @@ export async function openZen(command: Invocation, { banner = true } = {}): Prom
     cliRoot: cliPackage().root,
     profile: opts.profile,
     stack: opts.stack,
+    dryRun: Boolean(opts.dryRun),
     onNotice: (message: string) => {
       if (!opts.quiet) info(message);
     },
@@ -48,9 +50,9 @@ export async function openZen(command: Invocation, { banner = true } = {}): Prom
   return zen;
 }
 
-/** Asks before a destructive action; `-y` skips. Without a terminal to ask on, refuses instead of guessing. */
+/** Asks before a destructive action; `-y` (or a dry run, which changes nothing) skips. Without a terminal to ask on, refuses instead of guessing. */
 export async function confirm(command: Invocation, question: string): Promise<void> {
-  if (options(command).yes) return;
+  if (options(command).yes || options(command).dryRun) return;
   if (!process.stdin.isTTY) {
     throw new UsageError(`${question} Refusing without confirmation.`, { hint: "Pass -y to confirm." });
   }

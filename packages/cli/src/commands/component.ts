@@ -1,22 +1,12 @@
 /** `zen <component-type> …` handlers, one set per type, generated from the type table. */
 import type { Invocation } from "../command-line/spec.ts";
-import type { ComponentRecord, FlavorInfo, FlavorSource } from "@zen/core";
-import { componentType, type ComponentType } from "@zen/core/component-types";
-import { NotFoundError } from "@zen/core/errors";
+import type { ComponentRecord, FlavorInfo } from "@zen/core";
+import { componentType, flavorSourceLabel, type ComponentType } from "@zen/core/component-types";
+import { NotFoundError, UsageError } from "@zen/core/errors";
 import { parseKeyValues } from "../key-values.ts";
 import { cell, colors, printList, printObject, success, warn } from "../output.ts";
+import { reportChanges } from "./changes.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
-
-export function sourceLabel(source: FlavorSource): string {
-  switch (source.kind) {
-    case "builtin":
-      return "@zen/core (built-in)";
-    case "package":
-      return `${source.package}@${source.version}`;
-    case "custom":
-      return `custom: ${source.specifier}`;
-  }
-}
 
 function componentDocument(record: ComponentRecord, active: boolean) {
   return { id: record.id, name: record.name, type: record.type, flavor: record.flavor, active, config: record.config };
@@ -59,7 +49,7 @@ export function handlers(type: ComponentType) {
       const raw = parseKeyValues(command.extra);
       const zen = await openZen(command);
       const record = await zen.registerComponent(type, name, flavor, raw);
-      success(`Registered ${info.displayName} '${record.name}' (flavor '${record.flavor}').`);
+      await reportChanges(command, zen, `Registered ${info.displayName} '${record.name}' (flavor '${record.flavor}').`);
     },
 
     async describe(command: Invocation) {
@@ -100,7 +90,15 @@ export function handlers(type: ComponentType) {
       const zen = await openZen(command);
       const target = name ?? (await zen.getComponent(type)).name;
       await zen.updateComponent(type, target, raw);
-      success(`Updated ${info.displayName} '${target}'.`);
+      await reportChanges(command, zen, `Updated ${info.displayName} '${target}'.`);
+    },
+
+    async removeAttribute(command: Invocation) {
+      const [name] = command.args as [string];
+      const keys = attributeKeys(command.extra, info.cliGroup);
+      const zen = await openZen(command);
+      await zen.removeComponentAttributes(type, name, keys);
+      await reportChanges(command, zen, `Removed ${keys.map((k) => `'${k}'`).join(", ")} from ${info.displayName} '${name}'.`);
     },
 
     async rename(command: Invocation) {
@@ -116,7 +114,7 @@ export function handlers(type: ComponentType) {
       await zen.getComponent(type, name);
       await confirm(command, `Delete ${info.displayName} '${name}'?`);
       await zen.deleteComponent(type, name);
-      success(`Deleted ${info.displayName} '${name}'.`);
+      await reportChanges(command, zen, `Deleted ${info.displayName} '${name}'.`);
     },
 
     async flavorList(command: Invocation) {
@@ -128,7 +126,7 @@ export function handlers(type: ComponentType) {
         flavors,
         [
           { header: "FLAVOR", value: (f) => f.name },
-          { header: "PACKAGE", value: (f) => sourceLabel(f.source) },
+          { header: "PACKAGE", value: (f) => flavorSourceLabel(f.source) },
           { header: "READY", value: (f) => (f.ready ? colors.green("yes") : colors.red(`no: ${f.problem ?? "unavailable"}`)) },
           { header: "DESCRIPTION", value: (f) => f.description },
         ],
@@ -137,7 +135,7 @@ export function handlers(type: ComponentType) {
       for (const f of flavors) {
         // Two packages with the same flavor are a duplicate (a problem below), not shadowing.
         for (const shadowed of (f.shadows ?? []).filter((s) => s.kind !== f.source.kind)) {
-          warn(`flavor '${f.name}' from ${sourceLabel(f.source)} shadows the one from ${sourceLabel(shadowed)}.`);
+          warn(`flavor '${f.name}' from ${flavorSourceLabel(f.source)} shadows the one from ${flavorSourceLabel(shadowed)}.`);
         }
       }
       // Broken packages list no flavors: name each with its cause, so the list never hides one.
@@ -161,7 +159,7 @@ export function handlers(type: ComponentType) {
         `${info.displayName} flavor '${flavor.name}'`,
         [
           ["FLAVOR", flavor.name],
-          ["SOURCE", sourceLabel(flavor.source)],
+          ["SOURCE", flavorSourceLabel(flavor.source)],
           ["READY", flavor.ready ? "yes" : `no: ${flavor.problem ?? ""}`],
           ["DESCRIPTION", flavor.description],
           ...Object.entries(properties).map(
@@ -181,10 +179,30 @@ export function handlers(type: ComponentType) {
     async flavorRegister(command: Invocation) {
       const [specifier] = command.args as [string];
       const zen = await openZen(command);
-      const flavor = await zen.registerCustomFlavor(type, specifier);
-      success(`Registered custom ${info.displayName} flavor '${flavor.name}' from ${specifier}.`);
+      const { replace } = options(command) as { replace?: boolean };
+      const flavor = await zen.registerCustomFlavor(type, specifier, { replace: replace === true });
+      if (flavor.outcome === "unchanged") success(`The custom ${info.displayName} flavor '${flavor.name}' is already registered from ${specifier}: nothing changed.`);
+      else if (flavor.outcome === "replaced") success(`Replaced the custom ${info.displayName} flavor '${flavor.name}' (was ${flavor.replaced}) with ${specifier}.`);
+      else success(`Registered custom ${info.displayName} flavor '${flavor.name}' from ${specifier}.`);
     },
   };
+}
+
+/** `--key [--key ...]`: the config keys to unset, each given once and without a value. */
+function attributeKeys(extra: readonly string[], group: string): string[] {
+  const usage = `zen ${group} remove-attribute NAME --key [--key ...]`;
+  if (extra.length === 0) {
+    throw new UsageError("No attribute to remove was given.", { hint: `Name the keys to unset: ${usage}.` });
+  }
+  const keys: string[] = [];
+  for (const token of extra) {
+    const key = token.startsWith("--") ? token.slice(2) : "";
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) {
+      throw new UsageError(`'${token}' is not an attribute to remove.`, { hint: `Name keys without values: ${usage}.` });
+    }
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
 }
 
 function flavorDocument(f: FlavorInfo) {

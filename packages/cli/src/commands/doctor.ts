@@ -2,7 +2,7 @@
 import type { Invocation } from "../command-line/spec.ts";
 import { colors, printDocument } from "../output.ts";
 import { openZen, outputFormat } from "./common.ts";
-import { sourceLabel } from "./component.ts";
+import { flavorSourceLabel } from "@zen/core/component-types";
 
 export async function doctor(command: Invocation) {
   const zen = await openZen(command, { banner: false });
@@ -31,7 +31,7 @@ export async function doctor(command: Invocation) {
   out(colors.bold("Flavors"));
   for (const f of flavors) {
     const mark = f.ready ? colors.green("✔") : colors.red("✖");
-    out(`  ${mark} ${f.type}/${f.name}  ${colors.dim(sourceLabel(f.source))}${f.ready ? "" : `  ${f.problem ?? ""}`}`);
+    out(`  ${mark} ${f.type}/${f.name}  ${colors.dim(flavorSourceLabel(f.source))}${f.ready ? "" : `  ${f.problem ?? ""}`}`);
   }
   out(colors.bold("Problems"));
   if (!unhealthy) out(`  ${colors.green("none")}`);

@@ -8,7 +8,7 @@ import { corePackageVersion } from "../scaffold/core-version.ts";
 
 export async function init(command: Invocation): Promise<void> {
   const [dir] = command.args;
-  const opts = options(command) as { type?: string; name?: string; package?: string; core?: string; cli?: string; quiet?: boolean };
+  const opts = options(command) as { type?: string; name?: string; package?: string; core?: string; cli?: string; zenFrom?: string; quiet?: boolean };
   const result = initFlavorPackage({
     dir,
     type: opts.type,
@@ -17,6 +17,7 @@ export async function init(command: Invocation): Promise<void> {
     coreVersion: corePackageVersion(),
     coreSpec: opts.core,
     cliSpec: opts.cli,
+    zenFrom: opts.zenFrom,
   });
   const { names } = result;
   for (const message of result.warnings) warn(message);
@@ -26,7 +27,7 @@ export async function init(command: Invocation): Promise<void> {
   for (const file of result.files) info(`  ${colors.dim(file)}`);
   info("Next:");
   const cd = where === "." ? [] : [`cd ${where}`];
-  for (const line of [...cd, "npm install", "npm test          # the conformance kits of @zen/core", "npm run build     # then: npm run check (zen flavor check)"]) {
+  for (const line of [...cd, "npm install", "npm test          # type-checks, then runs the conformance kits of @zen/core", "npm run check     # builds, then zen flavor check (npm pack and npm publish run it first)"]) {
     info(`  ${line}`);
   }
   info(`To use it in a project: npm install ${where === "." ? "<this directory>" : result.dir}, then zen ${names.type.cliGroup} flavor list.`);

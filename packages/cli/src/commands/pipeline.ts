@@ -1,56 +1,10 @@
 /**
- * `zen pipeline …`: run a pipeline file on a stack, list pipelines and runs, describe a run (its DAG,
- * each step's status, cache decision and outputs). Defining the commands imports nothing heavy;
- * every action loads @zen/core and the renderers on demand, so `zen --help` stays fast.
+ * `zen pipeline …` handlers: run a pipeline file on a stack, list pipelines and runs, describe a run
+ * (its DAG, each step's status, cache decision and outputs). The commands are defined in
+ * groups/pipeline.ts; this module loads when one runs.
  */
 import type { PipelineRunView, PipelineRepository, StepView } from "@zen/core";
-import { OUTPUT } from "../command-line/define.ts";
-import type { CommandSpec, Invocation } from "../command-line/spec.ts";
-
-export function pipelineCommands(): CommandSpec {
-  return {
-    name: "pipeline",
-    description: "run pipelines on a stack and inspect their runs",
-    subcommands: () => [
-      {
-        name: "run",
-        description: "run the pipeline a module exports (FILE.ts or FILE.ts#exportName) on the active stack",
-        arguments: [{ name: "file", required: true, description: "module exporting the pipeline (default export, or its only exported pipeline)" }],
-        options: [
-          { long: "stack", value: "<name>", description: "run on this stack instead of the active one" },
-          { long: "run-name", value: "<name>", description: "name of the run (unique; default: <pipeline>-<date>-<time>-<random>)" },
-          { long: "no-cache", description: "run every step, reusing nothing from earlier runs" },
-          { long: "config", value: "<file>", description: "YAML file with `parameters:` and runtime options (run_name, enable_cache too)" },
-        ],
-        run,
-      },
-      { name: "list", description: "list the pipelines that ran on the active stack", options: [OUTPUT], run: listPipelines },
-      {
-        name: "runs",
-        description: "the runs of pipelines on the active stack",
-        subcommands: () => [
-          {
-            name: "list",
-            description: "list runs, newest first",
-            options: [
-              OUTPUT,
-              { long: "pipeline", value: "<name>", description: "only the runs of this pipeline" },
-              { long: "limit", value: "<n>", description: "show at most this many runs", default: "50" },
-            ],
-            run: listRuns,
-          },
-          {
-            name: "describe",
-            description: "show a run's steps: status, cache decision and why, outputs (default: the latest run)",
-            arguments: [{ name: "run", description: "run name or id" }],
-            options: [OUTPUT],
-            run: describeRun,
-          },
-        ],
-      },
-    ],
-  };
-}
+import type { Invocation } from "../command-line/spec.ts";
 
 // ── handlers ──────────────────────────────────────────────────────────────────
 
@@ -60,7 +14,7 @@ async function repositoryFor(command: Invocation): Promise<PipelineRepository> {
   return PipelineRepository.forStack(await zen.loadStack());
 }
 
-async function run(command: Invocation): Promise<void> {
+export async function run(command: Invocation): Promise<void> {
   const [{ openZen, options }, core, output] = await Promise.all([import("./common.ts"), import("@zen/core"), import("../output.ts")]);
   const opts = options(command) as { quiet?: boolean; runName?: string; noCache?: boolean; config?: string };
   const [file] = command.args as [string];
@@ -86,7 +40,7 @@ async function run(command: Invocation): Promise<void> {
   if (!opts.quiet) output.info(`Inspect it with: zen pipeline runs describe ${result.name}`);
 }
 
-async function listPipelines(command: Invocation): Promise<void> {
+export async function listPipelines(command: Invocation): Promise<void> {
   const [{ outputFormat }, { printList }] = await Promise.all([import("./common.ts"), import("../output.ts")]);
   const repository = await repositoryFor(command);
   const pipelines = await repository.getPipelines();
@@ -104,7 +58,7 @@ async function listPipelines(command: Invocation): Promise<void> {
   );
 }
 
-async function listRuns(command: Invocation): Promise<void> {
+export async function listRuns(command: Invocation): Promise<void> {
   const [{ outputFormat, options }, { printList, colors }, { UsageError }] = await Promise.all([
     import("./common.ts"),
     import("../output.ts"),
@@ -133,7 +87,7 @@ async function listRuns(command: Invocation): Promise<void> {
   );
 }
 
-async function describeRun(command: Invocation): Promise<void> {
+export async function describeRun(command: Invocation): Promise<void> {
   const [{ outputFormat }, { printDocument, colors }, { NotFoundError }] = await Promise.all([
     import("./common.ts"),
     import("../output.ts"),

@@ -2,6 +2,7 @@
 import type { Invocation } from "../command-line/spec.ts";
 import type { ProfileInfo, StoreType } from "@zen/core";
 import { colors, printList, printObject, success } from "../output.ts";
+import { reportChanges } from "./changes.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
 
 function profileDocument(p: ProfileInfo) {
@@ -72,5 +73,5 @@ export async function remove(command: Invocation) {
   await zen.describeProfile(name);
   await confirm(command, `Delete profile '${name}' and every stack and component in it?`);
   await zen.deleteProfile(name);
-  success(`Deleted profile '${name}'.`);
+  await reportChanges(command, zen, `Deleted profile '${name}'.`);
 }

@@ -1,7 +1,7 @@
 /** `zen init`, `zen status` and `zen clean`. */
 import type { Invocation } from "../command-line/spec.ts";
 import { cliPackage } from "../cli-package.ts";
-import { printObject, success } from "../output.ts";
+import { OUTPUT_FORMAT_VERSION, printDocument, printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
 
 /** Where an effective value came from, named as the user would set it. */
@@ -31,6 +31,8 @@ export async function init(command: Invocation) {
 
 export async function status(command: Invocation) {
   const zen = await openZen(command, { banner: false });
+  // A profile that does not exist is an error here too (with the fix), not a status to read past.
+  await zen.describeProfile();
   const { context } = zen;
   await printObject(
     outputFormat(command),
@@ -52,12 +54,32 @@ export async function status(command: Invocation) {
 }
 
 export async function clean(command: Invocation) {
-  const { cleanAll } = await import("@zen/core");
-  await confirm(
-    command,
-    "This deletes every profile, stack, component, local artifact and metadata store in the global config, and this repository's .zen directory.",
-  );
-  const removed = await cleanAll({ cwd: process.cwd() });
+  const { planClean, executeClean } = await import("@zen/core");
+  const plan = await planClean({ cwd: process.cwd() });
+  const format = outputFormat(command);
+  const dryRun = Boolean(options(command).dryRun);
+  if (dryRun) {
+    if (format !== "table") {
+      await printDocument(format, { kind: "clean", formatVersion: OUTPUT_FORMAT_VERSION, dryRun, items: { remove: plan.remove, keep: plan.keep } });
+      return;
+    }
+    for (const path of plan.remove) process.stdout.write(`- ${path}\n`);
+    for (const path of plan.keep) process.stdout.write(`  left in place: ${path}\n`);
+    process.stdout.write(plan.remove.length > 0 ? "Dry run: nothing was deleted.\n" : "Dry run: there is nothing to delete.\n");
+    return;
+  }
+  if (plan.remove.length === 0) {
+    success("Nothing to clean: no zen configuration here.");
+    return;
+  }
+  for (const path of plan.remove) process.stderr.write(`Will delete ${path}\n`);
+  await confirm(command, "This deletes every profile, stack, component, local artifact and metadata store in the global config, and this repository's .zen directory (the paths above).");
+  const removed = await executeClean(plan);
+  if (format !== "table") {
+    await printDocument(format, { kind: "clean", formatVersion: OUTPUT_FORMAT_VERSION, dryRun, items: { remove: removed, keep: plan.keep } });
+    return;
+  }
   for (const path of removed) process.stderr.write(`Deleted ${path}\n`);
+  for (const path of plan.keep) process.stderr.write(`Left in place: ${path} (not created by zen)\n`);
   success("Cleaned. The next zen command creates a fresh default profile.");
 }

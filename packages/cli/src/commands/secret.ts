@@ -3,7 +3,7 @@ import type { Invocation } from "../command-line/spec.ts";
 import { ValidationError } from "@zen/core/errors";
 import { parseKeyValues } from "../key-values.ts";
 import { printList, printObject, success } from "../output.ts";
-import { confirm, openZen, outputFormat } from "./common.ts";
+import { confirm, openZen, options, outputFormat } from "./common.ts";
 
 function values(command: Invocation): Record<string, string> {
   const parsed = parseKeyValues(command.extra);
@@ -21,7 +21,7 @@ export async function register(command: Invocation) {
   const zen = await openZen(command);
   await zen.registerSecret(name, secretValues);
   success(`Registered secret '${name}' with keys: ${Object.keys(secretValues).join(", ")}.`);
-  process.stderr.write(`Refer to it in a component's secret field as {{${name}.${Object.keys(secretValues)[0]}}}.\n`);
+  if (!options(command).quiet) process.stderr.write(`Refer to it in a component's secret field as {{${name}.${Object.keys(secretValues)[0]}}}.\n`);
 }
 
 export async function list(command: Invocation) {
@@ -56,7 +56,8 @@ export async function remove(command: Invocation) {
   const [name] = command.args as [string];
   const zen = await openZen(command);
   await zen.getSecret(name);
+  const force = Boolean(options(command).force);
   await confirm(command, `Delete secret '${name}'?`);
-  await zen.deleteSecret(name);
+  await zen.deleteSecret(name, { force });
   success(`Deleted secret '${name}'.`);
 }

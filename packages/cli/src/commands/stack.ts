@@ -1,10 +1,12 @@
 /** `zen stack …` handlers. */
+import { dirname } from "node:path";
 import type { Invocation } from "../command-line/spec.ts";
 import type { StackDescription } from "@zen/core";
 import { COMPONENT_TYPES, type ComponentType } from "@zen/core/component-types";
 import { ValidationError, ZenError } from "@zen/core/errors";
 import { colors, printList, printObject, success, warn } from "../output.ts";
 import { loadYaml } from "../yaml.ts";
+import { reportChanges } from "./changes.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
 
 /** Component names given as `-o NAME`, `--artifact-store NAME`, … keyed by component type. */
@@ -40,11 +42,8 @@ export async function register(command: Invocation) {
   const [name] = command.args as [string];
   const zen = await openZen(command);
   await zen.registerStack(name, componentFlags(command));
-  success(`Registered stack '${name}'.`);
-  if (options(command).set) {
-    await zen.setActiveStack(name);
-    success(`Active stack set to '${name}'.`);
-  }
+  if (options(command).set) await zen.setActiveStack(name);
+  await reportChanges(command, zen, `Registered stack '${name}'${options(command).set ? " and made it the active stack" : ""}.`);
 }
 
 export async function list(command: Invocation) {
@@ -103,7 +102,7 @@ export async function update(command: Invocation) {
     throw new ValidationError("Nothing to update.", { hint: "Give components to set, e.g. zen stack update -a my_store." });
   }
   await zen.updateStack(name, chosen);
-  success(`Updated stack '${name}'.`);
+  await reportChanges(command, zen, `Updated stack '${name}'.`);
 }
 
 export async function removeComponent(command: Invocation) {
@@ -118,7 +117,7 @@ export async function removeComponent(command: Invocation) {
     });
   }
   await zen.updateStack(name, removed);
-  success(`Removed ${Object.keys(removed).join(", ")} from stack '${name}'.`);
+  await reportChanges(command, zen, `Removed ${Object.keys(removed).join(", ")} from stack '${name}'.`);
 }
 
 export async function rename(command: Invocation) {
@@ -134,7 +133,7 @@ export async function remove(command: Invocation) {
   await zen.describeStack(name);
   await confirm(command, `Delete stack '${name}'? Its components stay registered.`);
   await zen.deleteStack(name);
-  success(`Deleted stack '${name}'.`);
+  await reportChanges(command, zen, `Deleted stack '${name}'.`);
 }
 
 export async function copy(command: Invocation) {
@@ -142,7 +141,7 @@ export async function copy(command: Invocation) {
   const zen = await openZen(command);
   const toProfile = options(command).toProfile as string | undefined;
   await zen.copyStack(name, newName, { toProfile });
-  success(`Copied stack '${name}' to '${newName}'${toProfile ? ` in profile '${toProfile}'` : ""}.`);
+  await reportChanges(command, zen, `Copied stack '${name}' to '${newName}'${toProfile ? ` in profile '${toProfile}'` : ""}.`);
 }
 
 export async function exportStack(command: Invocation) {
@@ -150,17 +149,45 @@ export async function exportStack(command: Invocation) {
   const zen = await openZen(command);
   const doc = await zen.exportStack(name);
   const { stringify } = await loadYaml();
+  if (file === "-") {
+    process.stdout.write(stringify(doc));
+    return;
+  }
   const target = file ?? `${name}.yaml`;
   const { writeFile } = await import("node:fs/promises");
   try {
     await writeFile(target, stringify(doc), { flag: "wx", mode: 0o600 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") {
-      throw new ZenError(`'${target}' already exists.`, { hint: "Choose another file name or remove the file first." });
-    }
-    throw error;
+    throw exportFileError(target, error as NodeJS.ErrnoException);
   }
   success(`Exported stack '${name}' to '${target}'. Secret fields are exported as references, not values.`);
+}
+
+/** Why the export file could not be written, in words, with what to do. */
+function exportFileError(target: string, error: NodeJS.ErrnoException): ZenError {
+  const retry = "or write to stdout with `zen stack export <name> -`";
+  switch (error.code) {
+    case "EEXIST":
+      return new ZenError(`'${target}' already exists.`, { hint: `Choose another file name or remove the file first, ${retry}.` });
+    case "ENOENT":
+      return new ZenError(`Cannot write '${target}': its directory '${dirname(target)}' does not exist.`, {
+        hint: `Create the directory first (\`mkdir -p ${dirname(target)}\`), choose another path, ${retry}.`,
+      });
+    case "ENAMETOOLONG":
+      return new ZenError(`Cannot write '${target.length > 80 ? `${target.slice(0, 60)}…` : target}': the file name is too long for the file system.`, {
+        hint: `Choose a shorter file name (most file systems allow 255 bytes per name), ${retry}.`,
+      });
+    case "EACCES":
+    case "EPERM":
+    case "EROFS":
+      return new ZenError(`Cannot write '${target}': permission denied.`, { hint: `Choose a directory you can write to, ${retry}.` });
+    case "EISDIR":
+      return new ZenError(`Cannot write '${target}': it is a directory.`, { hint: `Give a file name inside it, e.g. '${target}/stack.yaml', ${retry}.` });
+    case "ENOTDIR":
+      return new ZenError(`Cannot write '${target}': a part of the path is not a directory.`, { hint: `Check the path, ${retry}.` });
+    default:
+      return new ZenError(`Cannot write '${target}': ${error.message}.`, { hint: `Check the path and the free space, ${retry}.`, cause: error });
+  }
 }
 
 export async function importStack(command: Invocation) {
@@ -183,7 +210,7 @@ export async function importStack(command: Invocation) {
   }
   const zen = await openZen(command);
   const stack = await zen.importStack(parsed.toJS(), { name: options(command).name as string | undefined });
-  success(`Imported stack '${stack.name}' from '${file}'.`);
+  await reportChanges(command, zen, `Imported stack '${stack.name}' from '${file}'.`);
 }
 
 export async function validate(command: Invocation) {

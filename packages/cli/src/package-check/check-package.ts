@@ -4,7 +4,8 @@
  * peer range against this @zen/core, the `./package.json` and flavors exports, the import, brand,
  * type and config schema of each flavor), then through the checks only a publisher needs: a peer
  * range at all, the published exports (`publishConfig`), built files present and listed in `files`,
- * each implementation's component type, and clashes with built-in and first-party flavors.
+ * each implementation's component type, clashes with built-in and first-party flavors, and secret
+ * fields (no literal default; credential-like keys that are plain strings).
  */
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +24,7 @@ import {
   type PackageJson,
 } from "@zen/core/discovery";
 import { NotFoundError } from "@zen/core/errors";
+import { checkSecrets } from "./secret-fields.ts";
 
 export type Severity = "error" | "warning";
 
@@ -97,6 +99,7 @@ export async function checkFlavorPackage(dirArg: string, coreVersion: string): P
   check.flavors = infos.map(({ type, name: flavorName, description, ready }) => ({ type, name: flavorName, description, ready }));
   if (indexed && infos.length > 0 && problems.length === 0) await checkFlavors(indexed.flavorsFile, infos, name, add);
   checkClashes(infos, name, index.builtins, add);
+  checkSecrets(infos, add);
   return check;
 }
 
@@ -104,7 +107,7 @@ function fatal(dir: string, code: string, message: string, fix: string): Package
   return { dir, package: undefined, version: undefined, flavors: [], findings: [{ severity: "error", code, message, fix }] };
 }
 
-type Add = (severity: Severity, code: string, message: string, fix: string) => void;
+export type Add = (severity: Severity, code: string, message: string, fix: string) => void;
 
 function checkPeerRange(pkg: PublishedJson, coreVersion: string, add: Add): void {
   const wanted = `"peerDependencies": { "${CORE}": "^${coreVersion}" }`;

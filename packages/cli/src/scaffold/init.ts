@@ -6,6 +6,7 @@ import { ConflictError, UsageError } from "@zen/core/errors";
 import { BUILTIN_FLAVORS } from "@zen/core";
 import { FLAVOR_NAME, PACKAGE_NAME, defaultPackageName, scaffoldNames, type ScaffoldNames } from "./names.ts";
 import { packageFiles } from "./package-files.ts";
+import { zenFromSpecs } from "./zen-from.ts";
 
 export interface InitOptions {
   /** Target directory (default: the package name without its scope, in the working directory). */
@@ -18,6 +19,8 @@ export interface InitOptions {
   /** Where devDependencies install @zen/core and @zen/cli from (default: `^<version>` from the registry). */
   coreSpec?: string | undefined;
   cliSpec?: string | undefined;
+  /** A directory of zen tarballs or a zen checkout: devDependencies as `file:` specs (see zen-from.ts). */
+  zenFrom?: string | undefined;
   cwd?: string;
 }
 
@@ -59,16 +62,18 @@ export function initFlavorPackage(options: InitOptions): InitResult {
   if (packageName.startsWith("@zen/")) {
     warnings.push("The @zen scope is for zen's own packages; publish yours as zen-integration-<name> or @your-scope/zen-integration-<name>.");
   }
+  const cwd = options.cwd ?? process.cwd();
+  const dir = resolve(cwd, options.dir ?? packageName.replace(/^@[^/]+\//, ""));
+  assertEmptyDirectory(dir);
+  const local = options.zenFrom === undefined ? undefined : zenFromSpecs(options.zenFrom, dir, options.coreVersion, cwd);
   const names = scaffoldNames({
     type,
     flavor,
     packageName,
     coreVersion: options.coreVersion,
-    coreSpec: options.coreSpec,
-    cliSpec: options.cliSpec,
+    coreSpec: options.coreSpec ?? local?.coreSpec,
+    cliSpec: options.cliSpec ?? local?.cliSpec,
   });
-  const dir = resolve(options.cwd ?? process.cwd(), options.dir ?? packageName.replace(/^@[^/]+\//, ""));
-  assertEmptyDirectory(dir);
   const files = packageFiles(names);
   for (const [path, contents] of Object.entries(files)) {
     const target = join(dir, path);

@@ -21,7 +21,7 @@ export interface ScaffoldNames {
   typePascal: string;
   /** The @zen/core version range for peerDependencies, e.g. `^0.1.0`. */
   coreRange: string;
-  /** What devDependencies install @zen/core and @zen/cli from (a range, or e.g. `file:` tarballs). */
+  /** What devDependencies install @zen/core and @zen/cli from: the exact version of the zen that wrote the package, or `file:` tarballs/directories. */
   coreSpec: string;
   cliSpec: string;
 }
@@ -82,7 +82,8 @@ export function scaffoldNames(options: {
     configType: `${className}Config`,
     typePascal,
     coreRange,
-    coreSpec: options.coreSpec ?? coreRange,
-    cliSpec: options.cliSpec ?? coreRange,
+    // Pinned to the zen that wrote the package: its tests and checks run against what generated them.
+    coreSpec: options.coreSpec ?? options.coreVersion,
+    cliSpec: options.cliSpec ?? options.coreVersion,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The files of a scaffolded flavor package, as path → contents. A ready-to-publish npm package:
  * ESM, the `zen` key pointing at its `./flavors` export, a caret peer range on @zen/core, a build
- * (tsc), a test running zen's conformance kits, and `prepack` building so `npm pack`/`npm publish`
- * always ship a fresh dist.
+ * (tsc), a test that type-checks and runs zen's conformance kits, and `prepack` building then
+ * checking, so `npm pack`/`npm publish` (which run `prepack` before packing) ship a fresh, checked dist.
  */
 import type { ComponentType } from "@zen/core/component-types";
 import type { ScaffoldNames } from "./names.ts";
@@ -44,8 +44,10 @@ export function packageFiles(n: ScaffoldNames): Record<string, string> {
   return {
     "package.json": packageJson(n, template),
     "tsconfig.json": TSCONFIG,
+    "tsconfig.test.json": TSCONFIG_TEST,
     "jest.config.js": JEST_CONFIG,
     ".gitignore": "node_modules/\ndist/\n*.tgz\n",
+    ".npmrc": NPMRC,
     "README.md": readme(n, template),
     "src/flavors.ts": flavorsModule(n, template),
     "src/index.ts": indexModule(n),
@@ -71,13 +73,13 @@ function packageJson(n: ScaffoldNames, template: TypeTemplate): string {
     },
     files: ["dist", "src"],
     zen: { apiVersion: 1, flavors: "./flavors" },
+    // npm publish runs prepublishOnly, then prepack, then packs; npm pack runs prepack. So the build
+    // and the check both live in prepack (through `check`): never a check of a missing or old dist.
     scripts: {
       build: "tsc -p tsconfig.json",
-      test: "NODE_OPTIONS=--experimental-vm-modules jest",
-      check: "zen flavor check .",
-      pack: "npm pack",
-      prepack: "npm run build",
-      prepublishOnly: "zen flavor check .",
+      test: "tsc -p tsconfig.test.json && NODE_OPTIONS=--experimental-vm-modules jest",
+      check: "npm run build && zen flavor check .",
+      prepack: "npm run check",
     },
     peerDependencies: { "@zen/core": n.coreRange },
     dependencies: { zod: ZOD_RANGE },
@@ -111,7 +113,19 @@ const TSCONFIG = `${JSON.stringify(
   2,
 )}\n`.replace('"rewriteRelativeImportExtensions"', '// Sources import "./x.ts" (as they run under Jest); tsc rewrites it to "./x.js".\n    "rewriteRelativeImportExtensions"');
 
-const JEST_CONFIG = `/** Jest in native ESM mode; swc strips the TypeScript (type-check with \`npm run build\`). */
+/** Sources and tests, type-checked by \`npm test\` before Jest runs (swc strips types without checking them). */
+const TSCONFIG_TEST = `${JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { rootDir: ".", noEmit: true, declaration: false, declarationMap: false }, include: ["src", "test"] }, null, 2)}\n`;
+
+/**
+ * @zen/cli needs better-sqlite3 (a native module) to run pipelines and declares it as a peer, which
+ * npm installs in users' projects. A flavor package only needs \`zen flavor check\` from it: omitting
+ * peers keeps its install free of native builds (its own dependencies are listed explicitly).
+ */
+const NPMRC = `# zen flavor check needs no SQLite: don't install (and compile) better-sqlite3, a peer of @zen/cli.
+omit=peer
+`;
+
+const JEST_CONFIG = `/** Jest in native ESM mode; swc strips the TypeScript (\`npm test\` type-checks first, with tsconfig.test.json). */
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: "node",
@@ -169,22 +183,57 @@ export { ${n.className} } from "./${n.moduleName}.ts";
 `;
 }
 
+/** The first `secretField` key of the template's config, for the example test. */
+function secretKey(template: TypeTemplate, n: ScaffoldNames): string | undefined {
+  return /^\s*(\w+): secretField\(/m.exec(template.configFields(n))?.[1];
+}
+
 function testModule(n: ScaffoldNames, template: TypeTemplate): string {
   const { imports, body } = template.test(n);
-  return `/** The \`${n.flavor}\` ${n.type.displayName} flavor, tested with the conformance kits of @zen/core. */
+  const withHelper = imports.map((line) =>
+    line.endsWith(`from "@zen/core/testing";`) ? line.replace("import { ", "import { componentTestConfig, ") : line,
+  );
+  const secret = secretKey(template, n);
+  const given = secret
+    ? `{ ...validConfig, ${secret}: "{{example_secret.token}}" }, {
+      secrets: { example_secret: { token: "example-token" } },
+    }`
+    : "validConfig";
+  const check = secret ? `expect(component.config.${secret}).toBe("example-token");` : "expect(component.config).toEqual(config);";
+  return `/** The \`${n.flavor}\` ${n.type.displayName} flavor: the conformance kits of @zen/core, then an example test to replace. */
 import { describe, expect, it } from "@jest/globals";
-${imports.join("\n")}
+${withHelper.join("\n")}
 import { ${n.flavorConst} } from "../src/flavors.ts";
 import { ${n.className} } from "../src/${n.moduleName}.ts";
+
+const validConfig = ${literal(template.exampleConfig(n))};
 
 // What every flavor owes zen: brand and API version, a config schema the CLI can show and validate
 // (secret fields refuse literal values), and an implementation of the right component type.
 describeFlavorConformance(${n.flavorConst}, {
-  validConfig: ${literal(template.exampleConfig(n))},
+  validConfig,
   invalidConfigs: ${literalList(template.invalidConfigs(n), "  ")},
 });
 
-${body}`;
+${body ? `${body}\n` : ""}// ---------------------------------------------------------------------------------------------
+// EXAMPLE: replace it with tests of what your flavor does beyond the kits (the requests it sends,
+// the errors it maps). componentTestConfig builds the config a component receives from zen:
+// defaults applied, secret references resolved from the values the test gives.
+// ---------------------------------------------------------------------------------------------
+describe("EXAMPLE: ${n.className}", () => {
+  it("receives its config with defaults applied${secret ? " and secrets resolved" : ""}", () => {
+    const config = componentTestConfig(${n.flavorConst}, ${given});
+    const component = new ${n.className}({ id: "example", name: "example", flavor: "${n.flavor}", config, configDir: "/nonexistent" });
+    ${check}
+  });
+});
+`;
+}
+
+/** Shell lines with their comments aligned. */
+function commented(lines: [string, string][]): string {
+  const width = Math.max(...lines.map(([command]) => command.length)) + 2;
+  return lines.map(([command, comment]) => `${command.padEnd(width)}# ${comment}`).join("\n");
 }
 
 function readme(n: ScaffoldNames, template: TypeTemplate): string {
@@ -194,40 +243,52 @@ function readme(n: ScaffoldNames, template: TypeTemplate): string {
   const component = `my_${n.flavor.replace(/-/g, "_")}`;
   return `# ${n.packageName}
 
-${template.description(n)}: the \`${n.flavor}\` ${n.type.displayName} flavor for [zen](https://www.npmjs.com/package/@zen/cli).
+<!-- An outline written by \`zen flavor init\`: fill in each TODO, and keep the commands true. -->
 
-## Use it
+TODO: what the \`${n.flavor}\` ${n.type.displayName} flavor does, and for which service
+(zen shows the flavor's description: "${template.description(n)}").
+
+## Install
 
 \`\`\`sh
 npm install ${n.packageName}
-npx zen ${n.type.cliGroup} flavor list            # shows '${n.flavor}' from ${n.packageName}
-npx zen ${n.type.cliGroup} register ${component} --flavor ${n.flavor} ${options}
-npx zen ${n.type.cliGroup} flavor describe ${n.flavor}   # every config key
+${commented([
+    [`npx zen ${n.type.cliGroup} flavor list`, `lists '${n.flavor}' from ${n.packageName}`],
+    [`npx zen ${n.type.cliGroup} flavor describe ${n.flavor}`, "its config keys"],
+  ])}
 \`\`\`
 
-Then add it to a stack with \`zen stack register … --${n.type.longOption} ${component}\` (or \`zen stack update\`).
+## Configure
+
+TODO: each config key, what it means and an example value (\`src/flavors.ts\` has the schema).
+
+\`\`\`sh
+npx zen ${n.type.cliGroup} register ${component} --flavor ${n.flavor} ${options}
+npx zen stack update <stack> --${n.type.longOption} ${component}
+\`\`\`
+
 Config fields marked *secret* take a reference such as \`{{my_secret.token}}\`, stored with
 \`zen secret register my_secret --token=…\` in the stack's secrets manager.
 
-## How it is built
+## Requirements
 
-- \`src/flavors.ts\` defines the flavor with \`defineFlavor\`: its name, type, description and config
-  schema (zod). It is what zen imports to list the flavor, so it imports no SDK.
-- \`src/${n.moduleName}.ts\` is the implementation, loaded the first time a component is used.
-- \`package.json\` declares the package to zen: \`"zen": { "apiVersion": 1, "flavors": "./flavors" }\`,
-  the \`./flavors\` and \`./package.json\` exports, and a peer range on \`@zen/core\`.
-
-${template.readme(n)}
+TODO: the service, account and permissions the flavor needs; the versions of zen it supports
+(\`peerDependencies\` in package.json).
 
 ## Develop
 
 \`\`\`sh
 npm install
-npm test            # the conformance kits of @zen/core, on this flavor
-npm run build       # tsc: src → dist
-npm run check       # zen flavor check: the package as zen will see it
-npm publish         # builds (prepack) and checks (prepublishOnly) first
+npm test            # type-checks, then the conformance kits of @zen/core and the package's own tests
+npm run check       # builds (tsc: src → dist), then zen flavor check: the package as zen will see it
+npm publish         # runs the build and the check first (prepack)
 \`\`\`
+
+- \`src/flavors.ts\` defines the flavor (name, type, description, config schema); zen imports it to
+  list the flavor, so it imports no SDK.
+- \`src/${n.moduleName}.ts\` is the implementation, loaded the first time a component is used.
+
+${template.readme(n)}
 
 To try it in a project before publishing: \`npm install /path/to/this/package\` there, then
 \`npx zen ${n.type.cliGroup} flavor list\`.

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import type BetterSqlite3 from "better-sqlite3";
 import { BaseMetadataStore } from "../components/metadata-store.ts";
 import { ConflictError, ValidationError, ZenError } from "../errors.ts";
+import { currentProcessOwner } from "../fs/process-alive.ts";
 import { backUpDatabase, useWriteAheadLog } from "../fs/sqlite-database.ts";
 import type {
   ArtifactRecord,
@@ -24,14 +25,13 @@ import type {
   StepExecution,
   StepRecord,
 } from "../pipeline/records.ts";
+import { crashReason, damagedMetadata, toArtifact, toPipeline, toRun, toStep, type Row } from "./sqlite-metadata-rows.ts";
 import { MIGRATIONS, type Migration } from "./sqlite-schema.ts";
 
 export interface SqliteMetadataStoreConfig extends Record<string, unknown> {
   /** A local path (or `sqlite:///path`, `file:///path`) to the database file. */
   uri: string;
 }
-
-type Row = Record<string, unknown>;
 
 const BUSY_TIMEOUT_MS = 15_000;
 /** SQLite's host-parameter limit is far higher; this keeps statements small. */
@@ -58,9 +58,21 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
 
   private open(): BetterSqlite3.Database {
     const file = this.databasePath;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Created (or kept) private before SQLite opens it; its WAL files copy the mode.
+    try {
+      fs.closeSync(fs.openSync(file, "a", 0o600));
+      fs.chmodSync(file, 0o600);
+    } catch {
+      /* not ours to change (a shared file): SQLite reports real problems below */
+    }
     const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
-    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw damagedMetadata(file, error);
+    }
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       useWriteAheadLog(db, BUSY_TIMEOUT_MS);
@@ -69,9 +81,22 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
       this.migrate(db, file);
     } catch (error) {
       db.close();
-      throw error;
+      throw damagedMetadata(file, error);
     }
     return db;
+  }
+
+  /**
+   * Runs a query; with no database file yet there is nothing recorded, so `empty` is returned and no
+   * file is created (listing runs from anywhere must not leave a database behind).
+   */
+  private query<T>(empty: T, run: () => T): T {
+    if (!this.#db && !fs.existsSync(this.databasePath)) return empty;
+    try {
+      return run();
+    } catch (error) {
+      throw damagedMetadata(this.databasePath, error);
+    }
   }
 
   private migrate(db: BetterSqlite3.Database, file: string): void {
@@ -116,7 +141,11 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
   private statement(sql: string): BetterSqlite3.Statement {
     let statement = this.#statements.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql);
+      try {
+        statement = this.db.prepare(sql);
+      } catch (error) {
+        throw damagedMetadata(this.databasePath, error);
+      }
       this.#statements.set(sql, statement);
     }
     return statement;
@@ -138,8 +167,8 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
         });
       }
       this.statement(
-        `INSERT INTO runs (id, name, pipeline_id, status, stack_json, runtime_json, parameters_json, enable_cache, started_at, zen_version)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, name, pipeline_id, status, stack_json, runtime_json, parameters_json, enable_cache, started_at, zen_version, owner_json)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         run.id,
         run.name,
@@ -150,6 +179,8 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
         run.enableCache ? 1 : 0,
         run.startedAt,
         run.zenVersion,
+        // The process recording the run executes it: if it dies, readers show the run as crashed.
+        JSON.stringify(currentProcessOwner()),
       );
       const insertStep = this.statement(
         `INSERT INTO steps (id, run_id, pipeline_id, position, name, step_name, status, parameters_json, upstream_json)
@@ -214,24 +245,28 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
   // ── cache ─────────────────────────────────────────────────────────────────
 
   async findCachedExecution(q: { pipelineName: string; stepName: string; cacheKey: string; artifactStoreId: string }): Promise<StepExecution | undefined> {
-    const row = this.statement(
-      `SELECT s.*, r.name AS run_name FROM steps s
-       JOIN runs r ON r.id = s.run_id
-       WHERE s.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) AND s.name = ? AND s.cache_key = ? AND s.status = 'completed'
-         AND NOT EXISTS (SELECT 1 FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id WHERE o.step_id = s.id AND a.artifact_store_id <> ?)
-       ORDER BY s.seq DESC LIMIT 1`,
-    ).get(q.pipelineName, q.stepName, q.cacheKey, q.artifactStoreId) as Row | undefined;
-    return row ? this.execution(row) : undefined;
+    return this.query(undefined, () => {
+      const row = this.statement(
+        `SELECT s.*, r.name AS run_name FROM steps s
+         JOIN runs r ON r.id = s.run_id
+         WHERE s.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) AND s.name = ? AND s.cache_key = ? AND s.status = 'completed'
+           AND NOT EXISTS (SELECT 1 FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id WHERE o.step_id = s.id AND a.artifact_store_id <> ?)
+         ORDER BY s.seq DESC LIMIT 1`,
+      ).get(q.pipelineName, q.stepName, q.cacheKey, q.artifactStoreId) as Row | undefined;
+      return row ? this.execution(row) : undefined;
+    });
   }
 
   async latestExecution(q: { pipelineName: string; stepName: string }): Promise<StepExecution | undefined> {
-    const row = this.statement(
-      `SELECT s.*, r.name AS run_name FROM steps s
-       JOIN runs r ON r.id = s.run_id
-       WHERE s.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) AND s.name = ? AND s.status IN ('completed', 'cached')
-       ORDER BY s.seq DESC LIMIT 1`,
-    ).get(q.pipelineName, q.stepName) as Row | undefined;
-    return row ? this.execution(row) : undefined;
+    return this.query(undefined, () => {
+      const row = this.statement(
+        `SELECT s.*, r.name AS run_name FROM steps s
+         JOIN runs r ON r.id = s.run_id
+         WHERE s.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) AND s.name = ? AND s.status IN ('completed', 'cached')
+         ORDER BY s.seq DESC LIMIT 1`,
+      ).get(q.pipelineName, q.stepName) as Row | undefined;
+      return row ? this.execution(row) : undefined;
+    });
   }
 
   private execution(row: Row): StepExecution {
@@ -244,75 +279,103 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
   }
 
   // ── queries ───────────────────────────────────────────────────────────────
+  // A run still `running` whose process is gone is shown as failed (crashed), computed on every
+  // read: reading never writes, and the answer is right even if nobody opens the store for writing.
 
   async listPipelines(): Promise<PipelineRecord[]> {
-    const rows = this.statement(
-      `SELECT p.id, p.name, p.created_at, COUNT(r.seq) AS run_count, MAX(r.started_at) AS last_run_at
-       FROM pipelines p LEFT JOIN runs r ON r.pipeline_id = p.id GROUP BY p.id ORDER BY p.name`,
-    ).all() as Row[];
-    return rows.map(toPipeline);
+    return this.query([], () => {
+      const rows = this.statement(
+        `SELECT p.id, p.name, p.created_at, COUNT(r.seq) AS run_count, MAX(r.started_at) AS last_run_at
+         FROM pipelines p LEFT JOIN runs r ON r.pipeline_id = p.id GROUP BY p.id ORDER BY p.name`,
+      ).all() as Row[];
+      return rows.map(toPipeline);
+    });
   }
 
   async getPipeline(name: string): Promise<PipelineRecord | undefined> {
-    const row = this.statement(
-      `SELECT p.id, p.name, p.created_at,
-         (SELECT COUNT(*) FROM runs r WHERE r.pipeline_id = p.id) AS run_count,
-         (SELECT r.started_at FROM runs r WHERE r.pipeline_id = p.id ORDER BY r.seq DESC LIMIT 1) AS last_run_at
-       FROM pipelines p WHERE p.name = ?`,
-    ).get(name) as Row | undefined;
-    return row ? toPipeline(row) : undefined;
+    return this.query(undefined, () => {
+      const row = this.statement(
+        `SELECT p.id, p.name, p.created_at,
+           (SELECT COUNT(*) FROM runs r WHERE r.pipeline_id = p.id) AS run_count,
+           (SELECT r.started_at FROM runs r WHERE r.pipeline_id = p.id ORDER BY r.seq DESC LIMIT 1) AS last_run_at
+         FROM pipelines p WHERE p.name = ?`,
+      ).get(name) as Row | undefined;
+      return row ? toPipeline(row) : undefined;
+    });
   }
 
   async listRuns(query: RunQuery = {}): Promise<RunRecord[]> {
     const limit = query.limit ?? -1;
     const offset = query.offset ?? 0;
-    const rows = (
-      query.pipelineName === undefined
-        ? this.statement(`${RUN_SELECT} ORDER BY r.seq DESC LIMIT ? OFFSET ?`).all(limit, offset)
-        : this.statement(`${RUN_SELECT} WHERE r.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) ORDER BY r.seq DESC LIMIT ? OFFSET ?`).all(
-            query.pipelineName,
-            limit,
-            offset,
-          )
-    ) as Row[];
-    return rows.map(toRun);
+    return this.query([], () => {
+      const rows = (
+        query.pipelineName === undefined
+          ? this.statement(`${RUN_SELECT} ORDER BY r.seq DESC LIMIT ? OFFSET ?`).all(limit, offset)
+          : this.statement(`${RUN_SELECT} WHERE r.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) ORDER BY r.seq DESC LIMIT ? OFFSET ?`).all(
+              query.pipelineName,
+              limit,
+              offset,
+            )
+      ) as Row[];
+      return rows.map(toRun);
+    });
   }
 
   async countRuns(pipelineName?: string): Promise<number> {
-    const row = (
-      pipelineName === undefined
-        ? this.statement("SELECT COUNT(*) AS n FROM runs").get()
-        : this.statement("SELECT COUNT(*) AS n FROM runs WHERE pipeline_id = (SELECT id FROM pipelines WHERE name = ?)").get(pipelineName)
-    ) as Row;
-    return row.n as number;
+    return this.query(0, () => {
+      const row = (
+        pipelineName === undefined
+          ? this.statement("SELECT COUNT(*) AS n FROM runs").get()
+          : this.statement("SELECT COUNT(*) AS n FROM runs WHERE pipeline_id = (SELECT id FROM pipelines WHERE name = ?)").get(pipelineName)
+      ) as Row;
+      return row.n as number;
+    });
   }
 
   async getRun(nameOrId: string): Promise<RunRecord | undefined> {
-    const row = (this.statement(`${RUN_SELECT} WHERE r.id = ?`).get(nameOrId) ?? this.statement(`${RUN_SELECT} WHERE r.name = ?`).get(nameOrId)) as
-      | Row
-      | undefined;
-    return row ? toRun(row) : undefined;
+    return this.query(undefined, () => {
+      const row = (this.statement(`${RUN_SELECT} WHERE r.id = ?`).get(nameOrId) ?? this.statement(`${RUN_SELECT} WHERE r.name = ?`).get(nameOrId)) as
+        | Row
+        | undefined;
+      return row ? toRun(row) : undefined;
+    });
   }
 
   async listSteps(runIds: readonly string[]): Promise<StepRecord[]> {
-    return this.chunked(runIds, (marks) => `SELECT * FROM steps WHERE run_id IN (${marks}) ORDER BY run_id, position`).map(toStep);
+    return this.query([], () => {
+      const crashed = new Map<string, string>();
+      for (const row of this.chunked(runIds, (marks) => `SELECT id, status, owner_json FROM runs WHERE id IN (${marks}) AND status = 'running'`)) {
+        const reason = crashReason(row);
+        if (reason !== undefined) crashed.set(row.id as string, reason);
+      }
+      return this.chunked(runIds, (marks) => `SELECT * FROM steps WHERE run_id IN (${marks}) ORDER BY run_id, position`).map((row) => {
+        const step = toStep(row);
+        const reason = crashed.get(step.runId);
+        if (reason === undefined) return step;
+        if (step.status === "running") return { ...step, status: "failed", error: step.error ?? `the run crashed: ${reason}` };
+        if (step.status === "pending") return { ...step, status: "skipped" };
+        return step;
+      });
+    });
   }
 
   async listStepLinks(stepIds: readonly string[]): Promise<{ inputs: StepArtifactLink[]; outputs: StepArtifactLink[] }> {
     const link = (r: Row): StepArtifactLink => ({ stepId: r.step_id as string, name: r.name as string, artifactId: r.artifact_id as string });
-    return {
+    return this.query({ inputs: [], outputs: [] }, () => ({
       inputs: this.chunked(stepIds, (marks) => `SELECT * FROM step_inputs WHERE step_id IN (${marks})`).map(link),
       outputs: this.chunked(stepIds, (marks) => `SELECT * FROM step_outputs WHERE step_id IN (${marks})`).map(link),
-    };
+    }));
   }
 
   async getArtifacts(ids: readonly string[]): Promise<ArtifactRecord[]> {
-    return this.chunked(ids, (marks) => `SELECT * FROM artifacts WHERE id IN (${marks})`).map(toArtifact);
+    return this.query([], () => this.chunked(ids, (marks) => `SELECT * FROM artifacts WHERE id IN (${marks})`).map(toArtifact));
   }
 
   async listConsumers(artifactId: string): Promise<StepArtifactLink[]> {
-    const rows = this.statement("SELECT * FROM step_inputs WHERE artifact_id = ?").all(artifactId) as Row[];
-    return rows.map((r) => ({ stepId: r.step_id as string, name: r.name as string, artifactId: r.artifact_id as string }));
+    return this.query([], () => {
+      const rows = this.statement("SELECT * FROM step_inputs WHERE artifact_id = ?").all(artifactId) as Row[];
+      return rows.map((r) => ({ stepId: r.step_id as string, name: r.name as string, artifactId: r.artifact_id as string }));
+    });
   }
 
   private chunked(ids: readonly string[], sql: (marks: string) => string): Row[] {
@@ -339,61 +402,3 @@ export function databasePathOf(uri: string): string {
   return path.resolve(uri);
 }
 
-const text = (v: unknown) => (v === null || v === undefined ? undefined : (v as string));
-const num = (v: unknown) => (v === null || v === undefined ? undefined : (v as number));
-
-function toPipeline(r: Row): PipelineRecord {
-  return { id: r.id as string, name: r.name as string, createdAt: r.created_at as string, runCount: r.run_count as number, lastRunAt: text(r.last_run_at) };
-}
-
-function toRun(r: Row): RunRecord {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    pipelineId: r.pipeline_id as string,
-    pipelineName: r.pipeline_name as string,
-    status: r.status as RunRecord["status"],
-    stack: JSON.parse(r.stack_json as string) as RunRecord["stack"],
-    runtimeConfiguration: JSON.parse(r.runtime_json as string) as Record<string, unknown>,
-    parameters: JSON.parse(r.parameters_json as string) as Record<string, unknown>,
-    enableCache: r.enable_cache === 1,
-    startedAt: r.started_at as string,
-    endedAt: text(r.ended_at),
-    durationMs: num(r.duration_ms),
-    error: text(r.error),
-    zenVersion: r.zen_version as string,
-  };
-}
-
-function toStep(r: Row): StepRecord {
-  return {
-    id: r.id as string,
-    runId: r.run_id as string,
-    name: r.name as string,
-    stepName: r.step_name as string,
-    status: r.status as StepRecord["status"],
-    cacheReason: text(r.cache_reason),
-    cacheKey: text(r.cache_key),
-    codeHash: text(r.code_hash),
-    parameters: JSON.parse(r.parameters_json as string) as Record<string, unknown>,
-    upstream: JSON.parse(r.upstream_json as string) as string[],
-    startedAt: text(r.started_at),
-    endedAt: text(r.ended_at),
-    durationMs: num(r.duration_ms),
-    error: text(r.error),
-  };
-}
-
-function toArtifact(r: Row): ArtifactRecord {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    uri: r.uri as string,
-    materializer: r.materializer as string,
-    dataType: r.data_type as string,
-    contentHash: r.content_hash as string,
-    producerStepId: r.producer_step_id as string,
-    artifactStoreId: r.artifact_store_id as string,
-    createdAt: r.created_at as string,
-  };
-}

@@ -98,4 +98,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX step_outputs_by_artifact ON step_outputs(artifact_id);
     `,
   },
+  {
+    version: 2,
+    description: "the process that owns a run, so a run whose process died shows as crashed",
+    sql: `ALTER TABLE runs ADD COLUMN owner_json TEXT;`,
+  },
 ];

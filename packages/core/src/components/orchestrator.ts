@@ -1,6 +1,10 @@
+/**
+ * The orchestrator contract. An orchestrator decides where and when each step runs; the core runs a
+ * step (`run.runStep`, or `runStepOfRun` in another process) and reports its outcome: metadata
+ * records, cache, progress events, hooks. No orchestrator maps outcomes to events itself.
+ */
 import { StackComponent, type PipelineDeployment } from "../stack-component.ts";
-import type { PipelineEvent } from "../pipeline/events.ts";
-import type { RunStatus } from "../pipeline/records.ts";
+import type { StepStatus } from "../pipeline/records.ts";
 
 /** A step of the DAG handed to an orchestrator: its name and the steps it waits for. */
 export interface StepNode {
@@ -8,9 +12,14 @@ export interface StepNode {
   upstream: readonly string[];
 }
 
-/** How one step ended. `executeStep` never throws for a step's own failure: it reports it here. */
+/** How one step ended, as the core recorded and reported it. */
 export interface StepOutcome {
-  status: "completed" | "cached" | "failed" | "cancelled";
+  step: string;
+  /**
+   * `skipped`: an upstream step did not complete, so the step was not run. `cancelled`: the run was
+   * cancelled (or already ended) before the step's outcome could be recorded.
+   */
+  status: "completed" | "cached" | "failed" | "skipped" | "cancelled";
   durationMs: number;
   /** Why the step was or was not cached. */
   cacheReason?: string | undefined;
@@ -23,27 +32,33 @@ export interface OrchestratorRun {
   runId: string;
   /** In a topological order (every step after its upstream steps). */
   steps: readonly StepNode[];
-  /**
-   * Runs one step in this process: cache lookup, inputs, the step, outputs, metadata. It emits
-   * `step-started` itself when the step's code really runs; the orchestrator emits the outcome events.
-   */
-  executeStep(name: string, signal: AbortSignal): Promise<StepOutcome>;
-  /** Progress events for listeners (the CLI's live view). */
-  emit(event: PipelineEvent): void;
-  /** Aborted when the run is cancelled (SIGINT/SIGTERM or the caller's signal). */
+  /** Aborted when the run is cancelled (SIGINT/SIGTERM or the caller's signal): start no further step. */
   signal: AbortSignal;
+  /**
+   * Runs one step in this process and reports its outcome (records, events, hooks); resolves with
+   * it and never rejects. Call it once per step, after the `runStep` of each upstream step resolved:
+   * a step whose upstream step did not complete resolves `skipped` without running.
+   */
+  runStep(name: string): Promise<StepOutcome>;
+  /**
+   * For steps run elsewhere (each one calls `runStepOfRun` with this run's id and its step name):
+   * reads the steps' state from the metadata store, reports what changed since the last call
+   * (progress events), and resolves with every step's status. Call it while waiting for the remote
+   * run; the core calls it once more after `runPipeline` returns.
+   */
+  poll(): Promise<Record<string, StepStatus>>;
 }
 
-export interface OrchestratorResult {
-  status: Exclude<RunStatus, "running">;
-  failed: { step: string; error: Error }[];
-  /** Steps not started because an upstream step failed. */
-  skipped: string[];
-}
-
-/** Runs the steps of a pipeline. Remote orchestrators submit the DAG; the local one runs it in process. */
+/**
+ * Runs the steps of a pipeline. The local orchestrator calls `run.runStep` for each step in this
+ * process; a remote one submits the DAG, each remote step runs the core's step entrypoint, and it
+ * follows the run with `run.poll()`. `runPipeline` resolves when every step has ended (or the run
+ * was cancelled); the core then derives the run's outcome from the steps' outcomes. Throw only when
+ * the orchestrator itself fails (e.g. a submission is refused): the run is then recorded as failed
+ * with that error.
+ */
 export abstract class BaseOrchestrator<Config = Record<string, unknown>> extends StackComponent<Config> {
   static override readonly componentType = "orchestrator" as const;
 
-  abstract runPipeline(run: OrchestratorRun): Promise<OrchestratorResult>;
+  abstract runPipeline(run: OrchestratorRun): Promise<void>;
 }

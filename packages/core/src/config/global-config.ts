@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { withLock } from "../fs/lock.ts";
-import { readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
+import { preloadYaml, readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
 import type { StoreType } from "../store/records.ts";
 import { checkFormatVersion } from "./format-version.ts";
 import { GLOBAL_CONFIG_FILE } from "./paths.ts";
@@ -31,7 +31,7 @@ const STORE_TYPES = ["local", "sql"] as const;
 
 function parseGlobalConfig(file: string, raw: Record<string, unknown>): GlobalConfig {
   const shape = new Shape(file);
-  const profiles: Record<string, ProfileEntry> = {};
+  const profiles = profileMap();
   for (const [name, value] of Object.entries(shape.mapping(raw.profiles, "profiles"))) {
     const entry = shape.mapping(value, `profiles.${name}`);
     profiles[name] = {
@@ -48,6 +48,13 @@ function parseGlobalConfig(file: string, raw: Record<string, unknown>): GlobalCo
     active_profile: shape.optionalString(raw.active_profile, "active_profile"),
     profiles,
   };
+}
+
+/** Profiles by name, without a prototype: `constructor` or `__proto__` is just a name that is not there. */
+function profileMap(entries: Iterable<[string, ProfileEntry]> = []): Record<string, ProfileEntry> {
+  const map = Object.create(null) as Record<string, ProfileEntry>;
+  for (const [name, entry] of entries) map[name] = entry;
+  return map;
 }
 
 export class GlobalConfigFile {
@@ -70,12 +77,15 @@ export class GlobalConfigFile {
    * machine); nothing is written if it throws or leaves the config unchanged.
    */
   async update<T>(change: (config: GlobalConfig) => T | Promise<T>): Promise<T> {
+    await preloadYaml(); // not while holding the lock: every waiting process would wait for it too
     return withLock(this.file, async () => {
       const current = await this.read();
       const before = current === undefined ? undefined : JSON.stringify(current);
       const draft: GlobalConfig = current
         ? structuredClone(current)
-        : { format_version: GLOBAL_CONFIG_FORMAT_VERSION, user_id: crypto.randomUUID(), profiles: {} };
+        : { format_version: GLOBAL_CONFIG_FORMAT_VERSION, user_id: crypto.randomUUID(), profiles: profileMap() };
+      // structuredClone gives plain objects back.
+      draft.profiles = profileMap(Object.entries(draft.profiles));
       const result = await change(draft);
       if (JSON.stringify(draft) !== before) await writeYamlFile(this.file, toFile(draft));
       return result;

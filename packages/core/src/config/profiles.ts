@@ -1,11 +1,11 @@
 /** Profiles: named, independent stack stores listed in the global config. */
 import { rm } from "node:fs/promises";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError, ZenError } from "../errors.ts";
 import { defaultStoreUrl, isStoreType, normalizeStoreUrl, openStackStore, STORE_TYPES } from "../store/open-store.ts";
 import type { StackStore, StoreType } from "../store/records.ts";
 import { registerDefaultStack, type Notice } from "./default-stack.ts";
 import type { GlobalConfig, GlobalConfigFile, ProfileEntry } from "./global-config.ts";
-import { validateName } from "./names.ts";
+import { isReservedName, NAME_PATTERN, validateName } from "./names.ts";
 import type { Env } from "./paths.ts";
 import { profileDir } from "./paths.ts";
 import { DEFAULT_PROFILE_NAME, DEFAULT_STACK_NAME } from "./resolution.ts";
@@ -45,11 +45,24 @@ async function initializeProfile(
   const url = options.url ? normalizeStoreUrl(storeType, options.url) : defaultStoreUrl(storeType, profileDir(configDir, name));
   notice(`Initializing profile \`${name}\`...`);
   notice("Initializing store...");
-  const store = await openStackStore(storeType, url);
+  const seed = async () => {
+    const store = await openStackStore(storeType, url);
+    try {
+      await registerDefaultStack(store, configDir, notice);
+    } finally {
+      store.close();
+    }
+  };
   try {
-    await registerDefaultStack(store, configDir, notice);
-  } finally {
-    store.close();
+    await seed();
+  } catch (error) {
+    // A store in this profile's own directory that is unreadable was left by a creation that
+    // crashed (the profile is not in the config yet, and the config lock is held): start it afresh.
+    // A readable one is reused, which completes the interrupted creation.
+    const leftover = !options.url && error instanceof ZenError && ["ZEN_CONFIG_MALFORMED", "ZEN_STORE_MISSING"].includes(error.code);
+    if (!leftover) throw error;
+    await rm(profileDir(configDir, name), { recursive: true, force: true });
+    await seed();
   }
   return { store_type: storeType, store_url: url, active_stack: DEFAULT_STACK_NAME };
 }
@@ -80,7 +93,7 @@ export async function createProfile(
 ): Promise<ProfileEntry> {
   validateName("profile", name);
   const exists = (config: GlobalConfig | undefined) => {
-    if (config?.profiles[name]) {
+    if (config && Object.hasOwn(config.profiles, name)) {
       throw new ConflictError(`Profile '${name}' already exists.`, {
         hint: `Choose another name, or activate it with \`zen profile set ${name}\`.`,
       });
@@ -98,7 +111,7 @@ export async function createProfile(
 /** Removes a profile from the global config, then its directory under `<configDir>/profiles` (a custom store URL elsewhere is left alone). */
 export async function removeProfile(file: GlobalConfigFile, name: string, refuse: (config: GlobalConfig) => void): Promise<void> {
   await file.update((config) => {
-    if (!config.profiles[name]) throw profileNotFound(name, config);
+    if (!Object.hasOwn(config.profiles, name)) throw profileNotFound(name, config);
     refuse(config);
     delete config.profiles[name];
   });
@@ -107,15 +120,15 @@ export async function removeProfile(file: GlobalConfigFile, name: string, refuse
 
 export function profileNotFound(name: string, config: GlobalConfig | undefined, hint?: string): NotFoundError {
   const names = Object.keys(config?.profiles ?? {});
+  // Suggest creating it only under a name that can be created.
+  const creatable = NAME_PATTERN.test(name) && !isReservedName(name);
+  const create = creatable ? `Create it with \`zen profile create ${name}\`.` : "";
   return new NotFoundError(`Profile '${name}' does not exist.`, {
-    hint:
-      hint ??
-      (names.length > 0
-        ? `Available profiles: ${names.join(", ")}. Create it with \`zen profile create ${name}\`.`
-        : `Create it with \`zen profile create ${name}\`.`),
+    hint: hint ?? (names.length > 0 ? `Available profiles: ${names.join(", ")}. ${create}`.trim() : create || undefined),
   });
 }
 
+/** An existing profile's store: it must be there (a missing or empty store is an error, never an empty profile). */
 export async function openProfileStore(entry: ProfileEntry): Promise<StackStore> {
-  return openStackStore(entry.store_type, entry.store_url);
+  return openStackStore(entry.store_type, entry.store_url, { mustExist: true });
 }

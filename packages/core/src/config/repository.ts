@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { NotFoundError } from "../errors.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
 import { withLock } from "../fs/lock.ts";
-import { readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
+import { preloadYaml, readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
 import { checkFormatVersion } from "./format-version.ts";
 import type { Env } from "./paths.ts";
 import { Shape } from "./shape.ts";
@@ -18,6 +18,16 @@ export const REPOSITORY_FORMAT_VERSION = 1;
 export interface RepositoryConfig {
   active_profile_name?: string | undefined;
   active_stack_name?: string | undefined;
+}
+
+/** Keys of `.zen/config.yaml` zen does not know (written by another zen version or by hand): kept on rewrite. */
+async function readOtherKeys(file: string): Promise<Record<string, unknown>> {
+  const raw = await readYamlMapping(file);
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(raw ?? {})) {
+    if (key !== "format_version" && key !== "active_profile_name" && key !== "active_stack_name") out[key] = value;
+  }
+  return out;
 }
 
 export function repositoryConfigFile(root: string): string {
@@ -86,13 +96,16 @@ export async function updateRepositoryConfig(root: string, change: (config: Repo
   const file = repositoryConfigFile(root);
   await ensurePrivateDir(dirname(file));
   ensureGitignore(dirname(file));
+  await preloadYaml();
   return withLock(file, async () => {
     const config = await readRepositoryConfig(root);
+    const others = await readOtherKeys(file);
     change(config);
     await writeYamlFile(file, {
       format_version: REPOSITORY_FORMAT_VERSION,
       ...(config.active_profile_name !== undefined ? { active_profile_name: config.active_profile_name } : {}),
       ...(config.active_stack_name !== undefined ? { active_stack_name: config.active_stack_name } : {}),
+      ...others,
     });
     return config;
   });

@@ -47,7 +47,7 @@ export function resolveSettings({ flags, env, repository, global }: ResolutionIn
     [nonEmpty(flags.stack), "flag"],
     [nonEmpty(env.ZEN_STACK), "env"],
     [repositoryStack, "repository"],
-    [nonEmpty(global?.profiles[profile.name]?.active_stack), "global"],
+    [nonEmpty(global && Object.hasOwn(global.profiles, profile.name) ? global.profiles[profile.name]?.active_stack : undefined), "global"],
   ) ?? { name: DEFAULT_STACK_NAME, source: "default" };
 
   return { profile, stack };

@@ -102,25 +102,43 @@ function* cacheFiles(locations: CacheLocations): Generator<string> {
   yield locations.fallback;
 }
 
-function isCurrent(index: DiscoveryIndex, key: string): boolean {
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isListOf = (value: unknown, item: (entry: unknown) => boolean) => Array.isArray(value) && value.every(item);
+const isFlavorInfo = (value: unknown) =>
+  isObject(value) && typeof value.type === "string" && typeof value.name === "string" && isObject(value.source) && isObject(value.configSchema);
+
+/**
+ * Whether a parsed cache file has the index's shape. Anything else (`null`, a hand-edited or damaged
+ * file, a half-written one from another tool) is not an error: the cache is discarded and rebuilt.
+ */
+export function isIndexShape(value: unknown): value is DiscoveryIndex {
   return (
-    index.format === DISCOVERY_CACHE_FORMAT &&
-    index.key === key &&
-    Array.isArray(index.watch) &&
-    index.watch.every((file) => fileStamp(file.path) === file.stamp)
+    isObject(value) &&
+    value.format === DISCOVERY_CACHE_FORMAT &&
+    typeof value.key === "string" &&
+    isListOf(value.builtins, isFlavorInfo) &&
+    isListOf(value.packages, (p) => isObject(p) && typeof p.name === "string" && isListOf(p.flavors, isFlavorInfo)) &&
+    isListOf(value.problems, (p) => isObject(p) && typeof p.package === "string" && typeof p.message === "string") &&
+    isListOf(value.candidates, (c) => isObject(c) && typeof c.package === "string" && Array.isArray(c.flavors)) &&
+    isListOf(value.watch, (w) => isObject(w) && typeof w.path === "string" && typeof w.stamp === "string") &&
+    (value.formerFlavors === undefined || isListOf(value.formerFlavors, (f) => isObject(f) && typeof f.name === "string"))
   );
+}
+
+function isCurrent(index: DiscoveryIndex, key: string): boolean {
+  return index.key === key && index.watch.every((file) => fileStamp(file.path) === file.stamp);
 }
 
 /** The cached index if it matches `key` and none of its watched files changed. */
 export function readCachedIndex(locations: CacheLocations, key: string): { index: DiscoveryIndex; file: string } | undefined {
   for (const file of cacheFiles(locations)) {
-    let index: DiscoveryIndex;
+    let index: unknown;
     try {
-      index = JSON.parse(readFileSync(file, "utf8")) as DiscoveryIndex;
+      index = JSON.parse(readFileSync(file, "utf8"));
     } catch {
       continue; // missing or damaged: the cache is only an optimisation, rediscover
     }
-    if (isCurrent(index, key)) return { index, file };
+    if (isIndexShape(index) && isCurrent(index, key)) return { index, file };
   }
   return undefined;
 }
@@ -129,8 +147,8 @@ export function readCachedIndex(locations: CacheLocations, key: string): { index
 export function readPreviousIndex(locations: CacheLocations): DiscoveryIndex | undefined {
   for (const file of cacheFiles(locations)) {
     try {
-      const index = JSON.parse(readFileSync(file, "utf8")) as DiscoveryIndex;
-      if (index.format === DISCOVERY_CACHE_FORMAT && Array.isArray(index.packages)) return index;
+      const index: unknown = JSON.parse(readFileSync(file, "utf8"));
+      if (isIndexShape(index)) return index;
     } catch {
       // missing or damaged: nothing to remember
     }

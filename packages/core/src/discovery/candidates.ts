@@ -2,10 +2,12 @@
  * Where flavor packages may come from: never a glob of node_modules, only dependency lists —
  * the project's package.json (resolved from the project root, so a global `zen` sees the project's
  * packages), the CLI's own dependencies, and, for a global install, the packages installed next to
- * the CLI in the same node_modules (`npm i -g @zen/cli @zen/integration-s3`).
+ * the CLI in the same node_modules (`npm i -g @zen/cli @zen/integration-s3`). A CLI installed in
+ * the project adds nothing more (the project's node_modules also holds every transitive dependency);
+ * one installed in another package's node_modules adds that package's dependency lists.
  */
 import { readdirSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import type { DiscoveryProblem } from "./flavor-info.ts";
 import { readJsonFile, type PackageJson } from "./package-json.ts";
 
@@ -72,6 +74,23 @@ function readManifest(root: string, owner: string, problems: DiscoveryProblem[])
   }
 }
 
+/**
+ * The packages installed next to the CLI: the declared dependencies of the package owning that
+ * node_modules (a pnpm global dir, a workspace root), else, for a plain global prefix that no
+ * package.json owns, its top-level entries (each one installed explicitly).
+ */
+function packagesNextTo(dir: string): string[] {
+  let owner: PackageJson | undefined;
+  try {
+    owner = readJsonFile<PackageJson>(join(dirname(dir), "package.json"));
+  } catch {
+    owner = undefined; // unreadable: fall back to the directory's entries
+  }
+  if (typeof owner !== "object" || owner === null) return listNodeModules(dir);
+  const declared = owner as PackageJson & { optionalDependencies?: Record<string, string> };
+  return Object.keys({ ...declared.optionalDependencies, ...declared.devDependencies, ...declared.dependencies }).sort();
+}
+
 export function readDependencySources(projectRoot: string | undefined, cliRoot: string | undefined): DependencySources {
   const sources: DependencySources = { problems: [] };
   if (projectRoot) {
@@ -82,7 +101,7 @@ export function readDependencySources(projectRoot: string | undefined, cliRoot: 
     const pkg = readManifest(cliRoot, "@zen/cli", sources.problems);
     if (pkg) sources.cli = { root: cliRoot, dependencies: { ...pkg.dependencies } };
     const dir = enclosingNodeModules(cliRoot);
-    if (dir) sources.global = { dir, names: listNodeModules(dir) };
+    if (dir && !(projectRoot && `${dir}${sep}`.startsWith(`${projectRoot}${sep}`))) sources.global = { dir, names: packagesNextTo(dir) };
   }
   return sources;
 }

@@ -5,6 +5,6 @@
  */
 export const DISCOVERY_API_VERSION = 1;
 /** Bumped when the shape of the cached index changes (it is also part of the file name). */
-export const DISCOVERY_CACHE_FORMAT = 1;
+export const DISCOVERY_CACHE_FORMAT = 2;
 export const CACHE_FILE_NAME = `discovery-v${DISCOVERY_CACHE_FORMAT}.json`;
 export const CORE_PACKAGE_NAME = "@zen/core";

@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ValidationError, ZenError } from "../errors.ts";
 import type { CustomFlavorRecord } from "../store/records.ts";
+import type { CustomDescription } from "./custom-descriptions.ts";
 import type { FlavorInfo } from "./flavor-info.ts";
 import { lookupPackageJson, readJsonFile, resolveExportPath, type PackageJson } from "./package-json.ts";
 
@@ -89,15 +90,28 @@ export function resolveCustomModule(module: string, root: string): string {
   }
 }
 
-/** What `list()` shows for a custom flavor: described from its record, without importing it. */
-export function customFlavorInfo(record: CustomFlavorRecord): FlavorInfo {
+/** The file a custom flavor's module resolves to now, or undefined when it cannot be found. */
+export function customModuleFile(record: CustomFlavorRecord): string | undefined {
+  try {
+    return resolveCustomModule(parseFlavorSpecifier(record.specifier).module, record.root);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What `list()` shows for a custom flavor, without importing it: what its definition said when it
+ * was last imported (`described`), else a generic description from its record.
+ */
+export function customFlavorInfo(record: CustomFlavorRecord, described?: CustomDescription): FlavorInfo {
   const info: FlavorInfo = {
     type: record.type,
     name: record.name,
     description: `custom flavor from ${record.specifier}`,
-    source: { kind: "custom", specifier: record.specifier, root: record.root },
     configSchema: {},
     secretFields: [],
+    ...described,
+    source: { kind: "custom", specifier: record.specifier, root: record.root },
     ready: true,
   };
   try {

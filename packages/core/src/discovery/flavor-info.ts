@@ -34,7 +34,7 @@ export interface FormerFlavor {
 export interface DiscoveryProblem {
   package: string;
   root?: string;
-  phase: "resolve" | "metadata" | "compat" | "import" | "brand" | "duplicate";
+  phase: "resolve" | "metadata" | "compat" | "import" | "brand" | "duplicate" | "conflict";
   message: string;
   hint?: string;
   /** The cause's stack trace, for ZEN_DEBUG=1 (import failures). */

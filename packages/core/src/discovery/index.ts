@@ -10,9 +10,11 @@ export { describeConfigKeys, type ConfigKeyDescription } from "./json-schema.ts"
 export type { CandidateReport } from "./discovery-index.ts";
 export type * from "./flavor-info.ts";
 export type * from "./flavor-registry-api.ts";
-// For `zen flavor check` (a lint of one package before it is published). The scanner loads zod,
-// semver and the built-in flavors, so it is imported only when called.
-export const loadPackageScanner = () => import("./scan.ts");
+// For `zen flavor check` (a lint of one package before it is published): `scanPackages` indexes
+// packages the way discovery does, package code in a child process. Imported only when called.
+export const loadPackageScanner = () => import("./isolated-scan.ts");
+// The entry of that child process (started by isolated-scan.ts through this module).
+export const loadScanChild = () => import("./scan-child.ts");
 export { importConditions, readJsonFile, resolveExportPath, type PackageJson } from "./package-json.ts";
 export { causeMessage, importModule, moduleEntries } from "./import-module.ts";
 export type { Candidate } from "./candidates.ts";

@@ -1,6 +1,7 @@
 /**
- * The flavor registry: built-ins, discovered packages and the profile's custom flavors, merged with
- * one precedence (custom > package > builtin). `list()` and `find()` are served from the discovery
+ * The flavor registry: built-ins, discovered packages and the profile's custom flavors. A built-in's
+ * name is never taken; otherwise a custom flavor shadows a package's, and two packages providing one
+ * name are a conflict (see merge()). `list()` and `find()` are served from the discovery
  * index (cached: a warm start stats a few files, reads one JSON file and imports no package code);
  * only `load()` imports a flavor's module.
  */
@@ -8,9 +9,11 @@ import { COMPONENT_TYPE_KEYS, componentType, type ComponentType } from "../compo
 import { ZenError } from "../errors.ts";
 import type { Flavor } from "../flavor.ts";
 import type { CustomFlavorRecord } from "../store/records.ts";
+import { conflictMessage } from "./assemble-index.ts";
 import { cacheLocations, discoveryKey, readCachedIndex, readPreviousIndex, writeCachedIndex } from "./cache.ts";
 import { candidatesOf, readDependencySources } from "./candidates.ts";
-import { customFlavorInfo } from "./custom-module.ts";
+import { rememberDescription, rememberedDescriptions } from "./custom-descriptions.ts";
+import { customFlavorInfo, customModuleFile } from "./custom-module.ts";
 import type { DiscoveryIndex, IndexedPackage } from "./discovery-index.ts";
 import type { DiscoveryProblem, FlavorInfo, FlavorSource } from "./flavor-info.ts";
 import type { FlavorRegistry, FlavorRegistryOptions } from "./flavor-registry-api.ts";
@@ -24,7 +27,7 @@ export interface DiscoveryResult {
   cacheHit: boolean;
 }
 
-export type DiscoveryOptions = Pick<FlavorRegistryOptions, "projectRoot" | "cliRoot" | "cacheDir" | "fresh">;
+export type DiscoveryOptions = Pick<FlavorRegistryOptions, "projectRoot" | "cliRoot" | "cacheDir" | "fresh" | "env">;
 
 /** The discovery index: from the cache when it is current (and `fresh` is not set), else a full scan. */
 export async function discover(options: DiscoveryOptions): Promise<DiscoveryResult> {
@@ -36,8 +39,8 @@ export async function discover(options: DiscoveryOptions): Promise<DiscoveryResu
     if (cached) return { index: cached.index, cacheFile: cached.file, cacheHit: true };
   }
   // The scanner loads zod, semver and the built-in flavors: only on a cache miss.
-  const { scanPackages } = await import("./scan.ts");
-  const index = await scanPackages(candidatesOf(sources), key, sources.problems);
+  const { scanPackages } = await import("./isolated-scan.ts");
+  const index = await scanPackages(candidatesOf(sources), key, sources.problems, options.env ? { env: options.env } : {});
   const { formerFlavors } = await import("./former-flavors.ts");
   const former = formerFlavors(readPreviousIndex(locations), index);
   if (former.length > 0) index.formerFlavors = former;
@@ -52,7 +55,11 @@ interface Entry {
   origin: Origin;
 }
 
-const RANK = { custom: 0, package: 1, builtin: 2 } as const;
+/** Every source of one type/name, and the one the name stands for (what lists and new components use). */
+interface Group {
+  listed: Entry;
+  all: Entry[];
+}
 
 function keyOf(type: string, name: string): string {
   return `${type}/${name}`;
@@ -76,7 +83,7 @@ function sourceLabel(source: FlavorSource): string {
 
 class DiscoveredFlavorRegistry implements FlavorRegistry {
   #discovery: Promise<DiscoveryResult> | undefined;
-  #entries: Promise<Map<string, Entry>> | undefined;
+  #groups: Promise<Map<string, Group>> | undefined;
 
   constructor(private readonly options: FlavorRegistryOptions) {}
 
@@ -85,72 +92,112 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
     return this.#discovery;
   }
 
-  private entries(): Promise<Map<string, Entry>> {
-    this.#entries ??= this.discovery().then(({ index }) => this.merge(index));
-    return this.#entries;
+  private groups(): Promise<Map<string, Group>> {
+    this.#groups ??= this.discovery().then(({ index }) => this.merge(index));
+    return this.#groups;
   }
 
-  private merge(index: DiscoveryIndex): Map<string, Entry> {
-    const groups = new Map<string, Entry[]>();
+  /**
+   * What each name stands for: a built-in always (a package or custom flavor cannot take its name);
+   * else a custom flavor (shadowing a package's, with a warning); else the one package providing it,
+   * or, when several do, a conflict that cannot be used by name (components keep their own package).
+   */
+  private merge(index: DiscoveryIndex): Map<string, Group> {
+    const all = new Map<string, Entry[]>();
     const add = (entry: Entry) => {
       const key = keyOf(entry.info.type, entry.info.name);
-      groups.set(key, [...(groups.get(key) ?? []), entry]);
+      all.set(key, [...(all.get(key) ?? []), entry]);
     };
-    for (const record of this.options.customFlavors) add({ info: customFlavorInfo(record), origin: { kind: "custom", record } });
-    for (const pkg of index.packages) for (const info of pkg.flavors) add({ info, origin: { kind: "package", pkg } });
     for (const info of index.builtins) add({ info, origin: { kind: "builtin" } });
+    const described = rememberedDescriptions(this.options.cacheDir, this.options.customFlavors, customModuleFile);
+    for (const record of this.options.customFlavors) {
+      add({ info: customFlavorInfo(record, described.get(record)), origin: { kind: "custom", record } });
+    }
+    for (const pkg of index.packages) for (const info of pkg.flavors) add({ info, origin: { kind: "package", pkg } });
 
     const warn = this.options.onWarning ?? ((message: string) => process.stderr.write(`Warning: ${message}\n`));
-    const merged = new Map<string, Entry>();
-    for (const [key, group] of groups) {
-      const ordered = [...group].sort((a, b) => RANK[a.origin.kind] - RANK[b.origin.kind]);
-      const winner = ordered[0]!;
-      const shadowed = ordered.slice(1);
-      if (shadowed.length > 0) {
-        winner.info = { ...winner.info, shadows: shadowed.map((entry) => entry.info.source) };
-        const display = componentType(winner.info.type).displayName;
-        for (const loser of shadowed) {
-          if (loser.origin.kind === winner.origin.kind) continue; // a duplicate, reported as a problem
-          const winnerLabel = sourceLabel(winner.info.source);
-          warn(`The ${display} flavor '${winner.info.name}' ${winnerLabel} shadows ${describeSource(loser.info.source)}.`);
-        }
+    const merged = new Map<string, Group>();
+    for (const [key, entries] of all) {
+      const builtin = entries.find((e) => e.origin.kind === "builtin");
+      const custom = entries.find((e) => e.origin.kind === "custom");
+      const packages = entries.filter((e) => e.origin.kind === "package");
+      let listed: Entry;
+      if (builtin) {
+        listed = builtin; // claims on a built-in's name are problems of the index (packages) or of problems() (custom)
+      } else if (custom) {
+        listed = { ...custom, info: { ...custom.info, ...(packages.length ? { shadows: packages.map((e) => e.info.source) } : {}) } };
+        const display = componentType(custom.info.type).displayName;
+        for (const loser of packages) warn(`The ${display} flavor '${custom.info.name}' ${sourceLabel(custom.info.source)} shadows ${describeSource(loser.info.source)}.`);
+      } else if (packages.length > 1) {
+        const [first, ...others] = packages as [Entry, ...Entry[]];
+        const owners = packages.map((e) => (e.origin as { pkg: IndexedPackage }).pkg.name);
+        const problem = conflictMessage(first.info.type, first.info.name, owners);
+        listed = { ...first, info: { ...first.info, ready: false, problem, shadows: others.map((e) => e.info.source) } };
+      } else {
+        listed = packages[0]!;
       }
-      merged.set(key, winner);
+      merged.set(key, { listed, all: entries });
     }
     return merged;
   }
 
   async list(type?: ComponentType): Promise<FlavorInfo[]> {
     const order = (t: ComponentType) => COMPONENT_TYPE_KEYS.indexOf(t);
-    return [...(await this.entries()).values()]
-      .map((entry) => entry.info)
+    return [...(await this.groups()).values()]
+      .map((entry) => entry.listed.info)
       .filter((info) => type === undefined || info.type === type)
       // Code-point order: localeCompare would load ICU's collator (~6 ms of a warm start).
       .sort((a, b) => order(a.type) - order(b.type) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async find(type: ComponentType, name: string): Promise<FlavorInfo | undefined> {
-    return (await this.entries()).get(keyOf(type, name))?.info;
+    return (await this.groups()).get(keyOf(type, name))?.listed.info;
+  }
+
+  async claims(type: ComponentType, name: string): Promise<FlavorSource[]> {
+    return ((await this.groups()).get(keyOf(type, name))?.all ?? []).map((entry) => entry.info.source);
   }
 
   async problems(): Promise<DiscoveryProblem[]> {
     const { index } = await this.discovery();
     const custom: DiscoveryProblem[] = [];
-    for (const entry of (await this.entries()).values()) {
-      if (entry.origin.kind !== "custom" || entry.info.ready) continue;
-      custom.push({
-        package: entry.origin.record.specifier,
-        root: entry.origin.record.root,
-        phase: "resolve",
-        message: entry.info.problem ?? "The custom flavor cannot be loaded.",
-        hint: `Fix the module path, or register the flavor again with \`zen ${group(entry.info.type)} flavor register\`.`,
-      });
+    for (const { all } of (await this.groups()).values()) {
+      for (const entry of all) {
+        if (entry.origin.kind !== "custom") continue;
+        const { record } = entry.origin;
+        const fix = `register the flavor again with \`zen ${group(entry.info.type)} flavor register\``;
+        if (all.some((e) => e.origin.kind === "builtin")) {
+          const display = componentType(entry.info.type).displayName;
+          custom.push({
+            package: record.specifier,
+            root: record.root,
+            phase: "conflict",
+            message: `The custom ${display} flavor '${record.name}' from ${record.specifier} has the name of a built-in flavor: the built-in one is used.`,
+            hint: `Rename the flavor in ${record.specifier} and ${fix}.`,
+          });
+        } else if (!entry.info.ready) {
+          custom.push({
+            package: record.specifier,
+            root: record.root,
+            phase: "resolve",
+            message: entry.info.problem ?? "The custom flavor cannot be loaded.",
+            hint: `Fix the module path, or ${fix}.`,
+          });
+        }
+      }
     }
     return [...index.problems, ...custom];
   }
 
+  /**
+   * `options.package` is the package a component was registered with: the flavor is loaded from that
+   * package whatever else now claims the name, and its absence is an error naming it.
+   */
   async load(type: ComponentType, name: string, options: { package?: string | undefined } = {}): Promise<Flavor> {
-    const entry = (await this.entries()).get(keyOf(type, name));
+    const found = (await this.groups()).get(keyOf(type, name));
+    const entry = options.package
+      ? found?.all.find((e) => e.origin.kind === "package" && e.origin.pkg.name === options.package)
+      : found?.listed;
     if (!entry) {
       const available = (await this.list(type)).map((info) => info.name);
       const { index } = await this.discovery();
@@ -168,7 +215,8 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
     if (!entry.info.ready) {
       const { origin } = entry;
       const owner = origin.kind === "package" ? origin.pkg.name : origin.kind === "custom" ? origin.record.specifier : undefined;
-      const problem = (await this.problems()).find((p) => p.package === owner);
+      const problems = await this.problems();
+      const problem = problems.find((p) => p.message === entry.info.problem) ?? problems.find((p) => p.package === owner);
       throw new ZenError(`The ${display} flavor '${name}' cannot be used: ${entry.info.problem ?? "its package is broken."}`, {
         hint: problem?.hint ?? "Run `zen doctor` for details.",
         code: "ZEN_FLAVOR_UNAVAILABLE",
@@ -184,7 +232,11 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
       case "custom": {
         const { loadCustomFlavor } = await import("./custom-flavor.ts");
         const { record } = entry.origin;
-        return loadCustomFlavor({ type, name, specifier: record.specifier, root: record.root });
+        const flavor = await loadCustomFlavor({ type, name, specifier: record.specifier, root: record.root });
+        // Imported anyway: remember what it says about itself, for lists that import nothing.
+        const file = customModuleFile(record);
+        if (file) await rememberDescription(this.options.cacheDir, record, file, flavor);
+        return flavor;
       }
       case "package":
         return loadPackageFlavor(entry.origin.pkg, type, name);

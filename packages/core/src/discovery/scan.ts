@@ -5,47 +5,24 @@
  * DiscoveryProblem with its cause, and the others are unaffected.
  */
 import { realpathSync } from "node:fs";
-import { dirname, join, sep } from "node:path";
+import { dirname } from "node:path";
 import semver from "semver";
 import { componentType, isComponentType } from "../component-types.ts";
 import { FLAVOR_API_VERSION, isFlavor, type Flavor } from "../flavor.ts";
 import { BUILTIN_FLAVORS } from "../flavors/builtin.ts";
 import { knownFlavorsOf } from "../known-packages.ts";
+import { assembleIndex, isInstalled } from "./assemble-index.ts";
 import type { Candidate } from "./candidates.ts";
-import { CORE_PACKAGE_NAME, DISCOVERY_CACHE_FORMAT } from "./constants.ts";
+import { CORE_PACKAGE_NAME } from "./constants.ts";
 import { corePackage } from "./core-package.ts";
 import { describeFlavor } from "./describe-flavor.ts";
 import type { CandidateReport, DiscoveryIndex, IndexedPackage, WatchedFile } from "./discovery-index.ts";
 import type { DiscoveryProblem, FlavorInfo } from "./flavor-info.ts";
+import { brokenInspection, flavorKey, PackageProblem, type Inspection } from "./inspection.ts";
 import { causeMessage, importModule, moduleEntries } from "./import-module.ts";
 import { fileStamp, lookupPackageJson, readJsonFile, resolveExportPath, type PackageJson } from "./package-json.ts";
 
-interface Inspection {
-  report: CandidateReport;
-  pkg?: IndexedPackage;
-  problem?: DiscoveryProblem;
-  watch: WatchedFile[];
-}
-
-class PackageProblem extends Error {
-  constructor(
-    readonly phase: DiscoveryProblem["phase"],
-    message: string,
-    readonly hint?: string,
-    readonly detail?: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Installed under some node_modules, as opposed to linked from a workspace (whose files change in place). */
-function isInstalled(path: string): boolean {
-  return path.split(sep).includes("node_modules");
-}
-
-function flavorKey(info: { type: string; name: string }): string {
-  return `${info.type}/${info.name}`;
-}
+export type ImportListener = (root: string, version: string | undefined) => void | Promise<void>;
 
 const ZEN_KEY_HINT = 'Write it as "zen": { "apiVersion": 1, "flavors": "./flavors" }.';
 
@@ -86,7 +63,12 @@ function checkMetadata(name: string, pkg: PackageJson): { flavors: string } {
   return { flavors: zen.flavors };
 }
 
-async function inspect(candidate: Candidate): Promise<Inspection> {
+/**
+ * Indexes one candidate: its package.json, then (if it is a flavor package) its flavors module.
+ * `onImport` is told just before the module is imported (the isolated scan names the package if the
+ * import exits or hangs).
+ */
+export async function inspectCandidate(candidate: Candidate, onImport: ImportListener = () => {}): Promise<Inspection> {
   const report: CandidateReport = { package: candidate.name, origin: candidate.origin, status: "ignored", flavors: [] };
   const lookup = lookupPackageJson(candidate.name, candidate.resolveFrom);
   if (lookup.status === "missing") {
@@ -95,7 +77,7 @@ async function inspect(candidate: Candidate): Promise<Inspection> {
     // A known flavor package listed but not installed: say so, its flavors are known.
     const message = `'${candidate.name}' is listed as a dependency but not installed`;
     const problem = new PackageProblem("resolve", message, "Run your package manager's install command.");
-    return broken(candidate, report, undefined, undefined, problem);
+    return brokenInspection(candidate, report, undefined, undefined, problem);
   }
   const manifestPath = lookup.path;
   let pkg: PackageJson | undefined;
@@ -103,7 +85,7 @@ async function inspect(candidate: Candidate): Promise<Inspection> {
     pkg = manifestPath ? readJsonFile<PackageJson>(manifestPath) : undefined;
   } catch (error) {
     const problem = new PackageProblem("metadata", `'${candidate.name}' has an unreadable package.json: ${causeMessage(error)}`);
-    return broken(candidate, report, manifestPath && dirname(manifestPath), undefined, problem);
+    return brokenInspection(candidate, report, manifestPath && dirname(manifestPath), undefined, problem);
   }
   if (!pkg || pkg.zen === undefined) return { report, watch: [] }; // not a flavor package: silently ignored
   const root = dirname(realpathSync(manifestPath!));
@@ -114,7 +96,7 @@ async function inspect(candidate: Candidate): Promise<Inspection> {
       `'${candidate.name}' does not export "./package.json"`,
       `Add "./package.json": "./package.json" to the "exports" of ${candidate.name}.`,
     );
-    return broken(candidate, report, root, pkg, problem);
+    return brokenInspection(candidate, report, root, pkg.version, problem);
   }
   const watch: WatchedFile[] = isInstalled(root) ? [] : [{ path: manifestPath!, stamp: fileStamp(manifestPath!) }];
   let flavorsFile: string | undefined;
@@ -130,6 +112,7 @@ async function inspect(candidate: Candidate): Promise<Inspection> {
     }
     if (!isInstalled(root)) watch.push({ path: flavorsFile, stamp: fileStamp(flavorsFile) });
     let ns: Record<string, unknown>;
+    await onImport(root, pkg.version);
     try {
       ns = await importModule(flavorsFile);
     } catch (error) {
@@ -155,7 +138,7 @@ async function inspect(candidate: Candidate): Promise<Inspection> {
     return { report, pkg: indexed.pkg, ...(indexed.problem ? { problem: indexed.problem } : {}), watch };
   } catch (error) {
     if (!(error instanceof PackageProblem)) throw error;
-    const result = broken(candidate, report, root, pkg, error);
+    const result = brokenInspection(candidate, report, root, pkg.version, error);
     if (flavorsFile && result.pkg) result.pkg.flavorsFile = flavorsFile;
     return { ...result, watch };
   }
@@ -217,117 +200,32 @@ function describeEntries(
   };
 }
 
-/** A package that cannot be used: a problem, plus its flavors marked not ready when their names are known. */
-function broken(
-  candidate: Candidate,
-  report: CandidateReport,
-  root: string | undefined,
-  pkg: PackageJson | undefined,
-  error: PackageProblem,
-): Inspection {
-  const problem: DiscoveryProblem = {
-    package: candidate.name,
-    ...(root ? { root } : {}),
-    phase: error.phase,
-    message: `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`,
-    ...(error.hint ? { hint: error.hint } : {}),
-    ...(error.detail ? { detail: error.detail } : {}),
-  };
-  report.status = "broken";
-  report.problem = problem.message;
-  const known = knownFlavorsOf(candidate.name);
-  report.flavors = known.map((k) => `${k.type}/${k.flavor}`);
-  if (known.length === 0) return { report, problem, watch: [] };
-  const version = pkg?.version ?? "0.0.0";
-  const source = { kind: "package" as const, package: candidate.name, version, root: root ?? "" };
-  const flavors: FlavorInfo[] = known.map((k) => ({
-    type: k.type,
-    name: k.flavor,
-    description: `${componentType(k.type).displayName} flavor from ${candidate.name}`,
-    source,
-    configSchema: {},
-    secretFields: [],
-    ready: false,
-    problem: problem.message,
-  }));
-  const indexed: IndexedPackage = { name: candidate.name, version, root: root ?? "", origin: candidate.origin, flavors };
-  return { report, problem, pkg: indexed, watch: [] };
+/** The built-in flavors as the index describes them. */
+export function describeBuiltins(): FlavorInfo[] {
+  return BUILTIN_FLAVORS.map((flavor) => describeFlavor(flavor, { kind: "builtin", package: CORE_PACKAGE_NAME }));
 }
 
-/** Two packages providing the same type/name: both become unusable, with one problem naming both. */
-function markDuplicates(packages: IndexedPackage[], problems: DiscoveryProblem[], reports: CandidateReport[]): void {
-  const owners = new Map<string, IndexedPackage>();
-  for (const pkg of packages) {
-    for (const info of pkg.flavors) {
-      const key = flavorKey(info);
-      const first = owners.get(key);
-      if (!first) {
-        owners.set(key, pkg);
-        continue;
-      }
-      const display = componentType(info.type).displayName;
-      const message = `Packages '${first.name}' and '${pkg.name}' both provide the ${display} flavor '${info.name}'.`;
-      const hint = "Uninstall one of them (or remove it from package.json).";
-      problems.push({ package: pkg.name, root: pkg.root, phase: "duplicate", message, hint });
-      for (const owner of [first, pkg]) {
-        const clash = owner.flavors.find((f) => flavorKey(f) === key);
-        if (clash) {
-          clash.ready = false;
-          clash.problem = message;
-        }
-        const report = reports.find((r) => r.package === owner.name);
-        if (report) {
-          report.problem = report.problem ? `${report.problem} ${message}` : message;
-          if (!owner.flavors.some((f) => f.ready)) report.status = "broken";
-        }
-      }
-    }
+/** Inspects a candidate; a bug in a package we did not foresee still only makes that package broken. */
+export async function inspectSafely(candidate: Candidate, onImport?: ImportListener): Promise<Inspection> {
+  try {
+    return await inspectCandidate(candidate, onImport);
+  } catch (error) {
+    const report: CandidateReport = { package: candidate.name, origin: candidate.origin, status: "broken", flavors: [] };
+    const problem = new PackageProblem("import", `'${candidate.name}' could not be inspected: ${causeMessage(error)}`);
+    return brokenInspection(candidate, report, undefined, undefined, problem);
   }
 }
 
-/** Describes the built-ins and every candidate; the result is what the cache stores. */
-export async function scanPackages(
+/**
+ * A scan in this process, with no protection against a package that exits, prints or hangs while it
+ * is imported: what the isolated scan's child runs, and its fallback where no child can be started.
+ */
+export async function scanInProcess(
   candidates: readonly Candidate[],
   key: string,
   sourceProblems: readonly DiscoveryProblem[] = [],
 ): Promise<DiscoveryIndex> {
-  const core = corePackage();
-  const builtins = BUILTIN_FLAVORS.map((flavor) => describeFlavor(flavor, { kind: "builtin", package: CORE_PACKAGE_NAME }));
-  const watch: WatchedFile[] = [];
-  if (!isInstalled(core.root)) {
-    // core run from a workspace: its built-in flavors may change without a version bump
-    // (the source file: the compiled one is bundled into a chunk whose name changes with its content)
-    const builtinFile = join(core.root, "src", "flavors", "builtin.ts");
-    watch.push({ path: builtinFile, stamp: fileStamp(builtinFile) });
-  }
-  const packages: IndexedPackage[] = [];
-  const problems: DiscoveryProblem[] = [...sourceProblems];
-  const reports: CandidateReport[] = [];
-  for (const candidate of candidates) {
-    let result: Inspection;
-    try {
-      result = await inspect(candidate);
-    } catch (error) {
-      // A bug in a package we did not foresee must still not break discovery of the others.
-      const report: CandidateReport = { package: candidate.name, origin: candidate.origin, status: "broken", flavors: [] };
-      const problem = new PackageProblem("import", `'${candidate.name}' could not be inspected: ${causeMessage(error)}`);
-      result = broken(candidate, report, undefined, undefined, problem);
-    }
-    reports.push(result.report);
-    if (result.pkg) packages.push(result.pkg);
-    if (result.problem) problems.push(result.problem);
-    watch.push(...result.watch);
-  }
-  markDuplicates(packages, problems, reports);
-  return {
-    format: DISCOVERY_CACHE_FORMAT,
-    key,
-    createdAt: new Date().toISOString(),
-    coreVersion: core.version,
-    builtins,
-    packages,
-    problems,
-    candidates: reports,
-    watch,
-  };
+  const inspections: Inspection[] = [];
+  for (const candidate of candidates) inspections.push(await inspectSafely(candidate));
+  return assembleIndex(describeBuiltins(), candidates, inspections, key, sourceProblems);
 }

@@ -4,13 +4,17 @@
  */
 import { z } from "zod";
 import type { ComponentType } from "../component-types.ts";
+import { LOCAL_PATH_KEYWORD } from "../config-values.ts";
 import { defineFlavor, type Flavor } from "../flavor.ts";
 import type { StackComponentClass } from "../stack-component.ts";
 
 /** `s3://bucket`, `gs://x`, `https://host`: anything with a URL scheme is not a local path. */
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** A path on this machine; `file:///…` (and the given extra local schemes, e.g. `sqlite:///…`) count as local. */
+/**
+ * A path on this machine; `file:///…` (and the given extra local schemes, e.g. `sqlite:///…`) count as
+ * local. Marked as a local path, so a relative value is stored absolute at register/update.
+ */
 function localPath(what: string, localSchemes: readonly string[] = []) {
   const local = ["file", ...localSchemes].map((scheme) => `${scheme}:///`);
   return z
@@ -19,7 +23,8 @@ function localPath(what: string, localSchemes: readonly string[] = []) {
     .min(1, { message: `must be a non-empty ${what}` })
     .refine((value) => !URL_SCHEME.test(value) || local.some((prefix) => value.startsWith(prefix)), {
       message: `must be a local ${what}, not a URL`,
-    });
+    })
+    .meta({ [LOCAL_PATH_KEYWORD]: true });
 }
 
 /** Implementation classes are typed by their own modules; the schemas here are what validates config. */

@@ -2,8 +2,9 @@
  * Atomic file replacement: readers see the old file or the new one, never a half-written file,
  * even when the process dies mid-write.
  */
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { link, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { isProcessAlive } from "./process-alive.ts";
 
 /** Mode of every file zen creates: config may name hosts and secret references. */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -18,7 +19,12 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * Writes `data` to a temp file in the target's directory (same filesystem, so `rename` is atomic),
  * fsyncs it, renames it over `path`, then fsyncs the directory so the rename itself is durable.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = PRIVATE_FILE_MODE,
+  options: { backup?: boolean } = {},
+): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${crypto.randomUUID().slice(0, 12)}.tmp`);
@@ -31,11 +37,51 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     } finally {
       await handle.close();
     }
+    if (options.backup) await keepBackup(path);
     await rename(temp, path);
     renamed = true;
     await syncDir(dir);
   } finally {
     if (!renamed) await rm(temp, { force: true });
+  }
+  await removeDeadTemps(dir);
+}
+
+/** `<file>.bak`: the previous version of a file zen rewrites, the copy to restore if it gets damaged. */
+export function backupPath(path: string): string {
+  return `${path}.bak`;
+}
+
+/**
+ * Makes `<path>.bak` the current version of `path` before it is replaced: a hard link, so no bytes
+ * are copied (and the mode stays private); where links are unsupported, no backup is kept.
+ */
+async function keepBackup(path: string): Promise<void> {
+  const staged = `${backupPath(path)}.${process.pid}.${crypto.randomUUID().slice(0, 12)}.tmp`;
+  try {
+    await link(path, staged);
+    await rename(staged, backupPath(path));
+  } catch {
+    await rm(staged, { force: true });
+  }
+}
+
+const TEMP_NAME = /\.(\d+)\.[0-9a-f-]{8,36}\.tmp$/;
+
+/**
+ * Removes temp files of writers that died mid-write (the name carries the writer's pid): without
+ * this, every `kill -9` during a write would leave one behind for good.
+ */
+export async function removeDeadTemps(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid !== undefined && !isProcessAlive(Number(pid))) await rm(join(dir, name), { force: true }).catch(() => {});
   }
 }
 

@@ -1,4 +1,5 @@
 /** What every zen SQLite database needs on open and before a migration. */
+import { chmodSync } from "node:fs";
 import type BetterSqlite3 from "better-sqlite3";
 
 /**
@@ -26,5 +27,7 @@ export function useWriteAheadLog(db: BetterSqlite3.Database, timeoutMs: number):
 export function backUpDatabase(db: BetterSqlite3.Database, file: string, version: number): string {
   const backup = `${file}.v${version}-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}.bak`;
   db.prepare("VACUUM INTO ?").run(backup);
+  // A copy of the database holds what it holds: as private as the original.
+  chmodSync(backup, 0o600);
   return backup;
 }

@@ -36,15 +36,34 @@ function malformed(file: string, detail: string): ZenError {
   });
 }
 
+/** Aliases expanded per document: enough for any hand-written file, far too few for an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
 function parseWith(yaml: YamlModule, text: string, file: string): unknown {
-  const doc = yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lineCounter = new yaml.LineCounter();
+  const doc = yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   const problem = doc.errors[0];
   if (problem) {
     const where = problem.linePos?.[0];
     const reason = problem.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
     throw malformed(file, `${where ? ` at line ${where.line}, column ${where.col}` : ""}: ${reason}`);
   }
-  return doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library refuses to expand aliases past the bound (a "billion laughs" file).
+    let line: number | undefined;
+    yaml.visit(doc, {
+      Alias(_key, node) {
+        if (node.range) line = lineCounter.linePos(node.range[0]).line;
+        return yaml.visit.BREAK;
+      },
+    });
+    const reason = /alias/i.test((error as Error).message)
+      ? `too many alias references (more than ${MAX_ALIAS_COUNT} expansions; zen does not expand YAML alias bombs)`
+      : (error as Error).message;
+    throw malformed(file, `${line !== undefined ? ` at line ${line}` : ""}: ${reason}`);
+  }
 }
 
 /** Parses YAML text; `file` names the source in errors. */
@@ -105,15 +124,23 @@ function isPlainData(value: unknown): boolean {
   return false;
 }
 
+/** Loads the YAML library ahead of a locked write, so the lock is not held while it loads. */
+export async function preloadYaml(): Promise<void> {
+  await loadYaml();
+}
+
 export async function stringifyYaml(value: unknown): Promise<string> {
   return (await loadYaml()).stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-/** Writes the YAML atomically, then its parse cache (computed from the written text, so both agree). */
-export async function writeYamlFile(file: string, value: unknown): Promise<void> {
+/**
+ * Writes the YAML atomically, then its parse cache (computed from the written text, so both agree).
+ * `backup` keeps the previous version as `<file>.bak`.
+ */
+export async function writeYamlFile(file: string, value: unknown, options: { backup?: boolean } = {}): Promise<void> {
   const yaml = await loadYaml();
   const text = yaml.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
-  await writeFileAtomic(file, text);
+  await writeFileAtomic(file, text, undefined, options);
   const parsed = parseWith(yaml, text, file);
   if (isPlainData(parsed)) await writeCache(file, text, parsed);
 }

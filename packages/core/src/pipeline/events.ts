@@ -15,6 +15,8 @@ export type PipelineEvent =
   | { type: "step-cached"; runName: string; step: string; reason: string }
   | { type: "step-failed"; runName: string; step: string; error: string; durationMs: number }
   | { type: "step-skipped"; runName: string; step: string; reason: string }
+  /** A success or failure hook threw: a warning; the outcome it reported on stands. */
+  | { type: "hook-failed"; runName: string; step?: string; hook: "onSuccess" | "onFailure"; error: string }
   | { type: "run-finished"; runName: string; status: Exclude<RunStatus, "running">; durationMs: number; error?: string };
 
 export type PipelineEventListener = (event: PipelineEvent) => void;

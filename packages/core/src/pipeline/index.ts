@@ -5,6 +5,9 @@ export type {
   StepInfo,
   StepSpec,
   StepContext,
+  StepHooks,
+  StepSuccessContext,
+  StepFailureContext,
   StepOutput,
   StepCallOptions,
   StepResultOf,
@@ -14,6 +17,8 @@ export type {
 } from "./step.ts";
 export { pipeline, isPipeline } from "./pipeline.ts";
 export type { Pipeline, PipelineOptions } from "./pipeline.ts";
+export type { PipelineHooks, PipelineHookContext, PipelineSuccessContext, PipelineFailureContext } from "./pipeline-hooks.ts";
+export { runStepOfRun, type StepEntrypointOptions } from "./step-entrypoint.ts";
 export type { PipelinePlan, PlannedStep, InputBinding } from "./plan.ts";
 export { PipelineRunError, RUN_CONTROL_OPTIONS } from "./run-pipeline.ts";
 export type { RunOptions, RunControlOptions } from "./run-pipeline.ts";

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { ValidationError } from "../errors.ts";
+import type { PipelineHooks } from "./pipeline-hooks.ts";
 import { buildPlan, type PipelinePlan } from "./plan.ts";
 import type { PipelineRunView } from "./repository.ts";
 import { runPipeline, type RunOptions } from "./run-pipeline.ts";
@@ -14,14 +15,14 @@ const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 type AnySchema = z.ZodType<unknown, unknown>;
 
-export interface PipelineOptions<S> {
+export interface PipelineOptions<S> extends PipelineHooks {
   /** A zod schema for the pipeline's parameters (`run({ parameters })`, `--config run.yaml`). */
   parameters?: S;
   /** Default for runs that do not say; default true. */
   enableCache?: boolean;
 }
 
-export interface Pipeline<S = undefined, R = unknown> {
+export interface Pipeline<S = undefined, R = unknown> extends PipelineHooks {
   readonly $$type: typeof PIPELINE_BRAND;
   readonly name: string;
   readonly parametersSchema: S | undefined;
@@ -66,6 +67,8 @@ export function pipeline(
     parametersSchema: options.parameters,
     enableCache: options.enableCache ?? true,
     builder,
+    ...(options.onSuccess ? { onSuccess: options.onSuccess } : {}),
+    ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     build(parameters) {
       const schema = options.parameters as AnySchema | undefined;
       const params = schema ? schema.parse(parameters ?? {}) : (parameters ?? {});

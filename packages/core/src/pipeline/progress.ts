@@ -58,6 +58,8 @@ export function formatEvent(event: PipelineEvent): string {
       return `Step '${event.step}' failed after ${formatDuration(event.durationMs)}: ${event.error}`;
     case "step-skipped":
       return `Step '${event.step}' not started: ${event.reason}.`;
+    case "hook-failed":
+      return `Warning: the ${event.hook} hook of ${event.step ? `step '${event.step}'` : `run '${event.runName}'`} failed: ${event.error}`;
     case "run-finished":
       return `Run '${event.runName}' ${event.status} in ${formatDuration(event.durationMs)}.`;
   }
@@ -76,7 +78,7 @@ class RunningSteps {
   update(event: PipelineEvent): void {
     if (event.type === "step-started") this.since.set(event.step, Date.now());
     else if (event.type === "run-finished") this.since.clear();
-    else if ("step" in event) this.since.delete(event.step);
+    else if (event.type !== "hook-failed" && "step" in event) this.since.delete(event.step);
     if (this.since.size === 0) {
       clearInterval(this.timer);
       this.timer = undefined;
@@ -141,6 +143,13 @@ function createLiveView(stream: ProgressStream, color: boolean, tickMs: number, 
     running.update(event);
     if (event.type === "run-started") {
       stream.write(formatEvent(event) + "\n");
+      draw();
+      return;
+    }
+    if (event.type === "hook-failed") {
+      // A warning line under the table; the table is drawn again below it.
+      stream.write(formatEvent(event) + "\n");
+      drawn = 0;
       draw();
       return;
     }

@@ -1,7 +1,7 @@
 /** Finds the stack a run uses: the one given, or the active one through the `Zen` facade. */
 import { ValidationError } from "../errors.ts";
 import type { StackComponent } from "../stack-component.ts";
-import type { LoadedStack } from "../stack.ts";
+import type { LoadedStack, RunStack } from "../stack.ts";
 import type { ZenOptions } from "../zen-api.ts";
 
 /**
@@ -9,7 +9,7 @@ import type { ZenOptions } from "../zen-api.ts";
  * and importing the pipeline API touches no global config.
  */
 async function openZen(options: ZenOptions) {
-  const { Zen } = await import("../zen.ts");
+  const { Zen } = await import("../zen/index.ts");
   return Zen.open(options);
 }
 
@@ -41,4 +41,22 @@ export function checkRunnable(stack: LoadedStack): void {
 export function stackComponents(stack: LoadedStack): StackComponent[] {
   const all = [...Object.values(stack.components), stack.orchestrator, stack.artifactStore, stack.metadataStore];
   return [...new Set(all.filter((c): c is StackComponent => c !== undefined))];
+}
+
+/**
+ * The stack handed to steps and hooks: the loaded stack plus each optional component under its own
+ * typed name. The stack loader already checked each component's type against its flavor.
+ */
+export function runStack(stack: LoadedStack): RunStack {
+  const c = stack.components;
+  return Object.freeze({
+    ...stack,
+    containerRegistry: c.container_registry,
+    secretsManager: c.secrets_manager,
+    stepOperator: c.step_operator,
+    modelDeployer: c.model_deployer,
+    featureStore: c.feature_store,
+    experimentTracker: c.experiment_tracker,
+    alerter: c.alerter,
+  } as RunStack);
 }

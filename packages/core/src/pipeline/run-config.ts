@@ -9,8 +9,8 @@
  *   another_param: luna           # component's preparePipelineDeployment (as with run({ … }))
  */
 import { readFile } from "node:fs/promises";
-import { parse } from "yaml";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { parseYaml } from "../fs/yaml-file.ts";
 
 export interface RunConfig {
   runName?: string;
@@ -36,9 +36,11 @@ export async function readRunConfig(file: string): Promise<RunConfig> {
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    // The shared parser bounds alias expansion (a "billion laughs" file) and names the line.
+    doc = await parseYaml(text, file);
   } catch (error) {
-    throw new ValidationError(`The run configuration '${file}' is not valid YAML: ${(error as Error).message.split("\n")[0]}`, {
+    const detail = (error as Error).message.replace(/^Malformed YAML in '.*?'/s, "").replace(/^:\s*/, ": ").replace(/\.$/, "");
+    throw new ValidationError(`The run configuration '${file}' is not valid YAML${detail}.`, {
       hint: "Fix the YAML syntax.",
     });
   }

@@ -5,20 +5,22 @@
  * record the outcome, and `cleanupPipelineRun` on every component, also after a failure.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { OrchestratorResult } from "../components/orchestrator.ts";
 import { ValidationError, ZenError } from "../errors.ts";
 import type { PipelineDeployment, StackComponent } from "../stack-component.ts";
 import type { LoadedStack } from "../stack.ts";
 import type { ZenOptions } from "../zen-api.ts";
 import type { PipelineEvent, PipelineEventListener } from "./events.ts";
 import { RecentFiles } from "./materializers.ts";
+import { invokeHook } from "./hook-runner.ts";
+import type { PipelineHooks } from "./pipeline-hooks.ts";
 import { buildPlan } from "./plan.ts";
 import { createProgressReporter } from "./progress.ts";
 import type { RunRecord, RunStackInfo } from "./records.ts";
 import { PipelineRepository, type PipelineRunView } from "./repository.ts";
-import { resolveStack, stackComponents } from "./resolve-stack.ts";
+import { resolveStack, runStack, stackComponents } from "./resolve-stack.ts";
+import { RunSteps, type RunStepsResult } from "./run-steps.ts";
 import { onTerminationSignal } from "./signals.ts";
-import { describeError, executeStep, type RunState } from "./step-runner.ts";
+import { describeError, type RunState } from "./step-runner.ts";
 import { corePackage } from "../discovery/core-package.ts";
 
 /** Options of `pipeline.run()` that control the run; every other key is a runtime option. */
@@ -65,7 +67,7 @@ export class PipelineRunError extends ZenError {
   }
 }
 
-export interface RunnablePipeline {
+export interface RunnablePipeline extends PipelineHooks {
   name: string;
   enableCache: boolean;
   parametersSchema: unknown;
@@ -158,39 +160,40 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
           return settled;
         });
 
-  let result: OrchestratorResult | undefined;
+  const state: RunState = {
+    plan,
+    stack,
+    components,
+    runId,
+    runName,
+    enableCache: runCache,
+    stepIds,
+    emit,
+    recentFiles: new RecentFiles(),
+    outputs: new Map(),
+  };
+  const steps = new RunSteps(state, controller.signal);
+  let result: RunStepsResult | undefined;
   let failure: unknown;
   try {
     for (const component of components) await component.preparePipelineDeployment(deployment);
     for (const component of components) await component.preparePipelineRun(deployment);
-    const state: RunState = {
-      plan,
-      stack,
-      components,
-      runId,
-      runName,
-      enableCache: runCache,
-      stepIds,
-      emit,
-      recentFiles: new RecentFiles(),
-      outputs: new Map(),
-    };
-    result = await stack.orchestrator.runPipeline({
-      deployment,
-      runId,
-      steps: plan.steps.map((s) => ({ name: s.name, upstream: s.upstream })),
-      executeStep: (name, stepSignal) => executeStep(state, name, stepSignal),
-      emit,
-      signal: controller.signal,
-    });
+    await stack.orchestrator.runPipeline(steps.orchestratorRun(deployment));
+    result = await steps.result(cancelledBy !== undefined);
+    if (result.neverRun.length > 0 && !cancelledBy) {
+      failure = new ZenError(`The orchestrator of stack '${stack.name}' ended the run without running step${result.neverRun.length > 1 ? "s" : ""} ${result.neverRun.map((n) => `'${n}'`).join(", ")}.`, {
+        code: "ZEN_ORCHESTRATOR_INCOMPLETE",
+        hint: "Check the orchestrator: it must run every step (or report a cancellation) before runPipeline() resolves.",
+      });
+    }
   } catch (error) {
     failure = error;
   }
 
-  const status: Exclude<RunRecord["status"], "running"> =
-    cancelledBy || result?.status === "cancelled" ? "cancelled" : failure || !result || result.status === "failed" ? "failed" : "completed";
+  const status: Exclude<RunRecord["status"], "running"> = cancelledBy ? "cancelled" : failure || !result || result.failed.length > 0 ? "failed" : "completed";
   const errorText = summarizeError(failure, result, cancelledBy);
   const durationMs = performance.now() - started;
+  let view!: PipelineRunView;
   try {
     await stack.metadataStore.finishRun(runId, {
       status,
@@ -199,6 +202,8 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
       error: errorText,
       unfinishedSteps: { pending: status === "failed" ? "skipped" : "cancelled", running: status === "failed" ? "failed" : "cancelled" },
     });
+    view = await new PipelineRepository({ metadataStore: stack.metadataStore, artifactStore: stack.artifactStore }).getRun(run.id);
+    await runPipelineHooks(pipeline, { view, status, durationMs, failure, result, cancelledBy, errorText, stack, emit });
   } finally {
     const cleanupError = await cleanupAll(components, deployment);
     emit({ type: "run-finished", runName, status, durationMs, ...(errorText ? { error: errorText } : {}) });
@@ -207,9 +212,36 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
     if (cleanupError && status === "completed") failure = cleanupError;
   }
 
-  const view = await new PipelineRepository({ metadataStore: stack.metadataStore, artifactStore: stack.artifactStore }).getRun(run.id);
   if (status === "completed" && !failure) return view;
   throw runError(view, status, failure, result, cancelledBy);
+}
+
+async function runPipelineHooks(
+  pipeline: RunnablePipeline,
+  outcome: {
+    view: PipelineRunView;
+    status: Exclude<RunRecord["status"], "running">;
+    durationMs: number;
+    failure: unknown;
+    result: RunStepsResult | undefined;
+    cancelledBy: string | undefined;
+    errorText: string | undefined;
+    stack: LoadedStack;
+    emit: (event: PipelineEvent) => void;
+  },
+): Promise<void> {
+  const { view, status, durationMs, emit } = outcome;
+  const base = { stack: runStack(outcome.stack), pipelineName: view.pipelineName, runName: view.name, runId: view.id, durationMs, run: view };
+  const where = { runName: view.name, emit };
+  if (status === "completed") {
+    await invokeHook(pipeline.onSuccess, { ...base, status }, { ...where, hook: "onSuccess" });
+    return;
+  }
+  const error =
+    outcome.result?.failed[0]?.error ??
+    (outcome.failure instanceof Error ? outcome.failure : new Error(outcome.errorText ?? "the run did not complete"));
+  const failedSteps = view.steps.filter((s) => s.status === "failed").map((s) => ({ step: s.name, error: s.error ?? "unknown error" }));
+  await invokeHook(pipeline.onFailure, { ...base, status, error, failedSteps }, { ...where, hook: "onFailure" });
 }
 
 function validatePipelineParameters(pipeline: RunnablePipeline, given: unknown): unknown {
@@ -268,7 +300,7 @@ async function cleanupAll(components: StackComponent[], deployment: PipelineDepl
   return first;
 }
 
-function summarizeError(failure: unknown, result: OrchestratorResult | undefined, cancelledBy: string | undefined): string | undefined {
+function summarizeError(failure: unknown, result: RunStepsResult | undefined, cancelledBy: string | undefined): string | undefined {
   if (cancelledBy) return `cancelled: ${cancelledBy}`;
   if (failure) return failure instanceof Error ? describeError(failure) : String(failure);
   if (result && result.failed.length > 0) {
@@ -281,7 +313,7 @@ function runError(
   view: PipelineRunView,
   status: RunRecord["status"],
   failure: unknown,
-  result: OrchestratorResult | undefined,
+  result: RunStepsResult | undefined,
   cancelledBy: string | undefined,
 ): PipelineRunError {
   const inspect = `Inspect it with \`zen pipeline runs describe ${view.name}\`.`;
@@ -292,7 +324,7 @@ function runError(
       hint: `Completed steps keep their outputs and are reused by the next run. ${inspect}`,
     });
   }
-  if (result && result.failed.length > 0) {
+  if (result && result.failed.length > 0 && !failure) {
     const first = result.failed[0]!;
     const more = result.failed.length > 1 ? ` (and ${result.failed.length - 1} more failed step${result.failed.length > 2 ? "s" : ""})` : "";
     const skipped = result.skipped.length > 0 ? ` Not started: ${result.skipped.join(", ")}.` : "";
@@ -303,16 +335,25 @@ function runError(
         code: "ZEN_RUN_FAILED",
         exitCode: 1,
         cause: first.error,
-        hint: `Fix the step and run again; completed steps are reused from the cache.${skipped} ${inspect}`,
+        hint: `${ownHint(first.error) ?? "Fix the step and run again; completed steps are reused from the cache."}${skipped} ${inspect}`,
       },
     );
   }
   const message = failure instanceof Error ? failure.message : String(failure ?? "the orchestrator reported a failure");
-  const zenHint = failure && typeof (failure as ZenError).hint === "string" ? (failure as ZenError).hint! : inspect;
+  const zenHint = ownHint(failure) ?? inspect;
   return new PipelineRunError(`Run '${view.name}' of pipeline '${view.pipelineName}' failed: ${message}`, view, {
     code: "ZEN_RUN_FAILED",
     exitCode: 1,
     cause: failure,
     hint: zenHint,
   });
+}
+
+/**
+ * The hint of a zen error thrown inside a step or by the orchestrator (a flavor's own advice), duck-typed
+ * so that errors from a flavor package's own copy of @zen/core keep theirs too.
+ */
+function ownHint(error: unknown): string | undefined {
+  const hint = typeof error === "object" && error !== null ? (error as { hint?: unknown }).hint : undefined;
+  return typeof hint === "string" && hint.trim() !== "" ? hint.trim() : undefined;
 }

@@ -2,7 +2,8 @@
  * Runs one step of a run: decides whether the cache applies (and says why or why not), loads the
  * inputs through their materializers, calls the step between the components' `prepareStepRun` and
  * `cleanupStepRun`, writes the outputs as artifacts and records everything in the metadata store.
- * Orchestrators call this for each step; it reports a step's failure instead of throwing.
+ * The core calls this for each step an orchestrator runs, in this process or in a step's own
+ * process (`runStepOfRun`); it reports a step's failure instead of throwing.
  */
 import { randomUUID } from "node:crypto";
 import type { BaseArtifactStore } from "../components/artifact-store.ts";
@@ -11,6 +12,8 @@ import { ZenError } from "../errors.ts";
 import type { StackComponent, StepRunInfo } from "../stack-component.ts";
 import type { LoadedStack } from "../stack.ts";
 import type { PipelineEvent } from "./events.ts";
+import { invokeHook } from "./hook-runner.ts";
+import { runStack } from "./resolve-stack.ts";
 import { artifactContentHash, cacheKeyOf, canonicalJson, sha256 } from "./hashing.ts";
 import { RecentFiles, createMaterializerContext, findMaterializer, selectMaterializer, type Materializer } from "./materializers.ts";
 import { SINGLE_INPUT, SINGLE_OUTPUT, type PipelinePlan, type PlannedStep } from "./plan.ts";
@@ -33,7 +36,20 @@ export interface RunState {
   outputs: Map<string, Record<string, ArtifactRecord>>;
 }
 
-export async function executeStep(state: RunState, name: string, signal: AbortSignal): Promise<StepOutcome> {
+/** What a step produced (or reused) before its outcome is recorded. */
+interface Produced {
+  status: "completed" | "cached" | "failed";
+  outputs: Record<string, ArtifactRecord>;
+  newArtifacts: ArtifactRecord[];
+  error?: Error;
+}
+
+/**
+ * Runs one step and reports its outcome: the metadata record (one `completeStep`, whatever the
+ * outcome), the progress event and the step's hooks. Never throws for the step's own failure.
+ * With `refused`, records the step as failed with that error without running it.
+ */
+export async function executeStep(state: RunState, name: string, signal: AbortSignal, refused?: Error): Promise<StepOutcome> {
   const planned = stepIndex(state.plan).get(name);
   const stepId = state.stepIds.get(name);
   if (!planned || !stepId) throw new Error(`Step '${name}' is not part of run '${state.runName}'.`);
@@ -42,12 +58,16 @@ export async function executeStep(state: RunState, name: string, signal: AbortSi
   const startedAt = new Date();
   const started = performance.now();
   const elapsed = () => performance.now() - started;
+  const cancelled = (): StepOutcome => ({ step: name, status: "cancelled", durationMs: elapsed() });
   let inputLinks: { name: string; artifactId: string }[] = [];
   let cacheKey: string | undefined;
   let codeHash: string | undefined;
   let cacheReason: string | undefined;
+  let produced: Produced;
 
   try {
+    // A step the core refuses to run (its orchestrator broke the contract) is recorded as failed.
+    if (refused) throw refused;
     const inputArtifacts = await collectInputs(state, planned);
     inputLinks = Object.entries(inputArtifacts).map(([key, artifact]) => ({ name: key, artifactId: artifact.id }));
     codeHash = codeHashOf(planned.step);
@@ -60,79 +80,97 @@ export async function executeStep(state: RunState, name: string, signal: AbortSi
       extra,
     });
 
+    let hit: StepExecution | undefined;
     if (!state.enableCache) cacheReason = "cache disabled for this run";
     else if (!planned.enableCache) cacheReason = `cache disabled for step ${name}`;
     else {
-      const hit = await metadata.findCachedExecution({
-        pipelineName,
-        stepName: name,
-        cacheKey,
-        artifactStoreId: state.stack.artifactStore.id,
-      });
-      if (hit && (await outputsExist(state.stack.artifactStore, hit))) {
-        const reason = `unchanged since run '${hit.runName}'`;
-        const recorded = await metadata.completeStep({
-          stepId,
-          status: "cached",
-          cacheReason: reason,
-          cacheKey,
-          codeHash,
-          startedAt: startedAt.toISOString(),
-          endedAt: new Date().toISOString(),
-          durationMs: elapsed(),
-          inputs: inputLinks,
-          newArtifacts: [],
-          outputs: Object.entries(hit.outputs).map(([output, artifact]) => ({ name: output, artifactId: artifact.id })),
-        });
-        if (!recorded) return { status: "cancelled", durationMs: elapsed() };
-        state.outputs.set(name, hit.outputs);
-        return { status: "cached", durationMs: elapsed(), cacheReason: reason };
-      }
-      cacheReason = await explainCacheMiss(state, planned, { codeHash, cacheKey, inputArtifacts, hit });
+      const found = await metadata.findCachedExecution({ pipelineName, stepName: name, cacheKey, artifactStoreId: state.stack.artifactStore.id });
+      if (found && (await outputsExist(state.stack.artifactStore, found))) hit = found;
+      else cacheReason = await explainCacheMiss(state, planned, { codeHash, cacheKey, inputArtifacts, hit: found });
     }
 
-    if (signal.aborted || !(await metadata.markStepRunning(stepId, startedAt.toISOString()))) {
-      return { status: "cancelled", durationMs: elapsed() };
+    if (hit) {
+      cacheReason = `unchanged since run '${hit.runName}'`;
+      produced = { status: "cached", outputs: hit.outputs, newArtifacts: [] };
+    } else {
+      if (signal.aborted || !(await metadata.markStepRunning(stepId, startedAt.toISOString()))) return cancelled();
+      state.emit({ type: "step-started", runName: state.runName, step: name });
+      const outputs = await runWithComponents(state, planned, stepId, inputArtifacts, signal);
+      produced = { status: "completed", outputs, newArtifacts: Object.values(outputs) };
     }
-    state.emit({ type: "step-started", runName: state.runName, step: name });
-    const produced = await runWithHooks(state, planned, stepId, inputArtifacts, signal);
+  } catch (thrown) {
+    produced = { status: "failed", outputs: {}, newArtifacts: [], error: asError(thrown) };
+  }
+
+  const durationMs = elapsed();
+  try {
     const recorded = await metadata.completeStep({
       stepId,
-      status: "completed",
+      status: produced.status,
       cacheReason,
       cacheKey,
       codeHash,
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
-      durationMs: elapsed(),
+      durationMs,
+      error: produced.error ? describeError(produced.error) : undefined,
       inputs: inputLinks,
-      newArtifacts: Object.values(produced),
-      outputs: Object.entries(produced).map(([output, artifact]) => ({ name: output, artifactId: artifact.id })),
+      newArtifacts: produced.newArtifacts,
+      outputs: Object.entries(produced.outputs).map(([output, artifact]) => ({ name: output, artifactId: artifact.id })),
     });
-    if (!recorded) return { status: "cancelled", durationMs: elapsed() };
-    state.outputs.set(name, produced);
-    return { status: "completed", durationMs: elapsed(), cacheReason };
+    // The run already ended this step (it was cancelled meanwhile): the run's outcome stands.
+    if (!recorded) return cancelled();
   } catch (thrown) {
-    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-    await metadata.completeStep({
-      stepId,
-      status: "failed",
-      cacheReason,
-      cacheKey,
-      codeHash,
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-      durationMs: elapsed(),
-      error: describeError(error),
-      inputs: inputLinks,
-      newArtifacts: [],
-      outputs: [],
-    });
-    return { status: "failed", durationMs: elapsed(), error, cacheReason };
+    // The outcome could not be recorded: the step failed, and the run settles its record.
+    produced = { status: "failed", outputs: {}, newArtifacts: [], error: produced.error ?? asError(thrown) };
+  }
+  if (produced.status !== "failed") state.outputs.set(name, produced.outputs);
+
+  const outcome: StepOutcome = { step: name, status: produced.status, durationMs, cacheReason, error: produced.error };
+  state.emit(outcomeEvent(state.runName, outcome));
+  await runStepHooks(state, planned, outcome, signal);
+  return outcome;
+}
+
+/** The progress event of a step's recorded outcome. */
+export function outcomeEvent(runName: string, outcome: StepOutcome): PipelineEvent {
+  const { step, durationMs } = outcome;
+  switch (outcome.status) {
+    case "completed":
+      return { type: "step-finished", runName, step, durationMs, cacheReason: outcome.cacheReason };
+    case "cached":
+      return { type: "step-cached", runName, step, reason: outcome.cacheReason ?? "cached" };
+    case "failed":
+      return { type: "step-failed", runName, step, durationMs, error: describeError(outcome.error ?? new Error("unknown error")) };
+    default:
+      throw new Error(`No event for a step ${outcome.status} by the run.`);
   }
 }
 
-/** `RangeError: message`; our own errors (with a hint) and plain Errors show just the message. */
+async function runStepHooks(state: RunState, planned: PlannedStep, outcome: StepOutcome, signal: AbortSignal): Promise<void> {
+  const { onSuccess, onFailure } = planned.step.spec;
+  if ((outcome.status === "completed" && !onSuccess) || (outcome.status === "failed" && !onFailure)) return;
+  const ctx: StepContext = {
+    stack: runStack(state.stack),
+    pipelineName: state.plan.pipelineName,
+    runName: state.runName,
+    runId: state.runId,
+    stepName: planned.name,
+    signal,
+  };
+  const where = { runName: state.runName, step: planned.name, emit: state.emit };
+  if (outcome.status === "completed") {
+    await invokeHook(onSuccess, { ...ctx, status: "completed", durationMs: outcome.durationMs }, { ...where, hook: "onSuccess" });
+  } else if (outcome.status === "failed") {
+    const error = outcome.error ?? new Error("unknown error");
+    await invokeHook(onFailure, { ...ctx, status: "failed", durationMs: outcome.durationMs, error }, { ...where, hook: "onFailure" });
+  }
+}
+
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+
 const indexes = new WeakMap<PipelinePlan, Map<string, PlannedStep>>();
 
 function stepIndex(plan: PipelinePlan): Map<string, PlannedStep> {
@@ -141,6 +179,7 @@ function stepIndex(plan: PipelinePlan): Map<string, PlannedStep> {
   return index;
 }
 
+/** `RangeError: message`; our own errors (with a hint) and plain Errors show just the message. */
 export function describeError(error: Error): string {
   const ours = typeof (error as { exitCode?: unknown }).exitCode === "number" && "hint" in error;
   const name = error.name && error.name !== "Error" && !ours ? `${error.name}: ` : "";
@@ -225,7 +264,7 @@ async function explainCacheMiss(
   return `outputs of ${planned.step.stepName} changed`;
 }
 
-async function runWithHooks(
+async function runWithComponents(
   state: RunState,
   planned: PlannedStep,
   stepId: string,
@@ -243,7 +282,7 @@ async function runWithHooks(
     }
     const inputs = await loadInputs(state.stack.artifactStore, planned, inputArtifacts, state.recentFiles);
     const context: StepContext = {
-      stack: state.stack,
+      stack: runStack(state.stack),
       pipelineName: state.plan.pipelineName,
       runName: state.runName,
       runId: state.runId,

@@ -4,7 +4,7 @@
  * other steps take as inputs. The handles carry the output types, so a wrong wiring is a type error.
  */
 import type { z } from "zod";
-import type { LoadedStack } from "../stack.ts";
+import type { RunStack } from "../stack.ts";
 import { ValidationError, ZenError } from "../errors.ts";
 import type { Materializer } from "./materializers.ts";
 import { currentBuilder } from "./builder-context.ts";
@@ -33,8 +33,11 @@ export function createStepOutput<T>(step: string, output: string): StepOutput<T>
 
 /** What a step's `run` receives besides its inputs and parameters. */
 export interface StepContext {
-  /** The stack the run uses: `ctx.stack.components.experiment_tracker`, `ctx.stack.artifactStore`, … */
-  stack: LoadedStack;
+  /**
+   * The stack the run uses: `ctx.stack.artifactStore`, and each optional component typed by its
+   * base class or `undefined` (`ctx.stack.alerter?.post(…)`, `ctx.stack.experimentTracker`, …).
+   */
+  stack: RunStack;
   pipelineName: string;
   runName: string;
   runId: string;
@@ -42,6 +45,28 @@ export interface StepContext {
   stepName: string;
   /** Aborted when the run is cancelled; long steps should stop early. */
   signal: AbortSignal;
+}
+
+/** What a step's `onSuccess` hook receives: the step's context once its outputs are recorded. */
+export interface StepSuccessContext extends StepContext {
+  status: "completed";
+  durationMs: number;
+}
+
+/** What a step's `onFailure` hook receives: the step's context and the error the step failed with. */
+export interface StepFailureContext extends StepContext {
+  status: "failed";
+  durationMs: number;
+  error: Error;
+}
+
+/**
+ * Called after the step's outcome is recorded (not for a step taken from the cache), in the process
+ * that ran the step. A hook that throws is reported as a warning (`hook-failed`) and changes nothing.
+ */
+export interface StepHooks {
+  onSuccess?: (ctx: StepSuccessContext) => unknown;
+  onFailure?: (ctx: StepFailureContext) => unknown;
 }
 
 type AnySchema = z.ZodType<unknown, unknown>;
@@ -76,7 +101,7 @@ export type StepCallResult<O, K extends string> = [K] extends [never]
   ? StepOutput<O>
   : { [P in K]: StepOutput<P extends keyof O ? O[P] : never> };
 
-export interface StepSpec<I, O, S, K extends string> {
+export interface StepSpec<I, O, S, K extends string> extends StepHooks {
   /** Letters, digits, `_`, `-`, `.`; unique within a pipeline unless renamed per call. */
   name: string;
   /** A zod schema for the step's parameters (validated when the pipeline is built). */

@@ -61,13 +61,27 @@ export class LocalSecretsManager extends BaseSecretsManager<LocalSecretsManagerC
     return [...(await this.read()).keys()].sort();
   }
 
-  /** Replaces the secret's values (the CLI merges new keys into the old ones before calling this). */
+  /** Replaces the secret's values. */
   async updateSecret(secret: Secret): Promise<void> {
     assertValidSecretName(secret.name);
     assertValidSecretValues(secret.name, secret.values);
     await this.mutate((table) => {
       if (!table.has(secret.name)) throw this.notFound(secret.name, table);
       table.set(secret.name, { ...secret.values });
+    });
+  }
+
+  /**
+   * Sets the given keys and keeps the others, in one read-modify-write under the file's lock, so
+   * concurrent updates of different keys all land (`zen secret update`).
+   */
+  async mergeSecret(secret: Secret): Promise<void> {
+    assertValidSecretName(secret.name);
+    assertValidSecretValues(secret.name, secret.values);
+    await this.mutate((table) => {
+      const current = table.get(secret.name);
+      if (!current) throw this.notFound(secret.name, table);
+      table.set(secret.name, { ...current, ...secret.values });
     });
   }
 

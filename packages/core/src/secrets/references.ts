@@ -87,3 +87,10 @@ export async function resolveSecretReferences(
   }
   return resolved;
 }
+
+/** The components whose config refers to `secret` (in any field), for refusing to delete it under them. */
+export function componentsReferringTo<C extends { config: Record<string, unknown> }>(components: readonly C[], secret: string): C[] {
+  return components.filter((component) =>
+    Object.values(component.config).some((value) => typeof value === "string" && parseSecretReference(value)?.secret === secret),
+  );
+}

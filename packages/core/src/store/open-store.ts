@@ -3,7 +3,10 @@ import { isAbsolute, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ValidationError } from "../errors.ts";
 import type { StackStore, StoreType } from "./records.ts";
-import { YamlStackStore } from "./yaml-stack-store.ts";
+import { checkDriverUrl, needsStoreDriver } from "../sql-stores/driver-url.ts";
+import { YamlStackStore, type OpenStoreOptions } from "./yaml-stack-store.ts";
+
+export type { OpenStoreOptions };
 
 export const SQL_STORE_FILE = "zen.db";
 export const STORE_TYPES: readonly StoreType[] = ["local", "sql"];
@@ -22,6 +25,7 @@ export function defaultStoreUrl(type: StoreType, profileDir: string): string {
  * canonical URL, so that what `profile list` shows is what is opened.
  */
 export function normalizeStoreUrl(type: StoreType, url: string): string {
+  if (type === "sql" && needsStoreDriver(url)) return checkDriverUrl(url);
   return type === "local" ? pathToFileURL(storePath(type, url)).href : `sqlite://${storePath(type, url)}`;
 }
 
@@ -55,9 +59,12 @@ export function storePath(type: StoreType, url: string): string {
   return url;
 }
 
-export async function openStackStore(type: StoreType, url: string): Promise<StackStore> {
+/** Opens a store; with `mustExist` (an existing profile's store) a missing or empty one is an error. */
+export async function openStackStore(type: StoreType, url: string, options: OpenStoreOptions = {}): Promise<StackStore> {
+  // mysql://, postgresql://…: a driver package contributed through its `zen.stores` entry.
+  if (type === "sql" && needsStoreDriver(url)) return (await import("../sql-stores/find-driver.ts")).openDriverStore(url);
   const path = storePath(type, url);
-  if (type === "local") return new YamlStackStore(path);
+  if (type === "local") return new YamlStackStore(path, options);
   const { SqlStackStore } = await import("./sql-stack-store.ts");
-  return SqlStackStore.open(path);
+  return SqlStackStore.open(path, options);
 }

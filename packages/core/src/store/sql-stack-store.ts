@@ -3,7 +3,7 @@
  * concurrent zen processes queue instead of failing with "database is locked". Writers take the
  * write lock up front (BEGIN IMMEDIATE), so a read-modify-write never races another writer.
  */
-import { chmodSync, existsSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { isComponentType, type ComponentType } from "../component-types.ts";
@@ -12,7 +12,9 @@ import { ensurePrivateDir } from "../fs/atomic-write.ts";
 import { backUpDatabase, useWriteAheadLog } from "../fs/sqlite-database.ts";
 import { withLock } from "../fs/lock.ts";
 import type { ComponentRecord, CustomFlavorRecord, StackRecord, StackStore, StoreSnapshot } from "./records.ts";
+import { damagedStore, damagedStoreHint, missingStore } from "./damaged-store.ts";
 import { SerialQueue } from "./serial-queue.ts";
+import type { OpenStoreOptions } from "./yaml-stack-store.ts";
 import { checkSnapshot } from "./snapshot.ts";
 
 export const SQL_SCHEMA_VERSION = 2;
@@ -80,14 +82,20 @@ export class SqlStackStore implements StackStore {
     this.url = `sqlite://${file}`;
   }
 
-  /** Opens (creating if needed) the database at `file`. */
-  static async open(file: string): Promise<SqlStackStore> {
-    await ensurePrivateDir(dirname(file));
+  /**
+   * Opens the database at `file`, creating it unless `mustExist` (an existing profile's store, which
+   * must be there and hold zen's schema: an empty or foreign file is never initialised over).
+   */
+  static async open(file: string, options: OpenStoreOptions = {}): Promise<SqlStackStore> {
     const fresh = !existsSync(file);
+    if (fresh && options.mustExist) throw missingStore(file, "the database");
+    await ensurePrivateDir(dirname(file));
+    if (fresh) createPrivateFile(file);
     const db = openDatabase(file);
     try {
       // Creating the schema and switching to WAL need exclusive access: do it once, under a lock.
       if (fresh || !hasSchema(db, file)) {
+        if (options.mustExist) throw damagedStore(file, "it holds no zen tables (an empty or foreign database)");
         await withLock(file, () => initialize(db, file));
       }
       if (schemaVersion(db, file) < SQL_SCHEMA_VERSION) migrate(db, file);
@@ -188,6 +196,15 @@ export class SqlStackStore implements StackStore {
   }
 }
 
+/** Created before SQLite opens it, so the database (and its WAL files, which copy its mode) is private from the start. */
+function createPrivateFile(file: string): void {
+  try {
+    closeSync(openSync(file, "a", 0o600));
+  } catch {
+    /* SQLite reports the problem with a better message */
+  }
+}
+
 function openDatabase(file: string): Database.Database {
   try {
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
@@ -277,11 +294,14 @@ function guard<T>(file: string, run: () => T): T {
 function notADatabase(file: string, error: unknown): unknown {
   const code = (error as { code?: string }).code ?? "";
   if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
-    return new ZenError(`The database '${file}' is not a valid zen SQLite store (${(error as Error).message}).`, {
+    return new ZenError(`The profile's stack store '${file}' is not a valid zen SQLite database (${(error as Error).message}).`, {
       code: "ZEN_CONFIG_MALFORMED",
-      hint: `zen left it untouched. Restore it from a backup, or move it aside (e.g. \`mv '${file}' '${file}.bak'\`) to start afresh.`,
+      hint: damagedStoreHint(file),
       cause: error,
     });
+  }
+  if (/no such (table|column)/.test((error as Error).message ?? "")) {
+    return damagedStore(file, (error as Error).message);
   }
   return error;
 }

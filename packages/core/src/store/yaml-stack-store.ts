@@ -8,9 +8,18 @@ import { COMPONENT_TYPE_KEYS, isComponentType, type ComponentType } from "../com
 import { checkFormatVersion } from "../config/format-version.ts";
 import { Shape } from "../config/shape.ts";
 import { withLock } from "../fs/lock.ts";
-import { readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
+import { preloadYaml, readYamlMapping, writeYamlFile } from "../fs/yaml-file.ts";
+import { asDamagedStore, damagedStore, missingStore } from "./damaged-store.ts";
 import type { ComponentRecord, CustomFlavorRecord, StackRecord, StackStore, StoreSnapshot } from "./records.ts";
 import { checkSnapshot, emptySnapshot } from "./snapshot.ts";
+
+export interface OpenStoreOptions {
+  /**
+   * The store belongs to an existing profile, so its file must be there: a missing file is an
+   * error, never an empty profile. Only a profile being created starts from nothing.
+   */
+  mustExist?: boolean | undefined;
+}
 
 export const YAML_STORE_FORMAT_VERSION = 1;
 export const YAML_STORE_FILE = "stacks.yaml";
@@ -20,19 +29,51 @@ export class YamlStackStore implements StackStore {
   readonly url: string;
   readonly file: string;
 
-  constructor(readonly dir: string) {
+  readonly #mustExist: boolean;
+
+  constructor(
+    readonly dir: string,
+    options: OpenStoreOptions = {},
+  ) {
     this.file = join(dir, YAML_STORE_FILE);
     this.url = pathToFileURL(dir).href;
+    this.#mustExist = options.mustExist ?? false;
   }
 
   async read(): Promise<StoreSnapshot> {
-    const raw = await readYamlMapping(this.file);
-    if (raw === undefined) return emptySnapshot();
-    checkFormatVersion(this.file, raw.format_version, YAML_STORE_FORMAT_VERSION);
-    return fromFile(new Shape(this.file), raw);
+    let raw: Record<string, unknown> | undefined;
+    try {
+      raw = await readYamlMapping(this.file);
+    } catch (error) {
+      throw asDamagedStore(this.file, error);
+    }
+    if (raw === undefined) {
+      if (this.#mustExist) throw missingStore(this.file, "the file");
+      return emptySnapshot();
+    }
+    try {
+      checkFormatVersion(this.file, raw.format_version, YAML_STORE_FORMAT_VERSION);
+      const snapshot = fromFile(new Shape(this.file), raw);
+      // zen writes format_version first and all three sections after it: a versioned file missing
+      // one was cut short. (A hand-written file without a version may leave empty sections out.)
+      if (raw.format_version !== undefined) {
+        for (const section of ["components", "stacks", "flavors"]) {
+          if (!Object.hasOwn(raw, section)) throw damagedStore(this.file, `the '${section}' section is missing (the file looks truncated)`);
+        }
+      }
+      try {
+        checkSnapshot(snapshot);
+      } catch (error) {
+        throw damagedStore(this.file, (error as Error).message.replace(/\.$/, ""));
+      }
+      return snapshot;
+    } catch (error) {
+      throw asDamagedStore(this.file, error);
+    }
   }
 
   async transact<T>(change: (draft: StoreSnapshot) => T | Promise<T>): Promise<T> {
+    await preloadYaml();
     return withLock(this.file, async () => {
       const current = await this.read();
       const before = JSON.stringify(current);
@@ -40,7 +81,7 @@ export class YamlStackStore implements StackStore {
       const result = await change(draft);
       if (JSON.stringify(draft) !== before) {
         checkSnapshot(draft);
-        await writeYamlFile(this.file, toFile(draft));
+        await writeYamlFile(this.file, toFile(draft), { backup: true });
       }
       return result;
     });
@@ -123,13 +164,14 @@ function times(record: { createdAt?: string | undefined; updatedAt?: string | un
 }
 
 function toFile(snapshot: StoreSnapshot): Record<string, unknown> {
+  // Null-prototype maps: a name such as `__proto__` is an ordinary key here.
   const components: Record<string, Record<string, unknown>> = {};
   for (const type of COMPONENT_TYPE_KEYS) {
     for (const c of snapshot.components.filter((c) => c.type === type)) {
-      (components[type] ??= {})[c.name] = { id: c.id, flavor: c.flavor, ...(c.package ? { package: c.package } : {}), config: c.config, ...times(c) };
+      (components[type] ??= Object.create(null) as Record<string, unknown>)[c.name] = { id: c.id, flavor: c.flavor, ...(c.package ? { package: c.package } : {}), config: c.config, ...times(c) };
     }
   }
-  const stacks: Record<string, unknown> = {};
+  const stacks: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const s of snapshot.stacks) {
     const ordered: Record<string, string> = {};
     for (const type of COMPONENT_TYPE_KEYS) {
@@ -139,6 +181,6 @@ function toFile(snapshot: StoreSnapshot): Record<string, unknown> {
     stacks[s.name] = { id: s.id, components: ordered, ...times(s) };
   }
   const flavors: Record<string, Record<string, unknown>> = {};
-  for (const f of snapshot.flavors) (flavors[f.type] ??= {})[f.name] = { specifier: f.specifier, root: f.root };
+  for (const f of snapshot.flavors) (flavors[f.type] ??= Object.create(null) as Record<string, unknown>)[f.name] = { specifier: f.specifier, root: f.root };
   return { format_version: YAML_STORE_FORMAT_VERSION, components, stacks, flavors };
 }

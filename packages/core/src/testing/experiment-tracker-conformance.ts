@@ -56,7 +56,7 @@ const plans = new Map<string, Record<string, TrackedValues>>();
 async function logPlanned(ctx: StepContext): Promise<void> {
   const values = plans.get(ctx.runName)?.[ctx.stepName];
   if (!values) return;
-  const tracker = ctx.stack.components.experiment_tracker as BaseExperimentTracker | undefined;
+  const tracker = ctx.stack.experimentTracker;
   if (!tracker || !active) throw new Error("The stack of the conformance run has no experiment tracker.");
   await active.log(tracker, values, ctx);
 }

@@ -21,6 +21,9 @@ export {
   type MetadataStoreConformanceOptions,
   type MetadataStoreFixture,
 } from "./metadata-store-conformance.ts";
+export { describeSharedProfileConformance, type SharedProfileFixture, type SharedProfileOptions } from "./shared-profile-conformance.ts";
+export { describeSqlServerStoreConformance, type SqlServerFixture } from "./sql-server-store-conformance.ts";
+export { describeStackStoreConformance, type StackStoreConformanceOptions, type StackStoreFixture } from "./stack-store-conformance.ts";
 export {
   describeSecretsManagerConformance,
   type SecretsManagerConformanceOptions,
@@ -33,4 +36,6 @@ export {
   type ExperimentTrackerFixture,
   type TrackedValues,
 } from "./experiment-tracker-conformance.ts";
+export { describeAlerterConformance, type AlerterConformanceOptions, type AlerterFixture } from "./alerter-conformance.ts";
 export { conformanceStack, type ConformanceStack } from "./conformance-stack.ts";
+export { componentTestConfig, type ComponentTestConfigOptions } from "./component-config.ts";

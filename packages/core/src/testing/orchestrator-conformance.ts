@@ -1,14 +1,16 @@
 /**
  * The conformance suite for orchestrators: real pipelines run through `pipeline.run()` on a local
  * stack whose orchestrator is the one under test. It checks what every orchestrator owes the run:
- * each step once and after its upstream steps, outputs flowing along the DAG, cached steps treated
- * as done, a failed step stopping its dependants (and failing the run), cancellation honoured, and
- * the outcome events emitted.
+ * each step once and after its upstream steps (so outputs flow along the DAG), cached steps treated
+ * as done, the dependants of a failed step not run (the core reports them skipped), independent
+ * branches not held up, and cancellation honoured. Outcome events, records and caching come from the
+ * core; the suite checks they arrive once per step.
  *
  *   describeOrchestratorConformance("my-orchestrator", async () => ({ orchestrator: new MyOrchestrator({ … }) }));
  *
  * It registers Jest tests (`@jest/globals`), so call it at the top level of a test file. Steps run
- * through `run.executeStep`, in this process: remote orchestrators test their submission separately.
+ * through `run.runStep`, in this process: an orchestrator that runs steps elsewhere tests that path
+ * with steps calling `runStepOfRun` in their own processes, and its submission separately.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { z } from "zod";

@@ -2,7 +2,7 @@
 import type { TypeTemplate } from "../type-template.ts";
 
 export const artifactStoreTemplate: TypeTemplate = {
-  description: (n) => `Artifacts in the ${n.flavor} storage service (${n.flavor}://bucket/prefix)`,
+  description: (n) => `Stores pipeline artifacts as objects in a storage service, at ${n.flavor}://<bucket>/<prefix>`,
   usesSecretField: true,
   configFields: (n) => `    path: z
       .string()

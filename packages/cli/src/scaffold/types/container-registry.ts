@@ -2,7 +2,7 @@
 import type { TypeTemplate } from "../type-template.ts";
 
 export const containerRegistryTemplate: TypeTemplate = {
-  description: (n) => `Container images in the ${n.flavor} registry`,
+  description: () => "Keeps the container images of pipeline runs in a registry",
   usesSecretField: true,
   configFields: () => `    uri: z
       .string()

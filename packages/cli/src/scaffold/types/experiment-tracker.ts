@@ -2,7 +2,7 @@
 import type { TypeTemplate } from "../type-template.ts";
 
 export const experimentTrackerTemplate: TypeTemplate = {
-  description: (n) => `Tracks experiments in the ${n.flavor} tracking service`,
+  description: () => "Logs the parameters and metrics of runs to a tracking service",
   usesSecretField: true,
   configFields: () => `    tracking_dir: z.string().min(1).meta({ description: "Directory the skeleton writes its records to (replace it with your service's URL)" }),
     // A secret field only accepts a reference like {{tracking.token}}, resolved through the stack's

@@ -2,7 +2,7 @@
 import type { TypeTemplate } from "../type-template.ts";
 
 export const metadataStoreTemplate: TypeTemplate = {
-  description: (n) => `Tracks pipelines, runs and artifacts in the ${n.flavor} database`,
+  description: () => "Records pipelines, runs, steps and artifacts in a database",
   usesSecretField: true,
   configFields: (n) => `    uri: z.string().min(1).meta({ description: "Where the database is, e.g. ${n.flavor}://db.example.com/zen" }),
     username: z.string().min(1).optional().meta({ description: "Database user" }),

@@ -8,7 +8,7 @@ function tokenEnv(flavor: string): string {
 }
 
 export const secretsManagerTemplate: TypeTemplate = {
-  description: (n) => `Keeps secrets in the ${n.flavor} vault`,
+  description: () => "Keeps secrets in a vault, for the {{secret.key}} references of other components",
   // The secrets manager resolves the other components' secret references, so its own config cannot
   // take one: it reads its credential from the environment instead.
   usesSecretField: false,

@@ -1,0 +1,49 @@
+/** `zen pipeline …`: run a pipeline file on a stack, list pipelines and runs, describe a run. */
+import { handlers, OUTPUT } from "../command-line/define.ts";
+import type { CommandSpec } from "../command-line/spec.ts";
+
+export function pipelineCommands(): CommandSpec {
+  const handler = handlers(() => import("../commands/pipeline.ts"));
+  return {
+    name: "pipeline",
+    description: "run pipelines on a stack and inspect their runs",
+    subcommands: () => [
+      {
+        name: "run",
+        description: "run the pipeline a module exports (FILE.ts or FILE.ts#exportName) on the active stack",
+        arguments: [{ name: "file", required: true, description: "module exporting the pipeline (default export, or its only exported pipeline)" }],
+        options: [
+          { long: "stack", value: "<name>", description: "run on this stack instead of the active one" },
+          { long: "run-name", value: "<name>", description: "name of the run (unique; default: <pipeline>-<date>-<time>-<random>)" },
+          { long: "no-cache", description: "run every step, reusing nothing from earlier runs" },
+          { long: "config", value: "<file>", description: "YAML file with `parameters:` and runtime options (run_name, enable_cache too)" },
+        ],
+        run: handler("run"),
+      },
+      { name: "list", description: "list the pipelines that ran on the active stack", options: [OUTPUT], run: handler("listPipelines") },
+      {
+        name: "runs",
+        description: "the runs of pipelines on the active stack",
+        subcommands: () => [
+          {
+            name: "list",
+            description: "list runs, newest first",
+            options: [
+              OUTPUT,
+              { long: "pipeline", value: "<name>", description: "only the runs of this pipeline" },
+              { long: "limit", value: "<n>", description: "show at most this many runs", default: "50" },
+            ],
+            run: handler("listRuns"),
+          },
+          {
+            name: "describe",
+            description: "show a run's steps: status, cache decision and why, outputs (default: the latest run)",
+            arguments: [{ name: "run", description: "run name or id" }],
+            options: [OUTPUT],
+            run: handler("describeRun"),
+          },
+        ],
+      },
+    ],
+  };
+}
