@@ -6,6 +6,7 @@
 #   mariadb-server, postgresql  from Debian's packages (apt-get; as root, or through sudo)
 #   crane            go-containerregistry's OCI registry and image reader (kubeflow-tools.sh)
 #   .services/venv-kfp  Kubeflow's Python packages, pinned (kubeflow-tools.sh)
+#   .services/venv-mlflow  mlflow[auth] and scikit-learn, pinned (mlflow.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -39,6 +40,7 @@ install_debian_servers() {
 }
 
 source "$(dirname "${BASH_SOURCE[0]}")/kubeflow-tools.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/mlflow.sh"
 
 install_debian_servers &
 apt=$!
@@ -46,6 +48,8 @@ install_go_binary crane github.com/google/go-containerregistry/cmd/crane "$CRANE
 crane=$!
 install_kfp_venv &
 kfp=$!
+install_mlflow_venv &
+mlflow=$!
 install_go_binary versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION" &
 vgw=$!
 install_go_binary fake-gcs-server github.com/fsouza/fake-gcs-server "$FAKE_GCS_VERSION" &
@@ -56,4 +60,5 @@ wait $vgw || rc=1
 wait $gcs || rc=1
 wait $crane || rc=1
 wait $kfp || rc=1
+wait $mlflow || rc=1
 exit $rc

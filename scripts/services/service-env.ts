@@ -158,3 +158,35 @@ export function requireKfpPython(): string {
   }
   return python;
 }
+
+/** The two MLflow tracking servers (`mlflow server`, SQLite backend, artifact proxy) and the venv with MLflow's Python client. */
+export interface MlflowService {
+  /** No authentication. */
+  trackingUri: string;
+  /** `--app-name basic-auth`: answers 401 without valid Basic credentials. */
+  authTrackingUri: string;
+  adminUser: string;
+  adminPassword: string;
+  /** The venv's python (MLflow's own client, scikit-learn) and bin directory (`mlflow`, `uvicorn`). */
+  python: string;
+  bin: string;
+}
+
+export async function requireMlflow(): Promise<MlflowService> {
+  const env = serviceEnv();
+  const trackingUri = need(env, "ZEN_MLFLOW_TRACKING_URI", "The MLflow test server");
+  const authTrackingUri = need(env, "ZEN_MLFLOW_AUTH_TRACKING_URI", "The MLflow test server with basic auth");
+  if (!(await reachable(`${trackingUri}/health`))) throw new Error(`The MLflow test server is not reachable at ${trackingUri}. ${START_HINT}`);
+  if (!(await listening("127.0.0.1", Number(new URL(authTrackingUri).port)))) {
+    throw new Error(`The MLflow test server with basic auth is not reachable at ${authTrackingUri}. ${START_HINT}`);
+  }
+  const venv = env.ZEN_MLFLOW_VENV ?? join(SERVICES_DIR, "venv-mlflow");
+  return {
+    trackingUri,
+    authTrackingUri,
+    adminUser: need(env, "ZEN_MLFLOW_ADMIN_USER", "The MLflow test credentials"),
+    adminPassword: need(env, "ZEN_MLFLOW_ADMIN_PASSWORD", "The MLflow test credentials"),
+    python: join(venv, "bin", "python"),
+    bin: join(venv, "bin"),
+  };
+}

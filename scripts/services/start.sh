@@ -5,6 +5,8 @@
 #   MariaDB                              127.0.0.1:${ZEN_MARIADB_PORT:-3306, or a free port}
 #   PostgreSQL                           127.0.0.1:${ZEN_POSTGRES_PORT:-5432, or a free port}
 #   crane registry serve (OCI registry)  http://127.0.0.1:${ZEN_REGISTRY_PORT:-5005, or a free port}
+#   MLflow tracking server              http://127.0.0.1:${ZEN_MLFLOW_PORT:-5050, or a free port}
+#   MLflow with basic auth (401s)       http://127.0.0.1:${ZEN_MLFLOW_AUTH_PORT:-5051, or a free port}
 # Installs them first if missing (install.sh). Writes `.services/env` (KEY=value lines) with the
 # endpoints and credentials tests read, and one pid file per server in `.services/pids/`.
 # Idempotent: a server that is already running (our pid file, alive, healthy) is reused.
@@ -75,6 +77,10 @@ choose_port() { # choose_port NAME PORT VAR: the port NAME runs (or will run) on
   echo "$port"
 }
 
+# MLflow takes 15-25 s to start: launch it first, wait for it last.
+source "$HERE/mlflow.sh"
+mlflow_start_bg
+
 S3_PORT=$(choose_port versitygw "$S3_PORT" ZEN_S3_PORT)
 GCS_PORT=$(choose_port fake-gcs-server "$GCS_PORT" ZEN_GCS_PORT)
 
@@ -105,6 +111,7 @@ start_bg fake-gcs-server "$GCS_PORT" "http://127.0.0.1:$GCS_PORT/_internal/healt
 
 source "$HERE/databases.sh"
 source "$HERE/registry.sh"
+mlflow_wait
 
 cat >"$SVC/env.tmp" <<ENV
 # Written by scripts/services/start.sh; read by the tests (scripts/services/service-env.ts).
@@ -124,6 +131,11 @@ ZEN_POSTGRES_USER=$DB_USER
 ZEN_POSTGRES_PASSWORD=$DB_PASSWORD
 ZEN_REGISTRY=127.0.0.1:$REGISTRY_PORT
 ZEN_KFP_PYTHON=$SVC/venv-kfp/bin/python
+ZEN_MLFLOW_TRACKING_URI=http://127.0.0.1:$MLFLOW_PORT
+ZEN_MLFLOW_AUTH_TRACKING_URI=http://127.0.0.1:$MLFLOW_AUTH_PORT
+ZEN_MLFLOW_ADMIN_USER=$MLFLOW_ADMIN_USER
+ZEN_MLFLOW_ADMIN_PASSWORD=$MLFLOW_ADMIN_PASSWORD
+ZEN_MLFLOW_VENV=$MLFLOW_VENV
 AWS_EC2_METADATA_DISABLED=true
 METADATA_SERVER_DETECTION=none
 ENV

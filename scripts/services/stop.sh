@@ -10,7 +10,10 @@ for pidfile in "$SVC"/pids/*; do
   pid=$(cat "$pidfile")
   if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$SVC/bin/$name"; then
     # PostgreSQL's SIGTERM waits for every client to disconnect; SIGINT is its fast, clean shutdown.
-    if [ "$name" = postgres ]; then kill -INT "$pid" 2>/dev/null; else kill "$pid" 2>/dev/null; fi
+    # mlflow server runs uvicorn as a child: stop its whole process group (setsid made it the leader).
+    if [ "$name" = postgres ]; then kill -INT "$pid" 2>/dev/null
+    elif [ "$name" = mlflow ] || [ "$name" = mlflow-auth ]; then kill -- -"$pid" 2>/dev/null
+    else kill "$pid" 2>/dev/null; fi
     for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
     [ -d "/proc/$pid" ] && kill -9 "$pid" 2>/dev/null
     echo "services: stopped $name (pid $pid)." >&2

@@ -7,10 +7,9 @@ import http from "node:http";
 import https from "node:https";
 import { Readable, Writable } from "node:stream";
 import { Storage, type File } from "@google-cloud/storage";
-import type { ComponentInit } from "@zen/core";
-import { ValidationError } from "@zen/core/errors";
+import { ValidationError, type ComponentInit } from "@zen/core/flavor";
 import { ObjectArtifactStore, parallel, type ObjectInfo, type ObjectLocation, type ObjectPage, type StoreErrorContext } from "@zen/core/object-store";
-import type { GcsArtifactStoreConfig } from "./flavors.ts";
+import type { GcsArtifactStoreConfig } from "./config.ts";
 import { gcsStatus, mapGcsError, type GcsErrorTarget } from "./gcs-errors.ts";
 
 interface ServiceAccountKey {

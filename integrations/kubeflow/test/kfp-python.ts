@@ -11,10 +11,10 @@ export interface PythonResult {
   stderr: string;
 }
 
-export function kfpCheck(args: readonly string[], input?: unknown): Promise<PythonResult> {
+export function kfpCheck(args: readonly string[], input?: unknown, env?: Record<string, string>, cwd?: string): Promise<PythonResult> {
   const python = requireKfpPython();
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [SCRIPT, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(python, [SCRIPT, ...args], { stdio: ["pipe", "pipe", "pipe"], ...(env ? { env } : {}), ...(cwd ? { cwd } : {}) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -26,8 +26,8 @@ export function kfpCheck(args: readonly string[], input?: unknown): Promise<Pyth
 }
 
 /** Like `kfpCheck`, but the script must succeed; resolves with its JSON output. */
-export async function kfpCheckOk<T>(args: readonly string[], input?: unknown): Promise<T> {
-  const result = await kfpCheck(args, input);
+export async function kfpCheckOk<T>(args: readonly string[], input?: unknown, env?: Record<string, string>): Promise<T> {
+  const result = await kfpCheck(args, input, env);
   if (result.code !== 0) throw new Error(`kfp_check.py ${args[0]} failed (exit ${result.code}):\n${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }

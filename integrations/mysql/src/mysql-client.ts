@@ -58,16 +58,20 @@ export async function connectMySql(options: SqlServerOptions, scheme = "mysql"):
     password: options.password,
     ssl: options.tls ? tlsSettings(options.tls) : undefined,
     connectTimeout: options.connectTimeoutMs,
+    // maxIdle = connectionLimit: mysql2 then runs no idle-reaping timer, which would keep a CLI process alive.
     connectionLimit: 8,
-    maxIdle: 2,
-    idleTimeout: 30_000,
+    maxIdle: 8,
     // Keep values as text/numbers: ISO timestamps are stored as VARCHAR, nothing is a DATE.
     dateStrings: true,
     supportBigNumbers: true,
     charset: "utf8mb4_unicode_ci",
   });
-  // A pool error on an idle connection (server restart) must not crash the process.
+  // A pool error on an idle connection (server restart) must not crash the process, and an idle
+  // connection must not keep it alive: its socket is unreferenced while it waits in the pool.
+  type Streamed = { stream?: { ref?: () => void; unref?: () => void } };
   pool.on("connection", (connection) => connection.on("error", () => undefined));
+  pool.on("acquire", (connection) => (connection as unknown as Streamed).stream?.ref?.());
+  pool.on("release", (connection) => (connection as unknown as Streamed).stream?.unref?.());
   try {
     const first = await withConnectTimeout(options.connectTimeoutMs, pool.getConnection(), (c) => c.release());
     first.release();

@@ -61,6 +61,8 @@ export async function connectPostgres(options: SqlServerOptions): Promise<SqlCli
     connectionTimeoutMillis: options.connectTimeoutMs,
     max: 8,
     idleTimeoutMillis: 30_000,
+    // Idle connections do not keep a CLI process alive.
+    allowExitOnIdle: true,
     application_name: "zen",
   });
   // An error on an idle connection (server restart) must not crash the process.

@@ -19,9 +19,9 @@ import {
   UploadPartCopyCommand,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
-import type { ComponentInit } from "@zen/core";
+import type { ComponentInit } from "@zen/core/flavor";
 import { ObjectArtifactStore, networkErrorCode, parallel, type ObjectInfo, type ObjectLocation, type ObjectPage, type StoreErrorContext } from "@zen/core/object-store";
-import type { S3ArtifactStoreConfig } from "./flavors.ts";
+import type { S3ArtifactStoreConfig } from "./config.ts";
 import { createMultipartWriter } from "./multipart-writer.ts";
 import { mapS3Error, s3ErrorName, s3Status, type S3ErrorTarget } from "./s3-errors.ts";
 

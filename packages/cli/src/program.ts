@@ -10,7 +10,7 @@ import type { Program } from "./command-line/spec.ts";
 import { componentGroup } from "./groups/component.ts";
 import { profileGroup, repositoryCommands, secretGroup } from "./groups/configuration.ts";
 import { flavorPackageCommands } from "./groups/flavor-package.ts";
-import { pipelineCommands } from "./groups/pipeline.ts";
+import { pipelineCommands, stepCommands } from "./groups/pipeline.ts";
 import { stackGroup } from "./groups/stack.ts";
 
 export function buildProgram(): Program {
@@ -32,6 +32,7 @@ export function buildProgram(): Program {
         ...repositoryCommands(),
         pipelineCommands(),
         flavorPackageCommands(),
+        stepCommands(),
       ],
     },
   };

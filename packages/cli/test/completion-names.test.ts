@@ -1,6 +1,6 @@
 // Completion finds the configuration where zen keeps it: the same directory core resolves.
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { globalConfigDir } from "@zen/core";
+import { globalConfigDir } from "@zen/core/internal";
 import { configDirOf } from "../src/completion/names.ts";
 
 describe("configDirOf", () => {

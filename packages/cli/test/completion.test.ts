@@ -50,6 +50,8 @@ describe("shell completion", () => {
     ok(["secret", "register", "db-login", "--user=u", "--password=p"]);
     ok(["secret", "register", "api", "--token=t"]);
     ok(["profile", "create", "other"]);
+    ok(["profile", "create", "warehouse", "--store-type", "sql"]);
+    ok(["--profile", "warehouse", "stack", "register", "nightly", "-o", "default", "-a", "default", "-m", "default"]);
     ok(["artifact-store", "flavor", "list"]); // the warm discovery cache
     rmSync(marker, { force: true });
   });
@@ -62,7 +64,8 @@ describe("shell completion", () => {
     expect(bashComplete(["stack", "list", "--"])).toEqual(["--output", "--profile", "--stack", "--quiet", "--help"]);
     expect(bashComplete(["stack", "list", "--output", ""])).toEqual(["table", "json", "yaml"]);
     expect(bashComplete(["stack", "list", "--output", "=", "j"])).toEqual(["json"]); // bash splits `--output=j` at '='
-    expect(bashComplete(["stack", "list", "--output=j"])).toEqual(["--output=json"]);
+    expect(bashComplete(["stack", "list", "--output", "="])).toEqual(["table", "json", "yaml"]);
+    expect(bashComplete(["stack", "list", "--output=j"])).toEqual(["--output=json"]); // zsh and fish keep the word whole
     expect(bashComplete(["profile", "create", "p", "--store-type", ""])).toEqual(["local", "sql"]);
     expect(bashComplete(["completion", ""])).toEqual(["bash", "zsh", "fish"]);
     expect(bashComplete(["stack", "lst", ""])).toEqual([]);
@@ -76,7 +79,7 @@ describe("shell completion", () => {
     expect(bashComplete(["stack", "update", "team", "-a", "store-"])).toEqual(["store-a", "store-b"]);
     expect(bashComplete(["stack", "register", "x", "--secrets-manager", ""])).toEqual(["vault"]);
     expect(bashComplete(["orchestrator", "delete", ""])).toEqual(["default"]);
-    expect(bashComplete(["profile", "set", ""])).toEqual(["default", "other"]);
+    expect(bashComplete(["profile", "set", ""])).toEqual(["default", "other", "warehouse"]);
     expect(bashComplete(["stack", "copy", "team", "t2", "--to-profile", "o"])).toEqual(["other"]);
     expect(bashComplete(["artifact-store", "register", "x", "--flavor", ""])).toEqual(["local", "watched"]);
     expect(bashComplete(["artifact-store", "flavor", "describe", "w"])).toEqual(["watched"]);
@@ -85,6 +88,7 @@ describe("shell completion", () => {
     expect(bashComplete(["stack", "register", ""])).toEqual([]);
     expect(bashComplete(["--profile", "other", "stack", "describe", ""])).toEqual(["default"]);
     expect(bashComplete(["stack", "describe", ""], { env: { ZEN_PROFILE: "other" } })).toEqual(["default"]);
+    expect(bashComplete(["--profile", "warehouse", "stack", "describe", ""])).toEqual(["default", "nightly"]); // a SQL profile
   });
 
   it("completes paths where a command takes a file", () => {

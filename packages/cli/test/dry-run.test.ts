@@ -49,6 +49,10 @@ describe("dry runs", () => {
     expect(dryRun(["stack", "register", "new", "-o", "busy", "-a", "default", "-m", "default"])).toEqual([
       expect.objectContaining({ action: "add", kind: "stack", name: "new", keys: expect.objectContaining({ "components.orchestrator": { after: "busy" } }) }),
     ]);
+    expect(dryRun(["stack", "register", "newer", "-o", "busy", "-a", "default", "-m", "default", "--set"])).toEqual([
+      expect.objectContaining({ action: "add", kind: "stack", name: "newer" }),
+      expect.objectContaining({ action: "change", kind: "setting", name: "active stack", keys: { global: { before: "default", after: "newer" } } }),
+    ]);
     expect(dryRun(["stack", "update", "spare", "-o", "default"])).toEqual([
       expect.objectContaining({ action: "change", kind: "stack", name: "spare", keys: { "components.orchestrator": { before: "busy", after: "default" } } }),
     ]);

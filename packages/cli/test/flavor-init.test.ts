@@ -85,7 +85,7 @@ describe("zen flavor init", () => {
     expect(pkg.files).toEqual(expect.arrayContaining(["dist"]));
 
     const flavors = readFileSync(join(dir, "src/flavors.ts"), "utf8");
-    expect(flavors).toContain('import { defineFlavor, secretField } from "@zen/core";');
+    expect(flavors).toContain('import { defineFlavor, secretField } from "@zen/core/flavor";');
     expect(flavors).toMatch(/token: secretField\(/);
     expect(flavors).toContain('type: "artifact_store"');
     expect(flavors).toContain('implementation: () => import("./memo-artifact-store.ts").then((m) => m.MemoArtifactStore)');

@@ -7,17 +7,16 @@ import type { ComponentType } from "./component-types.ts";
 import { configJsonSchema } from "./discovery/describe-flavor.ts";
 import { configProperties, schemaVariants } from "./discovery/json-schema.ts";
 import { ValidationError } from "./errors.ts";
+import { FLAVOR_API_VERSION, SECRET_KEYWORD } from "./flavor-terms.ts";
 import type { StackComponentClass } from "./stack-component.ts";
 
-/** The flavor contract version. A package declares it in `package.json` under `zen.apiVersion`. */
-export const FLAVOR_API_VERSION = 1;
+export { FLAVOR_API_VERSION, SECRET_KEYWORD } from "./flavor-terms.ts";
+
 /** Brand string: checked instead of `instanceof`, so two copies of @zen/core interoperate. */
 export const FLAVOR_BRAND = "@zen/Flavor";
 
 /** `{{secret_name.key}}` */
 export const SECRET_REFERENCE = /^\{\{\s*([A-Za-z0-9_.-]+?)\.([A-Za-z0-9_-]+)\s*\}\}$/;
-/** JSON-Schema keyword that marks a config field as secret (survives in the cached index). */
-export const SECRET_KEYWORD = "x-zen-secret";
 
 /** One problem a flavor's stack validator found. */
 export interface StackIssue {

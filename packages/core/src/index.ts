@@ -1,41 +1,31 @@
+/**
+ * `@zen/core`: the API for users and scripts: pipelines and steps, the post-execution repository, the
+ * `Zen` facade over profiles, stacks, components, flavors and secrets, and the built-in components.
+ * Everything a flavor package needs is here too, and on its own in `@zen/core/flavor`. Plumbing the CLI
+ * shares with core (stores, locks, resolution, discovery internals) is in `@zen/core/internal`, which
+ * is not covered by semver.
+ */
+export * from "./flavor-entry.ts";
 export * from "./component-types.ts";
-export * from "./errors.ts";
-export * from "./flavor.ts";
-export * from "./stack-component.ts";
-export * from "./components/artifact-store.ts";
-export * from "./components/orchestrator.ts";
-export * from "./components/metadata-store.ts";
-export * from "./components/container-registry.ts";
-export * from "./components/secrets-manager.ts";
-export * from "./components/optional-components.ts";
+export { loadImplementation, secretFieldsWithLiteralDefault, secretLiteralFields, FLAVOR_BRAND } from "./flavor.ts";
 export type * from "./store/records.ts";
 export type * from "./discovery/flavor-info.ts";
+export type * from "./discovery/flavor-registry-api.ts";
+export type { DiscoveryReport } from "./discovery/report.ts";
+export type { CandidateReport } from "./discovery/discovery-index.ts";
 export type * from "./zen-api.ts";
-export type * from "./stack.ts";
+export { Zen, type InitResult, type ZenOpenOptions } from "./zen/index.ts";
+export { DEFAULT_PROFILE_NAME, DEFAULT_STACK_NAME } from "./config/resolution.ts";
+export { NAME_PATTERN } from "./config/names.ts";
 export * from "./secrets/local-secrets-manager.ts";
 export * from "./secrets/references.ts";
 export * from "./secrets/mask.ts";
 export * from "./secrets/secret-names.ts";
-export type * from "./discovery/flavor-registry-api.ts";
-export { createFlavorRegistry, discover, type DiscoveryOptions, type DiscoveryResult } from "./discovery/registry.ts";
-export { discoveryReport, type DiscoveryReport } from "./discovery/report.ts";
-export type { CandidateReport } from "./discovery/discovery-index.ts";
-export { loadCustomFlavor, type CustomFlavorLoadRequest } from "./discovery/custom-flavor.ts";
-export { parseFlavorSpecifier, resolveCustomModule } from "./discovery/custom-module.ts";
-export { detectPackageManager, installCommand, unknownFlavorError, type PackageManager } from "./discovery/unknown-flavor.ts";
-export { describeConfigKeys, parseComponentConfig, type ConfigKeyDescription } from "./config-values.ts";
 export { BUILTIN_FLAVORS, builtinFlavor } from "./flavors/builtin.ts";
 export { KNOWN_FLAVOR_PACKAGES, knownFlavorsOf, knownPackageFor, type KnownFlavorPackage } from "./known-packages.ts";
-export { Zen, type InitResult, type ZenOpenOptions } from "./zen/index.ts";
-export { cleanAll, executeClean, planClean, type CleanOptions, type CleanPlan } from "./config/clean.ts";
-export { parseYaml } from "./fs/yaml-file.ts";
-export { globalConfigDir } from "./config/paths.ts";
-export type { GlobalConfig, ProfileEntry } from "./config/global-config.ts";
-export { findRepositoryRoot, readRepositoryConfig, type RepositoryConfig } from "./config/repository.ts";
-export { resolveSettings, DEFAULT_PROFILE_NAME, DEFAULT_STACK_NAME } from "./config/resolution.ts";
-export { NAME_PATTERN } from "./config/names.ts";
-export { writeFileAtomic, ensurePrivateDir } from "./fs/atomic-write.ts";
-export { withLock } from "./fs/lock.ts";
-export { openStackStore, defaultStoreUrl } from "./store/open-store.ts";
-export { STACK_EXPORT_FORMAT, STACK_EXPORT_FORMAT_VERSION, readStackExport } from "./stack-transfer.ts";
 export * from "./pipeline/index.ts";
+// The built-in components, for subclassing and for stacks built in code.
+export { createLocalStack, type LocalStackOptions } from "./builtins/local-stack.ts";
+export { LocalOrchestrator, type LocalOrchestratorConfig } from "./builtins/local-orchestrator.ts";
+export { LocalArtifactStore } from "./builtins/local-artifact-store.ts";
+export { SqliteMetadataStore, type SqliteMetadataStoreConfig } from "./builtins/sqlite-metadata-store.ts";

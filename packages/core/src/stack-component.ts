@@ -35,6 +35,8 @@ export interface PipelineDeployment {
   runName: string;
   stackName: string;
   runtimeConfiguration: Readonly<Record<string, unknown>>;
+  /** Set for `cleanupPipelineRun` only: how the run ended, so that components can mirror it (e.g. a tracker's run status). */
+  outcome?: { status: "completed" | "failed" | "cancelled"; error?: string | undefined };
 }
 
 export interface StepRunInfo {

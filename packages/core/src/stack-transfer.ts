@@ -75,7 +75,18 @@ function componentEntries(components: unknown): [ComponentType, ComponentEntry][
  * Reads a `zen-stack` document of any format version up to ours, or a ZenML 0.9 export
  * (`zenml_version`, `stack_name`, `components: {type: {name, flavor, ...config}}`).
  */
-export function readStackExport(doc: unknown): StackImport {
+export function readStackExport(doc: unknown, source?: string): StackImport {
+  try {
+    return readExport(doc);
+  } catch (error) {
+    if (source === undefined || !(error instanceof ValidationError)) throw error;
+    // The file the document came from, so the message says which file to fix.
+    const what = error.message.charAt(0).toLowerCase() + error.message.slice(1);
+    throw new ValidationError(`Cannot import '${source}': ${what}`, { hint: error.hint, code: error.code });
+  }
+}
+
+function readExport(doc: unknown): StackImport {
   if (!isMapping(doc)) throw invalid("expected a mapping");
   if (doc.format === undefined && "zenml_version" in doc) return readZenmlExport(doc);
   if (doc.format !== STACK_EXPORT_FORMAT) throw invalid(`'format' must be '${STACK_EXPORT_FORMAT}'`);

@@ -3,7 +3,7 @@
  * built one way everywhere. Dependency-free: the CLI's command tree loads it on every start
  * (through component-types.ts).
  */
-import type { FlavorSource } from "./discovery/flavor-info.ts";
+import type { FlavorSource } from "./flavor-terms.ts";
 
 /** "a metadata store", "an artifact store". */
 export function withArticle(noun: string): string {

@@ -11,14 +11,9 @@ import type { StackIssue } from "./flavor.ts";
 import type { LoadedStack } from "./stack.ts";
 import type { StackComponent } from "./stack-component.ts";
 import type { ComponentRecord, StackRecord, StoreType } from "./store/records.ts";
+import type { ResolvedSetting } from "./config/settings.ts";
 
-/** Where an effective setting came from, in resolution order (architecture §4). */
-export type SettingSource = "flag" | "env" | "repository" | "global" | "default";
-
-export interface ResolvedSetting {
-  name: string;
-  source: SettingSource;
-}
+export type { ResolvedSetting, SettingSource, ZenOptions } from "./config/settings.ts";
 
 export interface ZenContextInfo {
   configDir: string;
@@ -54,19 +49,6 @@ export interface StackExport {
    * npm package a flavor came from, so an import where it is missing says what to install.
    */
   components: Partial<Record<ComponentType, { name: string; flavor: string; package?: string; config: Record<string, unknown> }>>;
-}
-
-export interface ZenOptions {
-  cwd?: string;
-  env?: Record<string, string | undefined>;
-  /** `--profile` flag */
-  profile?: string;
-  /** `--stack` flag */
-  stack?: string;
-  /** Receives notices such as "Created and activated default profile." (the CLI prints them on stderr). */
-  onNotice?: (message: string) => void;
-  /** Validate and compute every change as usual, but write nothing; `plannedChanges()` says what would change. */
-  dryRun?: boolean;
 }
 
 /**
@@ -128,7 +110,8 @@ export interface ZenApi {
   /** Copies a stack (and its components, renamed if they clash) within this profile or to another. */
   copyStack(name: string, newName: string, options?: { toProfile?: string }): Promise<StackRecord>;
   exportStack(name: string): Promise<StackExport>;
-  importStack(doc: unknown, options?: { name?: string }): Promise<StackRecord>;
+  /** `source` (the file the document was read from) is named in errors about the document. */
+  importStack(doc: unknown, options?: { name?: string; source?: string }): Promise<StackRecord>;
   /** Every problem with the stack (missing required components, flavors' validators, missing packages). */
   validateStack(name?: string): Promise<StackIssue[]>;
   /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { z } from "zod";
-import { describeConfigKeys, parseComponentConfig } from "../src/config-values.ts";
+import { describeConfigKeys, LOCAL_PATH_KEYWORD, parseComponentConfig, removeConfigKeys } from "../src/config-values.ts";
+import { rejectionOf } from "@zen/test-utils";
 import { describeFlavor } from "../src/discovery/describe-flavor.ts";
 import { defineFlavor, secretField } from "../src/flavor.ts";
 import { isZenError } from "../src/errors.ts";
@@ -141,5 +142,44 @@ describe("describeConfigKeys", () => {
     expect(keys.find((k) => k.key === "timeout")).toMatchObject({ type: "number | null" });
     expect(keys.find((k) => k.key === "access_key")).toMatchObject({ secret: true, description: "The access key" });
     expect(info.secretFields).toEqual(["access_key"]);
+  });
+});
+
+describe("removeConfigKeys", () => {
+  const existing = parseComponentConfig(flavor, { path: "/data", ratio: "0.5", "session-token": "t", retries: "5" });
+
+  it("unsets optional keys (kebab-case spellings too) and brings defaults back", () => {
+    expect(removeConfigKeys(flavor, existing, ["ratio", "session-token", "retries"])).toEqual({
+      path: "/data",
+      retries: 3,
+      verbose: false,
+      mode: "safe",
+    });
+  });
+
+  it("refuses a required or an unknown key by name, whatever else is given", async () => {
+    const required = await rejectionOf(Promise.resolve().then(() => removeConfigKeys(flavor, existing, ["ratio", "path"])));
+    expect(required.message).toBe("Cannot remove 'path': the artifact store flavor 'fancy' requires it.");
+    const unknown = await rejectionOf(Promise.resolve().then(() => removeConfigKeys(flavor, existing, ["ratio", "rtio"])));
+    expect(unknown.message).toBe("Unknown config key 'rtio' for the artifact store flavor 'fancy' (did you mean 'ratio'?).");
+  });
+});
+
+describe("local path fields", () => {
+  const paths = defineFlavor({
+    type: "artifact_store",
+    name: "paths",
+    description: "local paths",
+    config: z.object({ dir: z.string().meta({ [LOCAL_PATH_KEYWORD]: true }), label: z.string().optional() }),
+    implementation: async () => Impl as never,
+  });
+
+  it("resolves a relative value against cwd, leaves absolute paths, URLs and other fields alone", () => {
+    const parse = (dir: string) => parseComponentConfig(paths, { dir, label: "x/y" }, {}, { cwd: "/work/project" });
+    expect(parse("out/artifacts")).toEqual({ dir: "/work/project/out/artifacts", label: "x/y" });
+    expect(parse("../shared")).toEqual({ dir: "/work/shared", label: "x/y" });
+    expect(parse("/abs/dir")).toEqual({ dir: "/abs/dir", label: "x/y" });
+    expect(parse("s3://bucket/prefix")).toEqual({ dir: "s3://bucket/prefix", label: "x/y" });
+    expect(parseComponentConfig(paths, { dir: "rel" })).toEqual({ dir: "rel" });
   });
 });

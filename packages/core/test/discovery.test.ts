@@ -220,6 +220,17 @@ describe("flavor discovery", () => {
     expect(error.message).toBe("No alerter flavor 'moved': it came from zen-integration-gone, which is no longer installed.");
   });
 
+  it("indexes package code in a child process: a package that exits or prints while imported is broken, the rest is fine", async () => {
+    const project = makeProject();
+    flavorPackageFixture({ project, name: "zen-integration-exits", exitOnImport: 0, flavors: [{ type: "alerter", name: "exits" }] });
+    flavorPackageFixture({ project, name: "zen-integration-prints", printOnImport: "noise\n", flavors: [{ type: "alerter", name: "prints" }] });
+    const registry = createFlavorRegistry(options(project));
+    expect(await registry.find("alerter", "prints")).toMatchObject({ ready: true });
+    expect(await registry.problems()).toEqual([
+      expect.objectContaining({ package: "zen-integration-exits", phase: "import", message: "'zen-integration-exits' called process.exit(0) while its flavors module was imported." }),
+    ]);
+  });
+
   it("marks a single flavor built for another API version as not ready", async () => {
     const project = makeProject();
     flavorPackageFixture({ project, name: "zen-integration-mixed", flavors: [{ type: "alerter", name: "new", apiVersion: 2 }, { type: "alerter", name: "good" }] });

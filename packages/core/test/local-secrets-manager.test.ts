@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { rejectionOf } from "@zen/test-utils";
 import { LocalSecretsManager } from "../src/secrets/local-secrets-manager.ts";
 
 const SOURCE = fileURLToPath(new URL("../src/secrets/local-secrets-manager.ts", import.meta.url));
@@ -29,18 +30,18 @@ function manager(options: { id?: string; name?: string; path?: string } = {}): L
   });
 }
 
-async function caught(promise: Promise<unknown>): Promise<Error & { code?: string; hint?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string; hint?: string };
-  }
-  throw new Error("expected a rejection");
-}
-
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe("LocalSecretsManager", () => {
+  it("merges keys into a secret atomically: parallel merges of different keys all land", async () => {
+    await manager().registerSecret({ name: "db", values: { user: "admin" } });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => manager().mergeSecret({ name: "db", values: { [`k${i}`]: `v${i}` } })));
+    const expected = { user: "admin", ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, `v${i}`])) };
+    expect((await manager().getSecret("db")).values).toEqual(expected);
+    const missing = await rejectionOf(manager().mergeSecret({ name: "nope", values: { a: "1" } }));
+    expect(missing.message).toBe("Secret 'nope' does not exist in secrets manager 'local_secrets'.");
+  });
+
   it("registers, gets, lists, updates and deletes secrets, persisted across instances", async () => {
     const first = manager();
     expect(await first.listSecretNames()).toEqual([]);
@@ -139,7 +140,7 @@ describe("LocalSecretsManager", () => {
     await m.registerSecret({ name: "a", values: { k: "v" } });
     for (const loose of [0o640, 0o604, 0o660]) {
       chmodSync(m.keyFilePath, loose);
-      const error = await caught(m.getSecret("a"));
+      const error = await rejectionOf(m.getSecret("a"));
       expect(error.name).toBe("ZenError");
       expect(error.code).toBe("ZEN_SECRETS_KEY_PERMISSIONS");
       expect(error.message).toContain(m.keyFilePath);
@@ -160,7 +161,7 @@ describe("LocalSecretsManager", () => {
     const tampered = JSON.stringify(envelope);
     writeFileSync(m.secretsFilePath, tampered);
 
-    const error = await caught(m.getSecret("a"));
+    const error = await rejectionOf(m.getSecret("a"));
     expect(error.code).toBe("ZEN_SECRETS_UNDECRYPTABLE");
     expect(error.message).toBe(`The secrets file ${m.secretsFilePath} can't be decrypted with the key file ${m.keyFilePath}.`);
     expect(error.hint).toMatch(/backup/);
@@ -201,7 +202,7 @@ describe("LocalSecretsManager", () => {
     await m.registerSecret({ name: "a", values: { k: "value" } });
     const otherKey = randomBytes(32);
     writeFileSync(m.keyFilePath, otherKey, { mode: 0o600 });
-    const error = await caught(m.listSecretNames());
+    const error = await rejectionOf(m.listSecretNames());
     expect(error.code).toBe("ZEN_SECRETS_UNDECRYPTABLE");
     expect(error.message).toContain("can't be decrypted with the key file");
     await expect(m.registerSecret({ name: "b", values: { k: "v" } })).rejects.toMatchObject({ code: "ZEN_SECRETS_UNDECRYPTABLE" });
@@ -213,7 +214,7 @@ describe("LocalSecretsManager", () => {
     await m.registerSecret({ name: "a", values: { k: "value" } });
     const before = readFileSync(m.secretsFilePath, "utf8");
     rmSync(m.keyFilePath);
-    const error = await caught(m.registerSecret({ name: "b", values: { k: "v" } }));
+    const error = await rejectionOf(m.registerSecret({ name: "b", values: { k: "v" } }));
     expect(error.code).toBe("ZEN_SECRETS_KEY_MISSING");
     expect(error.hint).toContain(m.keyFilePath);
     expect(existsSync(m.keyFilePath)).toBe(false);
@@ -230,7 +231,7 @@ describe("LocalSecretsManager", () => {
     writeFileSync(m.secretsFilePath, JSON.stringify({ format_version: 1, iv: "x" }));
     await expect(m.listSecretNames()).rejects.toMatchObject({ code: "ZEN_SECRETS_FILE_DAMAGED" });
     writeFileSync(m.secretsFilePath, JSON.stringify({ ...JSON.parse(good), format_version: 2 }));
-    const newer = await caught(m.listSecretNames());
+    const newer = await rejectionOf(m.listSecretNames());
     expect(newer.code).toBe("ZEN_SECRETS_FILE_VERSION");
     expect(newer.hint).toMatch(/Upgrade zen/);
 
@@ -244,20 +245,20 @@ describe("LocalSecretsManager", () => {
     await m.registerSecret({ name: "db", values: { password: "p" } });
     await m.registerSecret({ name: "api", values: { token: "t" } });
 
-    const conflict = await caught(m.registerSecret({ name: "db", values: { password: "other" } }));
+    const conflict = await rejectionOf(m.registerSecret({ name: "db", values: { password: "other" } }));
     expect(conflict.name).toBe("ConflictError");
     expect(conflict.message).toBe("Secret 'db' already exists in secrets manager 'local_secrets'.");
     expect(conflict.hint).toContain("zen secret update db");
     expect((await m.getSecret("db")).values).toEqual({ password: "p" });
 
     for (const attempt of [m.getSecret("nope"), m.updateSecret({ name: "nope", values: { k: "v" } }), m.deleteSecret("nope")]) {
-      const error = await caught(attempt);
+      const error = await rejectionOf(attempt);
       expect(error.name).toBe("NotFoundError");
       expect(error.message).toBe("Secret 'nope' does not exist in secrets manager 'local_secrets'.");
       expect(error.hint).toContain("Known secrets: api, db.");
     }
     const empty = manager({ id: randomUUID() });
-    expect((await caught(empty.getSecret("nope"))).hint).toContain("no secrets yet");
+    expect((await rejectionOf(empty.getSecret("nope"))).hint).toContain("no secrets yet");
   });
 
   it("rejects invalid names, keys and values without echoing values", async () => {
@@ -274,7 +275,7 @@ describe("LocalSecretsManager", () => {
       ["ok", { k: 42 }],
     ];
     for (const [name, values] of invalid) {
-      const error = await caught(m.registerSecret({ name, values: values as Record<string, string> }));
+      const error = await rejectionOf(m.registerSecret({ name, values: values as Record<string, string> }));
       expect(error.name).toBe("ValidationError");
       expect(error.hint).toBeTruthy();
       expect(error.message).not.toContain("42");

@@ -55,6 +55,20 @@ describe("crash leftovers", () => {
     expect((await readdir(dir)).filter((n) => n.includes(".lock"))).toEqual([]);
   }, 60_000);
 
+  it("takes over at once even when the killed process also left its take-over guard behind", async () => {
+    dir = await tempDir();
+    const file = join(dir, "stacks.yaml");
+    const holder = await holdLock(file);
+    await holder.kill();
+    // As if killed in the middle of taking over a lock itself: the guard names a dead process.
+    await writeFile(`${file}.lock.takeover`, String(holder.pid));
+    const started = Date.now();
+    expect(await withLock(file, () => "mine", { notice: () => {} })).toBe("mine");
+    // Before: the guard was trusted until it was a second old.
+    expect(Date.now() - started).toBeLessThan(700);
+    expect((await readdir(dir)).filter((n) => n.includes(".lock"))).toEqual([]);
+  }, 60_000);
+
   it("keeps waiting, silently, while the holder is alive", async () => {
     dir = await tempDir();
     const file = join(dir, "x");

@@ -17,6 +17,11 @@ function openStore(uri: string, Store: typeof SqliteMetadataStore = SqliteMetada
 
 async function recordOneRun(file: string): Promise<void> {
   const store = openStore(file);
+  await recordOneRunIn(store);
+  await store.close();
+}
+
+async function recordOneRunIn(store: SqliteMetadataStore): Promise<void> {
   await store.createRun({
     id: "r-id",
     name: "r",
@@ -29,7 +34,6 @@ async function recordOneRun(file: string): Promise<void> {
     zenVersion: "0",
     steps: [],
   });
-  await store.close();
 }
 
 describe("a run whose process died", () => {
@@ -77,6 +81,32 @@ describe("a damaged metadata database is named, with what to do", () => {
       hint: expect.stringContaining(`mv '${file}'`),
     });
     expect(readFileSync(file, "utf8")).toBe(garbage);
+  });
+
+  it("an empty (truncated) file: an error naming it, never a fresh schema written into it", async () => {
+    const dir = makeTempDir("zen-meta-");
+    const file = path.join(dir, "metadata.db");
+    writeFileSync(file, "");
+    for (const use of [(s: SqliteMetadataStore) => s.listRuns({}), (s: SqliteMetadataStore) => recordOneRunIn(s)]) {
+      await expect(use(openStore(file))).rejects.toMatchObject({
+        code: "ZEN_METADATA_DAMAGED",
+        message: expect.stringMatching(/metadata\.db' is empty \(0 bytes\)/),
+        hint: expect.stringContaining(`rm '${file}'`),
+      });
+    }
+    expect(statSync(file).size).toBe(0);
+    expect(readdirSync(dir)).toEqual(["metadata.db"]);
+  });
+
+  it("a missing file is created complete on first use (several stores on one file), no temp left behind", async () => {
+    const dir = makeTempDir("zen-meta-");
+    const file = path.join(dir, "metadata.db");
+    const stores = Array.from({ length: 4 }, () => openStore(file));
+    stores.forEach((s) => s.schemaVersion());
+    expect(stores.map((s) => s.schemaVersion())).toEqual(stores.map(() => MIGRATIONS.at(-1)!.version));
+    await Promise.all(stores.map((s) => s.close()));
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(statSync(file).size).toBeGreaterThan(0);
   });
 
   it("a table missing: an error naming the file", async () => {

@@ -3,11 +3,11 @@ import { describe, expect, it } from "@jest/globals";
 import { makeTempDir, rejectionOf } from "@zen/test-utils";
 import { BaseOrchestrator, type OrchestratorRun } from "../src/components/orchestrator.ts";
 import { ZenError } from "../src/errors.ts";
-import type { PipelineEvent } from "../src/pipeline/events.ts";
+import type { PipelineEvent } from "../src/components/run-events.ts";
 import { pipeline } from "../src/pipeline/pipeline.ts";
 import type { PipelineRunError } from "../src/pipeline/run-pipeline.ts";
 import { step } from "../src/pipeline/step.ts";
-import { createLocalStack } from "../src/pipeline/testing-stack.ts";
+import { createLocalStack } from "../src/builtins/local-stack.ts";
 
 class ScriptedOrchestrator extends BaseOrchestrator<Record<string, never>> {
   constructor(private readonly script: (run: OrchestratorRun) => Promise<void>) {

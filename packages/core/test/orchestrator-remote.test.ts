@@ -9,9 +9,9 @@ import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { makeTempDir, rejectionOf } from "@zen/test-utils";
 import { BaseOrchestrator, type OrchestratorRun, type StepNode } from "../src/components/orchestrator.ts";
-import type { PipelineEvent } from "../src/pipeline/events.ts";
+import type { PipelineEvent } from "../src/components/run-events.ts";
 import type { PipelineRunError } from "../src/pipeline/run-pipeline.ts";
-import { createLocalStack } from "../src/pipeline/testing-stack.ts";
+import { createLocalStack } from "../src/builtins/local-stack.ts";
 import { CORE_DIR, FIXTURES } from "./pipeline-helpers.ts";
 import remotePipeline from "./fixtures/pipelines/remote-pipeline.ts";
 

@@ -11,8 +11,8 @@ import { step, type StepContext } from "../src/pipeline/step.ts";
 import type { PipelineRunError } from "../src/pipeline/run-pipeline.ts";
 import { WebhookAlerter, startWebhookReceiver, type WebhookReceiver } from "./fixtures/alerters/webhook-alerter.ts";
 import { makeTempDir } from "@zen/test-utils";
-import type { PipelineEvent } from "../src/pipeline/events.ts";
-import { createLocalStack } from "../src/pipeline/testing-stack.ts";
+import type { PipelineEvent } from "../src/components/run-events.ts";
+import { createLocalStack } from "../src/builtins/local-stack.ts";
 import type { StackComponent } from "../src/stack-component.ts";
 
 let receiver: WebhookReceiver;

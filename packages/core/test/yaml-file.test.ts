@@ -79,4 +79,16 @@ describe("YAML files", () => {
   it("refuses duplicate keys", async () => {
     await expect(parseYaml("a: 1\na: 2\n", "f.yaml")).rejects.toThrow(/Malformed YAML in 'f\.yaml' at line 2/);
   });
+
+  it("refuses a value that contains itself (an alias inside its own anchor) instead of overflowing the stack", async () => {
+    await expect(parseYaml("&a [*a]\n", "s.yaml")).rejects.toThrow(/^Malformed YAML in 's\.yaml' at line 1: an alias refers to the node that contains it/);
+    await expect(parseYaml("x: 1\ny:\n  z: &b\n    w: [1, *b]\n", "s.yaml")).rejects.toThrow(/'s\.yaml' at line 4: .*cyclic/);
+    dir = await tempDir();
+    const file = join(dir, "stacks.yaml");
+    await writeFile(file, "stacks: &s {again: *s}\n");
+    await expect(readYamlMapping(file)).rejects.toMatchObject({ code: "ZEN_CONFIG_MALFORMED" });
+    expect(await readFile(file, "utf8")).toBe("stacks: &s {again: *s}\n");
+    // An alias to an earlier, finished node is ordinary YAML.
+    expect(await parseYaml("a: &a [1]\nb: [*a, *a]\n", "ok.yaml")).toEqual({ a: [1], b: [[1], [1]] });
+  });
 });

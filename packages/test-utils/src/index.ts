@@ -19,3 +19,4 @@ export type {
 export { closedPort, silentServer, type SilentServer } from "./network.ts";
 export { resolvedImports, type ResolvedImportsOptions } from "./resolved-imports.ts";
 export { rejectionOf } from "./rejection.ts";
+export { startKfpApiFake, type KfpApiFake, type KfpApiFakeOptions, type KfpExchange } from "./kfp-api-fake.ts";

@@ -18,7 +18,8 @@ let home: Home;
 let project: string;
 
 async function zen(args: string[], profile: string): Promise<ZenResult> {
-  return runZen(home, ["--profile", profile, ...args], { cwd: project, timeoutMs: 90_000 });
+  // Generous: on a loaded machine 100 processes at once take minutes; a lock timeout inside zen shows as exit 1.
+  return runZen(home, ["--profile", profile, ...args], { cwd: project, timeoutMs: 300_000 });
 }
 async function json(args: string[], profile: string): Promise<any> {
   const result = await zen([...args, "--output", "json"], profile);

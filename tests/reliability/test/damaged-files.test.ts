@@ -68,7 +68,7 @@ const cases: Case[] = [
   ...(["empty", "truncated", "garbage", "table missing", "future version"] as Damage[]).map((damage): Case => ({
     target: "metadata.db",
     damage,
-    sql: damage === "table missing" ? "DROP TABLE runs" : "PRAGMA user_version = 999",
+    sql: damage === "table missing" ? "PRAGMA foreign_keys = OFF; DROP TABLE runs" : "PRAGMA user_version = 999",
     commands: RUNS_CMDS,
     status: 1,
   })),
@@ -77,11 +77,13 @@ const cases: Case[] = [
   ...[...five, "alias bomb" as const].map((damage): Case => ({
     target: ".zen/config.yaml",
     damage,
-    shape: "format_version: 1\nactive_profile: [x]\n",
+    // The repository config's own key with a list for a name (an unknown key is kept, not refused).
+    shape: "format_version: 1\nactive_profile_name: [x]\n",
     commands: REPO_CMDS,
     status: 1,
   })),
-  ...[...five, "alias bomb" as const, "missing" as const].map((damage): Case => ({
+  // Not "truncated": an export cut short can still be a valid, smaller export (its components then clash).
+  ...(["empty", "null", "garbage", "wrong shape", "future version", "alias bomb", "missing"] as Damage[]).map((damage): Case => ({
     target: "export.yaml",
     damage,
     shape: "format: zen-stack\nformatVersion: 1\nstack: {name: imported}\ncomponents: [1, 2]\n",

@@ -6,6 +6,13 @@
       prints {"recompiled": [docs...]} or exits 1 with the parser's message.
   python kfp_check.py golden-quickstart IMAGE PIPELINE_FILE STACK
       the quickstart pipeline written with the kfp DSL, compiled by the SDK; prints its documents.
+  python kfp_check.py check-models < [{"model": "V2beta1Run", "body": {...}}, ...]
+      each body against kfp-server-api's generated v2beta1 model: every field known, every type right;
+      prints the problems found (a list of strings).
+  python kfp_check.py local-run PACKAGE ZEN_RUN_ID PIPELINE_ROOT
+      runs the package with kfp.local's subprocess runner (container-component check lifted).
+  python kfp_check.py client-wire HOST PACKAGE TOKEN
+      the official kfp.Client uploads PACKAGE, creates an experiment and a run, reads the run back.
 """
 import json
 import os
@@ -83,11 +90,118 @@ def golden_quickstart(image, pipeline_file, stack):
         return read_docs(target)
 
 
+def check_model(value, type_name, where, problems):
+    import datetime
+    import re
+    import kfp_server_api.models as models
+    if value is None:
+        return
+    if type_name == "object":
+        return
+    list_match = re.match(r"^list\[(.+)\]$", type_name)
+    if list_match:
+        if not isinstance(value, list):
+            problems.append(f"{where}: expected a list, got {type(value).__name__}")
+            return
+        for i, item in enumerate(value):
+            check_model(item, list_match.group(1), f"{where}[{i}]", problems)
+        return
+    dict_match = re.match(r"^dict\(str, (.+)\)$", type_name)
+    if dict_match:
+        if not isinstance(value, dict):
+            problems.append(f"{where}: expected an object, got {type(value).__name__}")
+            return
+        for key, item in value.items():
+            check_model(item, dict_match.group(1), f"{where}.{key}", problems)
+        return
+    primitive = {"str": str, "bool": bool, "int": (int, str), "float": (int, float), "date": str}
+    if type_name in primitive:
+        ok = isinstance(value, primitive[type_name]) and not (type_name in ("int", "float") and isinstance(value, bool))
+        if type_name == "int" and isinstance(value, str) and not re.match(r"^-?[0-9]+$", value):
+            ok = False
+        if not ok:
+            problems.append(f"{where}: expected {type_name}, got {json.dumps(value)}")
+        return
+    if type_name == "datetime":
+        try:
+            datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            problems.append(f"{where}: expected a date-time, got {json.dumps(value)}")
+        return
+    model = getattr(models, type_name, None)
+    if model is None:
+        problems.append(f"{where}: kfp-server-api has no model {type_name}")
+        return
+    allowed = getattr(model, "allowable_values", None)
+    if allowed is not None:
+        if value not in allowed:
+            problems.append(f"{where}: {json.dumps(value)} is not one of {allowed}")
+        return
+    if not isinstance(value, dict):
+        problems.append(f"{where}: expected a {type_name} object, got {json.dumps(value)}")
+        return
+    fields = {json_key: model.openapi_types[attr] for attr, json_key in model.attribute_map.items()}
+    for key, item in value.items():
+        if key not in fields:
+            problems.append(f"{where}: {type_name} has no field {key!r}")
+        else:
+            check_model(item, fields[key], f"{where}.{key}", problems)
+
+
+def check_models(items):
+    problems = []
+    for i, item in enumerate(items):
+        check_model(item["body"], item["model"], f"#{i} {item.get('label', item['model'])}", problems)
+    return problems
+
+
+def client_wire(host, package, token):
+    import kfp
+    client = kfp.Client(host=host, existing_token=token)
+    assert client.get_pipeline_id("wire") is None
+    pipeline = client.upload_pipeline(package, pipeline_name="wire")
+    versions = client.list_pipeline_versions(pipeline.pipeline_id, page_size=1, sort_by="created_at desc")
+    version = versions.pipeline_versions[0]
+    experiment = client.create_experiment("wire-experiment")
+    run = client.run_pipeline(experiment_id=experiment.experiment_id, job_name="wire-run",
+                              pipeline_id=pipeline.pipeline_id, version_id=version.pipeline_version_id,
+                              params={"zen_run_id": "run-1"})
+    state = client.get_run(run.run_id).state
+    return {"run_id": run.run_id, "state": state}
+
+
+def local_run(package, run_id, pipeline_root):
+    """Runs a compiled package with kfp.local's SubprocessRunner, whose one refusal of container
+    components is lifted (kfp pinned): each task's container command runs as a host process, in the
+    spec's order, with placeholders in its arguments resolved."""
+    from kfp import local
+    from kfp.local import subprocess_task_handler
+
+    subprocess_task_handler.SubprocessTaskHandler.validate_not_container_component = lambda self, full_command: None
+    local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=pipeline_root, raise_on_error=True)
+    pipeline = components.load_component_from_file(package)
+    try:
+        pipeline(zen_run_id=run_id)
+    except RuntimeError as error:
+        return {"state": "FAILED", "error": str(error)}
+    return {"state": "SUCCEEDED"}
+
+
 def main():
     command = sys.argv[1]
     try:
         if command == "validate":
             result = validate(json.load(sys.stdin))
+        elif command == "check-models":
+            result = check_models(json.load(sys.stdin))
+        elif command == "client-wire":
+            import contextlib
+            with contextlib.redirect_stdout(sys.stderr):  # kfp.Client prints links to its UI
+                result = client_wire(*sys.argv[2:5])
+        elif command == "local-run":
+            import contextlib
+            with contextlib.redirect_stdout(sys.stderr):  # kfp.local logs each task
+                result = local_run(*sys.argv[2:5])
         elif command == "golden-quickstart":
             result = golden_quickstart(*sys.argv[2:5])
         else:

@@ -63,7 +63,7 @@ export function renderHelp(program: Program, path: readonly CommandSpec[]): stri
   lines.push(...section("Options", own.map((option) => [optionTerm(option), optionDescription(option)])));
   if (path.length > 1) lines.push(...section("Global options", program.globalOptions.map((o) => [optionTerm(o), optionDescription(o)])));
   if (isGroup) {
-    lines.push(...section("Commands", subcommandsOf(command).map((sub) => [commandTerm(sub), sub.description])));
+    lines.push(...section("Commands", subcommandsOf(command).filter((sub) => !sub.hidden).map((sub) => [commandTerm(sub), sub.description])));
     lines.push("", `Run '${name} <command> --help' for a command's arguments and options.`);
   }
   return `${lines.join("\n")}\n`;

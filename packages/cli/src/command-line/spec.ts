@@ -44,6 +44,8 @@ export interface CommandSpec {
   /** A group's commands; built only when the group is reached, so start-up never builds all of them. */
   subcommands?: () => readonly CommandSpec[];
   run?: (invocation: Invocation) => Promise<void>;
+  /** Left out of help and completion: entrypoints for machines (e.g. `zen step run` in a step's container). */
+  hidden?: boolean;
 }
 
 export interface Program {

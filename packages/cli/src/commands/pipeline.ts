@@ -95,14 +95,17 @@ export async function describeRun(command: Invocation): Promise<void> {
   ]);
   const [name] = command.args;
   const format = outputFormat(command);
-  const repository = await repositoryFor(command);
+  const [{ openZen }, { PipelineRepository }, { trackerRunUrl }] = await Promise.all([import("./common.ts"), import("@zen/core"), import("./tracker-run-url.ts")]);
+  const stack = await (await openZen(command)).loadStack();
+  const repository = PipelineRepository.forStack(stack);
   const found = name ? await repository.getRun(name) : await repository.latestRun();
   if (!found) throw new NotFoundError("No pipeline has run on this stack yet.", { hint: "Run one with `zen pipeline run FILE.ts`." });
+  const tracker = await trackerRunUrl(stack, found);
   if (format !== "table") {
-    await printDocument(format, { kind: "pipeline_run", formatVersion: 1, item: found.toJSON() });
+    await printDocument(format, { kind: "pipeline_run", formatVersion: 1, item: { ...found.toJSON(), ...(tracker?.url ? { trackerUrl: tracker.url } : {}) } });
     return;
   }
-  process.stdout.write(renderRun(found, colors));
+  process.stdout.write(renderRun(found, colors, tracker?.url ?? tracker?.problem));
 }
 
 // ── rendering ─────────────────────────────────────────────────────────────────
@@ -162,7 +165,7 @@ function cacheDecision(step: StepView): string {
 }
 
 /** The run's header, then its DAG: one block per step in topological order. */
-export function renderRun(run: PipelineRunView, colors: Colors): string {
+export function renderRun(run: PipelineRunView, colors: Colors, trackerRun?: string): string {
   const lines: string[] = [];
   lines.push(`${colors.bold(`Run '${run.name}'`)} of pipeline '${run.pipelineName}': ${paintStatus(colors, run.status)}`);
   const header: [string, string][] = [
@@ -176,6 +179,7 @@ export function renderRun(run: PipelineRunView, colors: Colors): string {
   if (Object.keys(run.runtimeConfiguration).length > 0) {
     header.push(["runtime options", Object.entries(run.runtimeConfiguration).map(([k, v]) => `${k}=${value(v)}`).join(", ")]);
   }
+  if (trackerRun) header.push(["tracker run", trackerRun]);
   if (run.error) header.push(["error", run.error]);
   const width = Math.max(...header.map(([k]) => k.length));
   for (const [key, text] of header) lines.push(`  ${colors.dim(key.padEnd(width))}  ${text}`);

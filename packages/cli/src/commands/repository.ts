@@ -54,7 +54,7 @@ export async function status(command: Invocation) {
 }
 
 export async function clean(command: Invocation) {
-  const { planClean, executeClean } = await import("@zen/core");
+  const { planClean, executeClean } = await import("@zen/core/internal");
   const plan = await planClean({ cwd: process.cwd() });
   const format = outputFormat(command);
   const dryRun = Boolean(options(command).dryRun);

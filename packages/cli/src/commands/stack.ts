@@ -199,17 +199,11 @@ export async function importStack(command: Invocation) {
   } catch (error) {
     throw new ZenError(`Cannot read '${file}': ${(error as Error).message}.`, { hint: "Check the path." });
   }
-  const { parseDocument } = await loadYaml();
-  const parsed = parseDocument(text, { prettyErrors: true });
-  if (parsed.errors.length > 0) {
-    const first = parsed.errors[0]!;
-    const line = first.linePos?.[0]?.line;
-    throw new ValidationError(`'${file}' is not valid YAML${line ? ` (line ${line})` : ""}: ${first.message.split("\n")[0]}`, {
-      hint: "Export the stack again with `zen stack export`, or fix the file.",
-    });
-  }
+  // zen's YAML parse: errors name the file and line; alias bombs and cyclic values are refused.
+  const { parseYaml } = await import("@zen/core/internal");
+  const doc = await parseYaml(text, file);
   const zen = await openZen(command);
-  const stack = await zen.importStack(parsed.toJS(), { name: options(command).name as string | undefined });
+  const stack = await zen.importStack(doc, { name: options(command).name as string | undefined, source: file });
   await reportChanges(command, zen, `Imported stack '${stack.name}' from '${file}'.`);
 }
 

@@ -135,7 +135,7 @@ export async function complete(program: Program, rawWords: readonly string[], na
     return within(optionsOf(program, path).filter((option) => !option.hidden).map((option) => `--${option.long}`));
   }
   if (command.subcommands && !command.run) {
-    const commands = subcommandsOf(command).map((c) => c.name);
+    const commands = subcommandsOf(command).filter((c) => !c.hidden).map((c) => c.name);
     return within(path.length === 1 && words.length === 1 ? [...commands, "help"] : commands);
   }
   const argument = command.arguments?.[position.argumentCount];

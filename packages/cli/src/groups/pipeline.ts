@@ -2,6 +2,30 @@
 import { handlers, OUTPUT } from "../command-line/define.ts";
 import type { CommandSpec } from "../command-line/spec.ts";
 
+/** `zen step run …` (hidden): the step entrypoint a remote orchestrator's containers run. */
+export function stepCommands(): CommandSpec {
+  const handler = handlers(() => import("../commands/step.ts"));
+  return {
+    name: "step",
+    description: "run one step of a recorded run (the entrypoint of remote orchestrators)",
+    hidden: true,
+    subcommands: () => [
+      {
+        name: "run",
+        description: "run one step of a run that a remote orchestrator started",
+        hidden: true,
+        options: [
+          { long: "pipeline", value: "<file>", required: true, description: "module exporting the pipeline (FILE.ts or FILE.ts#exportName)" },
+          { long: "step", value: "<name>", required: true, description: "the step's name in the pipeline" },
+          { long: "run-id", value: "<id>", required: true, description: "the run's id, as the orchestrator received it" },
+          { long: "kfp-job", value: "<name>", description: "the Kubeflow job running the step (shown in errors)" },
+        ],
+        run: handler("runStep"),
+      },
+    ],
+  };
+}
+
 export function pipelineCommands(): CommandSpec {
   const handler = handlers(() => import("../commands/pipeline.ts"));
   return {

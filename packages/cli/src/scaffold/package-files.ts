@@ -143,7 +143,7 @@ function flavorsModule(n: ScaffoldNames, template: TypeTemplate): string {
  * "./flavors" export, named by "zen.flavors" in package.json) to list the flavor and validate
  * configs; the implementation, and any SDK it needs, loads the first time a component is used.
  */
-import { ${imports} } from "@zen/core";
+import { ${imports} } from "@zen/core/flavor";
 import { z } from "zod";
 
 export const ${n.configConst} = z.object({

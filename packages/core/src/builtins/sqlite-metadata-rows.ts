@@ -4,7 +4,7 @@
  */
 import { ZenError } from "../errors.ts";
 import { ownerGoneReason, type ProcessOwner } from "../fs/process-alive.ts";
-import type { ArtifactRecord, PipelineRecord, RunRecord, StepRecord } from "../pipeline/records.ts";
+import type { ArtifactRecord, PipelineRecord, RunRecord, StepRecord } from "../components/run-records.ts";
 import { newestBackup } from "../store/damaged-store.ts";
 
 export type Row = Record<string, unknown>;
@@ -46,6 +46,17 @@ export function damagedMetadata(file: string, error: unknown): unknown {
       (backup ? `Restore the copy zen kept of it (\`cp '${backup}' '${file}'\`), or move` : "zen changed nothing. Restore it from your own backup, or move") +
       ` it aside (\`mv '${file}' '${file}.damaged'\`) to start a new run history.`,
     cause: error,
+  });
+}
+
+/** zen never leaves an empty database file (it creates it complete), so 0 bytes means somebody truncated it. */
+export function emptyMetadata(file: string): ZenError {
+  const backup = newestBackup(file);
+  return new ZenError(`The metadata store '${file}' is empty (0 bytes): it was truncated, and the run history it held is gone.`, {
+    code: "ZEN_METADATA_DAMAGED",
+    hint:
+      (backup ? `zen changed nothing. Restore the copy zen kept of it (\`cp '${backup}' '${file}'\`), or remove` : "zen changed nothing. Restore it from your own backup, or remove") +
+      ` it (\`rm '${file}'\`) to start a new run history.`,
   });
 }
 

@@ -12,7 +12,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { BaseMetadataStore } from "../components/metadata-store.ts";
 import { ConflictError, ValidationError, ZenError } from "../errors.ts";
 import { currentProcessOwner } from "../fs/process-alive.ts";
-import { backUpDatabase, useWriteAheadLog } from "../fs/sqlite-database.ts";
+import { backUpDatabase, createDatabaseFile, useWriteAheadLog } from "../fs/sqlite-database.ts";
 import type {
   ArtifactRecord,
   NewRunRecord,
@@ -24,8 +24,8 @@ import type {
   StepCompletion,
   StepExecution,
   StepRecord,
-} from "../pipeline/records.ts";
-import { crashReason, damagedMetadata, toArtifact, toPipeline, toRun, toStep, type Row } from "./sqlite-metadata-rows.ts";
+} from "../components/run-records.ts";
+import { crashReason, damagedMetadata, emptyMetadata, toArtifact, toPipeline, toRun, toStep, type Row } from "./sqlite-metadata-rows.ts";
 import { MIGRATIONS, type Migration } from "./sqlite-schema.ts";
 
 export interface SqliteMetadataStoreConfig extends Record<string, unknown> {
@@ -58,15 +58,22 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
 
   private open(): BetterSqlite3.Database {
     const file = this.databasePath;
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Created (or kept) private before SQLite opens it; its WAL files copy the mode.
-    try {
-      fs.closeSync(fs.openSync(file, "a", 0o600));
-      fs.chmodSync(file, 0o600);
-    } catch {
-      /* not ours to change (a shared file): SQLite reports real problems below */
-    }
     const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+    const existing = fs.statSync(file, { throwIfNoEntry: false });
+    if (existing === undefined) {
+      // Complete (schema migrated, 0600) before it appears: nobody ever meets it half-made.
+      createDatabaseFile(file, Database, (db) => this.migrate(db, file));
+    } else {
+      // zen never leaves an empty file here (createDatabaseFile): 0 bytes is a database somebody truncated,
+      // and SQLite would silently write a fresh schema into it.
+      if (existing.isFile() && existing.size === 0) throw emptyMetadata(file);
+      // Kept private; its WAL files copy the mode.
+      try {
+        fs.chmodSync(file, 0o600);
+      } catch {
+        /* not ours to change (a shared file): SQLite reports real problems below */
+      }
+    }
     let db: BetterSqlite3.Database;
     try {
       db = new Database(file, { timeout: BUSY_TIMEOUT_MS });

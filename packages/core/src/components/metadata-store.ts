@@ -10,7 +10,7 @@ import type {
   StepCompletion,
   StepExecution,
   StepRecord,
-} from "../pipeline/records.ts";
+} from "./run-records.ts";
 
 /**
  * Records pipelines, runs, steps, artifacts and lineage, and answers the post-execution queries.

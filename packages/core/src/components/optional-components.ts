@@ -16,6 +16,14 @@ export abstract class BaseFeatureStore<Config = Record<string, unknown>> extends
 
 export abstract class BaseExperimentTracker<Config = Record<string, unknown>> extends StackComponent<Config> {
   static override readonly componentType = "experiment_tracker" as const;
+
+  /**
+   * The tracker's own page of what a pipeline run logged (e.g. an MLflow run), or undefined when it
+   * holds nothing for that run. `zen pipeline runs describe` shows it; asking may need the network.
+   */
+  async runUrl(_run: { pipelineName: string; runName: string }): Promise<string | undefined> {
+    return undefined;
+  }
 }
 
 export type AlertSeverity = "info" | "success" | "warning" | "error";

@@ -4,7 +4,7 @@
  * records, cache, progress events, hooks. No orchestrator maps outcomes to events itself.
  */
 import { StackComponent, type PipelineDeployment } from "../stack-component.ts";
-import type { StepStatus } from "../pipeline/records.ts";
+import type { StepStatus } from "./run-records.ts";
 
 /** A step of the DAG handed to an orchestrator: its name and the steps it waits for. */
 export interface StepNode {

@@ -81,7 +81,7 @@ export async function readRepositoryConfig(root: string): Promise<RepositoryConf
  * `.zen/config.yaml` is meant to be committed (it pins the project's profile and stack); the parse
  * cache and lock zen keeps next to it are not. Written once, never overwritten: it is the user's after.
  */
-const GITIGNORE = "# zen's parse cache and locks; commit config.yaml\n.*.parsed.json\n*.lock\n";
+const GITIGNORE = "# zen's parse cache, locks and in-flight writes; commit config.yaml\n.*.parsed.json\n*.lock\n*.tmp\n";
 
 function ensureGitignore(dir: string): void {
   try {

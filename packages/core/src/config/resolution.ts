@@ -3,7 +3,7 @@
  * `--profile`/`--stack` flag > `ZEN_PROFILE`/`ZEN_STACK` > `.zen/config.yaml` > global config > `default`.
  * Pure: no I/O, so `zen status` and every command agree on the result.
  */
-import type { ResolvedSetting } from "../zen-api.ts";
+import type { ResolvedSetting } from "./settings.ts";
 import type { GlobalConfig } from "./global-config.ts";
 import type { Env } from "./paths.ts";
 import type { RepositoryConfig } from "./repository.ts";

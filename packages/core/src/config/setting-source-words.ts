@@ -3,7 +3,7 @@
  * words for its source, and the hint that says how to point it elsewhere. One table for every
  * message that names such a setting: "does not exist" and "cannot be deleted while active" alike.
  */
-import type { ResolvedSetting, SettingSource } from "../zen-api.ts";
+import type { ResolvedSetting, SettingSource } from "./settings.ts";
 
 const SOURCE_WORDS: Record<SettingSource, string> = {
   flag: "from the command-line flag",

@@ -3,12 +3,20 @@
  * Schema (input shape: fields with defaults are optional) and the names of its secret fields.
  */
 import { z } from "zod";
-import type { Flavor } from "../flavor.ts";
+import type { ComponentType } from "../component-types.ts";
 import type { FlavorInfo, FlavorSource } from "./flavor-info.ts";
 import { secretFieldsOf, type JsonSchema } from "./json-schema.ts";
 
-/** The parts of a flavor that describe it (any Flavor<Config> fits, whatever its config type). */
-export type FlavorDescriptor = Pick<Flavor, "type" | "name" | "description"> & { config: unknown };
+/**
+ * The parts of a flavor that describe it (any Flavor<Config> fits, whatever its config type). Spelled
+ * out rather than picked from flavor.ts, which imports this module.
+ */
+export interface FlavorDescriptor {
+  type: ComponentType;
+  name: string;
+  description: string;
+  config: unknown;
+}
 
 const schemas = new WeakMap<object, JsonSchema>();
 const OPTIONS = { io: "input", unrepresentable: "any" } as const;

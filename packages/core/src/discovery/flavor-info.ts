@@ -1,10 +1,8 @@
 /** What the registry knows about a flavor without importing its code (served from the discovery cache). */
 import type { ComponentType } from "../component-types.ts";
+import type { FlavorSource } from "../flavor-terms.ts";
 
-export type FlavorSource =
-  | { kind: "builtin"; package: "@zen/core" }
-  | { kind: "package"; package: string; version: string; root: string }
-  | { kind: "custom"; specifier: string; root: string };
+export type { FlavorSource } from "../flavor-terms.ts";
 
 export interface FlavorInfo {
   type: ComponentType;

@@ -1,9 +1,8 @@
 /** Reading the JSON Schema of a flavor's config (as cached in the index): properties, variants, secrets. */
+import { SECRET_KEYWORD } from "../flavor-terms.ts";
 import type { FlavorInfo } from "./flavor-info.ts";
 
 export type JsonSchema = Record<string, unknown>;
-/** JSON-Schema keyword that marks a secret field (same value as SECRET_KEYWORD in flavor.ts, which loads zod). */
-const SECRET_KEYWORD = "x-zen-secret";
 
 /** Follows local `$ref`s (`#/$defs/x`) inside `root`. */
 export function derefSchema(schema: unknown, root: JsonSchema): JsonSchema {

@@ -92,30 +92,43 @@ async function acquire(lockFile: string, owner: Owner, timeoutMs: number, staleM
   }
   const ticket = await takeTicket(lockFile, owner);
   try {
-    let holder: string | undefined;
-    let deadline = Date.now() + timeoutMs;
+    const watch = holderWatch(lockFile, timeoutMs);
     let delay = 2;
     let refreshed = Date.now();
+    // A waiter's ticket stays fresh while it waits: a silent one is skipped as abandoned.
+    const keepTicketFresh = () => {
+      if (Date.now() - refreshed <= staleMs / 3) return;
+      refreshed = Date.now();
+      utimes(ticket, new Date(), new Date()).catch(() => {});
+    };
+    let first = false;
     for (;;) {
-      const ahead = await waitersAhead(lockFile, ticket, staleMs);
-      if (ahead === 0) {
-        try {
-          // The lock's mtime is the temp file's: fresh at each attempt, or a long wait would make a
-          // just-taken lock look abandoned to waiters on other hosts.
-          const now = new Date();
-          await utimes(temp, now, now);
-          await link(temp, lockFile);
-          return;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      keepTicketFresh();
+      if (!first) {
+        const line = await waitersAhead(lockFile, ticket, staleMs);
+        if (line.ahead > 0) {
+          // Not our turn: wait for the waiter just ahead to leave the line (it got the lock, gave up
+          // or died). Only that one file is watched, not the directory: a line of n waiters costs
+          // O(n) checks per turn, not O(n²). The holder is checked too, now and then, for the timeout.
+          await untilGone(line.previous!, staleMs, line.ahead, watch, keepTicketFresh);
+          continue;
         }
+        // Those who arrive later queue behind us: we stay first until we get the lock.
+        first = true;
+      }
+      try {
+        // The lock's mtime is the temp file's: fresh at each attempt, or a long wait would make a
+        // just-taken lock look abandoned to waiters on other hosts.
+        const now = new Date();
+        await utimes(temp, now, now);
+        await link(temp, lockFile);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
       const current = await inspect(lockFile, staleMs);
-      if (current.state === "gone") {
-        if (ahead > 0) await sleep(backOfLine(ahead));
-        continue;
-      }
-      if (current.state === "stale" && ahead === 0) {
+      if (current.state === "gone") continue;
+      if (current.state === "stale") {
         if (await takeOver(lockFile, current.key)) {
           notice(
             current.dead
@@ -125,23 +138,9 @@ async function acquire(lockFile: string, owner: Owner, timeoutMs: number, staleM
         }
         continue;
       }
-      // The deadline runs per holder: a queue that keeps moving is progress, however long it is.
-      if (current.key !== holder) {
-        holder = current.key;
-        deadline = Date.now() + timeoutMs;
-        delay = 2;
-      } else if (Date.now() >= deadline) {
-        throw new ZenError(`Timed out waiting for the lock on '${lockFile.slice(0, -".lock".length)}'.`, {
-          code: "ZEN_LOCKED",
-          hint: `Another zen process${current.owner ? ` (pid ${current.owner.pid} on ${current.owner.host})` : ""} is holding it. If none is running, remove the file '${lockFile}'.`,
-        });
-      }
-      if (Date.now() - refreshed > staleMs / 3) {
-        refreshed = Date.now();
-        await utimes(ticket, new Date(), new Date()).catch(() => {});
-      }
-      // The next in line polls often; those further back less, so a long queue costs little.
-      await sleep(ahead === 0 ? delay * (0.5 + Math.random()) : backOfLine(ahead));
+      if (watch.check(current)) delay = 2;
+      // First in line: poll the holder often, backing off while the same holder keeps the lock.
+      await sleep(delay * (0.5 + Math.random()));
       delay = Math.min(delay * 1.5, 50);
     }
   } finally {
@@ -150,9 +149,51 @@ async function acquire(lockFile: string, owner: Owner, timeoutMs: number, staleM
   }
 }
 
-/** Poll interval of a waiter with `ahead` others before it (randomized, so they spread out). */
-function backOfLine(ahead: number): number {
-  return Math.min(10 * ahead, 200) * (0.5 + Math.random());
+/**
+ * The deadline runs per holder: a queue that keeps moving is progress, however long it is. `check`
+ * returns true when the holder changed, and throws once the same holder has kept it `timeoutMs`.
+ */
+function holderWatch(lockFile: string, timeoutMs: number) {
+  let holder: string | undefined;
+  let deadline = Date.now() + timeoutMs;
+  return {
+    check(current: Inspection): boolean {
+      if (current.state !== "held") return false;
+      if (current.key !== holder) {
+        holder = current.key;
+        deadline = Date.now() + timeoutMs;
+        return true;
+      }
+      if (Date.now() >= deadline) {
+        throw new ZenError(`Timed out waiting for the lock on '${lockFile.slice(0, -".lock".length)}'.`, {
+          code: "ZEN_LOCKED",
+          hint: `Another zen process${current.owner ? ` (pid ${current.owner.pid} on ${current.owner.host})` : ""} is holding it. If none is running, remove the file '${lockFile}'.`,
+        });
+      }
+      return false;
+    },
+    lockFile,
+  };
+}
+
+/**
+ * Waits until the ticket `previous` is gone, its process dead or its ticket silent for `staleMs`.
+ * The further back in line, the less often it looks (the one ahead cannot leave before the `ahead`
+ * waiters before it had their turn); the holder is inspected every few hundred ms for the timeout.
+ */
+async function untilGone(previous: string, staleMs: number, ahead: number, watch: ReturnType<typeof holderWatch>, keepTicketFresh: () => void): Promise<void> {
+  const pid = Number(TICKET.exec(basename(previous))?.[3]);
+  let inspected = Date.now();
+  for (;;) {
+    const info = await stat(previous).catch(() => undefined);
+    if (!info || !isProcessAlive(pid) || Date.now() - info.mtimeMs > staleMs) return;
+    if (Date.now() - inspected > Math.min(300 + 20 * ahead, 2_000)) {
+      inspected = Date.now();
+      watch.check(await inspect(watch.lockFile, staleMs));
+    }
+    keepTicketFresh();
+    await sleep(Math.min(10 + 20 * (ahead - 1), 250, staleMs / 3) * (0.5 + Math.random()));
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -175,8 +216,12 @@ async function takeTicket(lockFile: string, owner: Owner): Promise<string> {
 
 const TICKET = /^(.*)\.wait-(\d+-\d+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
-/** How many live waiters arrived before `ticket`; tickets of dead or long-silent waiters are cleared. */
-async function waitersAhead(lockFile: string, ticket: string, staleMs: number): Promise<number> {
+/**
+ * How many live waiters arrived before `ticket` (0: it is our turn) and the one just ahead of it.
+ * Dead waiters' tickets are cleared and long-silent ones skipped; called once per move up the
+ * line, not per poll.
+ */
+async function waitersAhead(lockFile: string, ticket: string, staleMs: number): Promise<{ ahead: number; previous?: string }> {
   const dir = dirname(lockFile);
   const lockName = basename(lockFile);
   const mine = basename(ticket);
@@ -184,21 +229,22 @@ async function waitersAhead(lockFile: string, ticket: string, staleMs: number): 
   try {
     names = await readdir(dir);
   } catch {
-    return 0;
+    return { ahead: 0 };
   }
-  let ahead = 0;
-  for (const name of names) {
-    const match = TICKET.exec(name);
-    if (!match || match[1] !== lockName || name >= mine) continue;
-    if (!isProcessAlive(Number(match[3]))) {
+  const ahead = names.filter((name) => name < mine && TICKET.exec(name)?.[1] === lockName).sort();
+  let live = 0;
+  let previous: string | undefined;
+  for (const name of ahead) {
+    if (!isProcessAlive(Number(TICKET.exec(name)![3]))) {
       await rm(join(dir, name), { force: true });
       continue;
     }
     const info = await stat(join(dir, name)).catch(() => undefined);
     if (!info || Date.now() - info.mtimeMs > staleMs) continue;
-    ahead++;
+    live++;
+    previous = join(dir, name);
   }
-  return ahead;
+  return previous === undefined ? { ahead: 0 } : { ahead: live, previous };
 }
 
 type Inspection =
@@ -238,12 +284,19 @@ async function readOwner(lockFile: string): Promise<Owner | undefined> {
 async function takeOver(lockFile: string, key: string): Promise<boolean> {
   const guardFile = `${lockFile}.takeover`;
   try {
-    await (await open(guardFile, "wx", PRIVATE_FILE_MODE)).close();
+    const guard = await open(guardFile, "wx", PRIVATE_FILE_MODE);
+    try {
+      await guard.writeFile(String(process.pid));
+    } finally {
+      await guard.close();
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    // Held only for a few system calls; one older than a second was left by a killed process.
+    // Held only for a few system calls. One whose writer is dead (killed mid-take-over) is removed at
+    // once; one that names nobody (killed before writing its pid) once it is a second old.
+    const pid = Number(await readFile(guardFile, "utf8").catch(() => ""));
     const info = await stat(guardFile).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs > 1_000) await rm(guardFile, { force: true });
+    if ((pid > 0 && !isProcessAlive(pid)) || (info && Date.now() - info.mtimeMs > 1_000)) await rm(guardFile, { force: true });
     else await new Promise((done) => setTimeout(done, 5));
     return false;
   }

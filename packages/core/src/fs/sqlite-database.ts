@@ -1,6 +1,9 @@
 /** What every zen SQLite database needs on open and before a migration. */
-import { chmodSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
+import { isProcessAlive } from "./process-alive.ts";
 
 /**
  * Switches `db` to WAL (readers never block the writer). Changing the journal mode takes an exclusive
@@ -30,4 +33,47 @@ export function backUpDatabase(db: BetterSqlite3.Database, file: string, version
   // A copy of the database holds what it holds: as private as the original.
   chmodSync(backup, 0o600);
   return backup;
+}
+
+/**
+ * Creates the database `file` complete: `init` runs on a private temp copy (mode 0600), which is then
+ * hard-linked into place. So the file never exists empty or half-made, and an empty file is always
+ * damage. Two processes creating it together: the first link wins, the other copy is dropped.
+ */
+export function createDatabaseFile(file: string, Database: typeof BetterSqlite3, init: (db: BetterSqlite3.Database) => void): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  removeDeadCreations(file);
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomUUID().slice(0, 12)}.tmp`);
+  try {
+    closeSync(openSync(temp, "wx", 0o600));
+    const db = new Database(temp);
+    try {
+      // No journal: a crash leaves only this temp file, which the next creation removes.
+      db.pragma("journal_mode = OFF");
+      init(db);
+    } finally {
+      db.close();
+    }
+    linkSync(temp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** Temp copies left by a process killed while creating the database (the name carries its pid). */
+function removeDeadCreations(file: string): void {
+  const prefix = `.${basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f-]+\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid !== undefined && !isProcessAlive(Number(pid))) rmSync(join(dirname(file), name), { force: true });
+  }
 }

@@ -41,13 +41,17 @@ const MAX_ALIAS_COUNT = 100;
 
 function parseWith(yaml: YamlModule, text: string, file: string): unknown {
   const lineCounter = new yaml.LineCounter();
-  const doc = yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  const doc = yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter, logLevel: "error" });
   const problem = doc.errors[0];
   if (problem) {
     const where = problem.linePos?.[0];
     const reason = problem.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
     throw malformed(file, `${where ? ` at line ${where.line}, column ${where.col}` : ""}: ${reason}`);
   }
+  // An alias inside the node it names (`&a [*a]`) makes a cyclic value: no config means that, and
+  // walking it would overflow the stack, so it is refused with the alias's line.
+  const cycle = selfReferenceLine(yaml, doc, lineCounter);
+  if (cycle !== undefined) throw malformed(file, `${cycle > 0 ? ` at line ${cycle}` : ""}: an alias refers to the node that contains it (a cyclic value)`);
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
@@ -64,6 +68,21 @@ function parseWith(yaml: YamlModule, text: string, file: string): unknown {
       : (error as Error).message;
     throw malformed(file, `${line !== undefined ? ` at line ${line}` : ""}: ${reason}`);
   }
+}
+
+/** The line (0 when unknown) of the first alias that sits inside its own anchor's node, if any. */
+function selfReferenceLine(yaml: YamlModule, doc: ReturnType<YamlModule["parseDocument"]>, lineCounter: InstanceType<YamlModule["LineCounter"]>): number | undefined {
+  let found: number | undefined;
+  yaml.visit(doc, {
+    Alias(_key, node, path) {
+      // An alias names an earlier anchor, so a cycle always runs through an enclosing node.
+      const target = node.resolve(doc);
+      if (!target || !path.includes(target)) return undefined;
+      found = node.range ? lineCounter.linePos(node.range[0]).line : 0;
+      return yaml.visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** Parses YAML text; `file` names the source in errors. */

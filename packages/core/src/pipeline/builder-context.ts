@@ -1,11 +1,12 @@
 /**
  * The pipeline being built. A builder function runs synchronously, so one slot is enough even with
  * concurrent runs; it lives on `globalThis` so steps from one copy of @zen/core work in another's pipeline.
+ * It imports nothing: step.ts reads the slot and plan.ts fills it.
  */
-import type { Step } from "./step.ts";
 
+/** What steps call while a pipeline is being built (plan.ts implements it for its `Step`s). */
 export interface ActiveBuilder {
-  addStep(step: Step, args: unknown[]): unknown;
+  addStep(step: object, args: unknown[]): unknown;
 }
 
 const SLOT = Symbol.for("@zen/core.pipelineBuilder");

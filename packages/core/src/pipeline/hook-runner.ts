@@ -2,7 +2,7 @@
  * Calls a success or failure hook. A hook reports on an outcome that is already recorded, so its own
  * failure never changes that outcome: it is reported as a `hook-failed` event (a warning) instead.
  */
-import type { PipelineEvent } from "./events.ts";
+import type { PipelineEvent } from "../components/run-events.ts";
 
 export async function invokeHook<C>(
   hook: ((ctx: C) => unknown) | undefined,

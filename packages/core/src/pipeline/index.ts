@@ -37,13 +37,5 @@ export { PipelineRepository, PipelineView, PipelineRunView, StepView, ArtifactVi
 export type { RepositorySources, StepOutputsOf } from "./repository.ts";
 export { createProgressReporter, formatEvent, formatDuration } from "./progress.ts";
 export type { ProgressOptions, ProgressStream } from "./progress.ts";
-export type { PipelineEvent, PipelineEventListener } from "./events.ts";
-export type * from "./records.ts";
-export { createLocalStack } from "./testing-stack.ts";
-export type { LocalStackOptions } from "./testing-stack.ts";
-// The built-in implementations, for subclassing and for stacks built in code.
-export { LocalOrchestrator, type LocalOrchestratorConfig } from "../builtins/local-orchestrator.ts";
-export { LocalArtifactStore } from "../builtins/local-artifact-store.ts";
-export { SqliteMetadataStore, type SqliteMetadataStoreConfig } from "../builtins/sqlite-metadata-store.ts";
 export { loadPipelineFile, type AnyPipeline } from "./pipeline-file.ts";
 export { readRunConfig, type RunConfig } from "./run-config.ts";

@@ -3,7 +3,7 @@
  * second while a step runs, so its elapsed time ticks), plain lines otherwise (CI logs, with a "still
  * running" line every minute of a long step, so a log never goes quiet). `NO_COLOR` is honoured.
  */
-import type { PipelineEvent, PipelineEventListener } from "./events.ts";
+import type { PipelineEvent, PipelineEventListener } from "../components/run-events.ts";
 
 export interface ProgressStream {
   write(text: string): unknown;

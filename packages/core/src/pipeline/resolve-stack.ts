@@ -2,7 +2,7 @@
 import { ValidationError } from "../errors.ts";
 import type { StackComponent } from "../stack-component.ts";
 import type { LoadedStack, RunStack } from "../stack.ts";
-import type { ZenOptions } from "../zen-api.ts";
+import type { ZenOptions } from "../config/settings.ts";
 
 /**
  * The facade is imported lazily: a pipeline given an explicit stack never loads the config layer,

@@ -8,14 +8,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { ValidationError, ZenError } from "../errors.ts";
 import type { PipelineDeployment, StackComponent } from "../stack-component.ts";
 import type { LoadedStack } from "../stack.ts";
-import type { ZenOptions } from "../zen-api.ts";
-import type { PipelineEvent, PipelineEventListener } from "./events.ts";
+import type { ZenOptions } from "../config/settings.ts";
+import type { PipelineEvent, PipelineEventListener } from "../components/run-events.ts";
 import { RecentFiles } from "./materializers.ts";
 import { invokeHook } from "./hook-runner.ts";
 import type { PipelineHooks } from "./pipeline-hooks.ts";
 import { buildPlan } from "./plan.ts";
 import { createProgressReporter } from "./progress.ts";
-import type { RunRecord, RunStackInfo } from "./records.ts";
+import type { RunRecord, RunStackInfo } from "../components/run-records.ts";
 import { PipelineRepository, type PipelineRunView } from "./repository.ts";
 import { resolveStack, runStack, stackComponents } from "./resolve-stack.ts";
 import { RunSteps, type RunStepsResult } from "./run-steps.ts";
@@ -205,7 +205,7 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
     view = await new PipelineRepository({ metadataStore: stack.metadataStore, artifactStore: stack.artifactStore }).getRun(run.id);
     await runPipelineHooks(pipeline, { view, status, durationMs, failure, result, cancelledBy, errorText, stack, emit });
   } finally {
-    const cleanupError = await cleanupAll(components, deployment);
+    const cleanupError = await cleanupAll(components, { ...deployment, outcome: { status, error: errorText } });
     emit({ type: "run-finished", runName, status, durationMs, ...(errorText ? { error: errorText } : {}) });
     settle();
     unregister();

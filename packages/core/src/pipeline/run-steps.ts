@@ -5,7 +5,7 @@
  */
 import type { OrchestratorRun, StepOutcome } from "../components/orchestrator.ts";
 import type { PipelineDeployment } from "../stack-component.ts";
-import type { StepRecord, StepStatus } from "./records.ts";
+import type { StepRecord, StepStatus } from "../components/run-records.ts";
 import { executeStep, outcomeEvent, type RunState } from "./step-runner.ts";
 
 export interface RunStepsResult {

@@ -7,8 +7,8 @@
 import type { StepOutcome } from "../components/orchestrator.ts";
 import { ZenError } from "../errors.ts";
 import type { LoadedStack } from "../stack.ts";
-import type { ZenOptions } from "../zen-api.ts";
-import type { PipelineEvent, PipelineEventListener } from "./events.ts";
+import type { ZenOptions } from "../config/settings.ts";
+import type { PipelineEvent, PipelineEventListener } from "../components/run-events.ts";
 import { RecentFiles } from "./materializers.ts";
 import { buildPlan } from "./plan.ts";
 import { resolveStack, stackComponents } from "./resolve-stack.ts";

@@ -11,13 +11,13 @@ import type { StepOutcome } from "../components/orchestrator.ts";
 import { ZenError } from "../errors.ts";
 import type { StackComponent, StepRunInfo } from "../stack-component.ts";
 import type { LoadedStack } from "../stack.ts";
-import type { PipelineEvent } from "./events.ts";
+import type { PipelineEvent } from "../components/run-events.ts";
 import { invokeHook } from "./hook-runner.ts";
 import { runStack } from "./resolve-stack.ts";
 import { artifactContentHash, cacheKeyOf, canonicalJson, sha256 } from "./hashing.ts";
 import { RecentFiles, createMaterializerContext, findMaterializer, selectMaterializer, type Materializer } from "./materializers.ts";
 import { SINGLE_INPUT, SINGLE_OUTPUT, type PipelinePlan, type PlannedStep } from "./plan.ts";
-import type { ArtifactRecord, StepExecution } from "./records.ts";
+import type { ArtifactRecord, StepExecution } from "../components/run-records.ts";
 import type { Step, StepContext } from "./step.ts";
 
 export interface RunState {

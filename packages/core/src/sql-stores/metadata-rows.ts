@@ -1,5 +1,5 @@
 /** Rows of the SQL metadata tables → records. Drivers return BIGINT counts as strings (pg) or numbers (mysql2): both are read with Number(). */
-import type { ArtifactRecord, PipelineRecord, RunRecord, StepArtifactLink, StepRecord } from "../pipeline/records.ts";
+import type { ArtifactRecord, PipelineRecord, RunRecord, StepArtifactLink, StepRecord } from "../components/run-records.ts";
 import type { Row } from "./sql-client.ts";
 
 const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));

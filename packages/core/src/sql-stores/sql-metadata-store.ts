@@ -18,7 +18,7 @@ import type {
   StepCompletion,
   StepExecution,
   StepRecord,
-} from "../pipeline/records.ts";
+} from "../components/run-records.ts";
 import { METADATA_MIGRATIONS, METADATA_STORE } from "./metadata-schema.ts";
 import { toArtifact, toLink, toPipeline, toRun, toStep } from "./metadata-rows.ts";
 import { migrateSchema, schemaVersionOf, type SqlMigration } from "./schema-migrations.ts";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { BaseMetadataStore } from "../components/metadata-store.ts";
 import type { BaseOrchestrator } from "../components/orchestrator.ts";
 import type { ComponentType } from "../component-types.ts";
-import { createLocalStack } from "../pipeline/testing-stack.ts";
+import { createLocalStack } from "../builtins/local-stack.ts";
 import type { StackComponent } from "../stack-component.ts";
 import type { LoadedStack } from "../stack.ts";
 

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { BaseMetadataStore } from "../components/metadata-store.ts";
 import { pipeline } from "../pipeline/pipeline.ts";
-import type { ArtifactRecord, NewRunRecord, StepCompletion } from "../pipeline/records.ts";
+import type { ArtifactRecord, NewRunRecord, StepCompletion } from "../components/run-records.ts";
 import { step } from "../pipeline/step.ts";
 import { conformanceStack, type ConformanceStack } from "./conformance-stack.ts";
 import { expectRejection, uniqueSuffix } from "./expect-error.ts";

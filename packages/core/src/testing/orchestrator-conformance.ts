@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { z } from "zod";
 import type { BaseOrchestrator } from "../components/orchestrator.ts";
-import type { PipelineEvent } from "../pipeline/events.ts";
+import type { PipelineEvent } from "../components/run-events.ts";
 import { pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineRunView } from "../pipeline/repository.ts";
 import type { RunOptions } from "../pipeline/run-pipeline.ts";

@@ -47,7 +47,8 @@ export function describeSharedProfileConformance(name: string, makeFixture: () =
   const writers = options.writers ?? 4;
   const registrations = options.registrations ?? 25;
   const rounds = options.rounds ?? 10;
-  const timeout = options.timeoutMs ?? 300_000;
+  // Generous: about 150 zen processes, which a busy 2-core machine starts slowly.
+  const timeout = options.timeoutMs ?? 900_000;
 
   describe(`shared profile through the CLI: ${name}`, () => {
     let f: SharedProfileFixture;

@@ -66,6 +66,8 @@ export class ZenContext {
   readonly #registries = new Map<string, Promise<FlavorRegistry>>();
   readonly #flavors = new Map<string, Promise<Flavor>>();
   #projectRoot: { dir: string | undefined } | undefined;
+  /** In a dry run: each profile's store as the changes so far would leave it. */
+  readonly #planned = new Map<string, StoreSnapshot>();
   /** What the calls so far changed (in a dry run: would have changed), in order. */
   readonly changes: PlannedChange[] = [];
 
@@ -123,7 +125,10 @@ export class ZenContext {
     return store;
   }
 
-  async snapshot(profile?: string): Promise<StoreSnapshot> {
+  async snapshot(profile: string = this.profileName): Promise<StoreSnapshot> {
+    // A dry run's later calls see its earlier changes (`stack register --set` sets the new stack).
+    const planned = this.#planned.get(profile);
+    if (planned) return structuredClone(planned);
     return (await this.store(profile)).read();
   }
 
@@ -142,10 +147,11 @@ export class ZenContext {
         return result;
       });
     }
-    const before = await store.read();
+    const before = await this.snapshot(profile);
     const draft = structuredClone(before);
     const result = await change(draft);
     this.changes.push(...diffSnapshots(before, draft, profile));
+    this.#planned.set(profile, draft);
     return result;
   }
 

@@ -204,7 +204,7 @@ export class Zen implements ZenApi {
   exportStack(name: string): Promise<StackExport> {
     return moves.exportStack(this.#ctx, name);
   }
-  importStack(doc: unknown, options: { name?: string | undefined } = {}): Promise<StackRecord> {
+  importStack(doc: unknown, options: { name?: string | undefined; source?: string | undefined } = {}): Promise<StackRecord> {
     return moves.importStack(this.#ctx, doc, options);
   }
   validateStack(name?: string): Promise<StackIssue[]> {

@@ -58,8 +58,8 @@ export async function exportStack(ctx: ZenContext, name: string): Promise<StackE
   return buildStackExport(stack, records, corePackage().version);
 }
 
-export async function importStack(ctx: ZenContext, doc: unknown, options: { name?: string | undefined } = {}): Promise<StackRecord> {
-  const imported = readStackExport(doc);
+export async function importStack(ctx: ZenContext, doc: unknown, options: { name?: string | undefined; source?: string | undefined } = {}): Promise<StackRecord> {
+  const imported = readStackExport(doc, options.source);
   const name = options.name ?? imported.stackName;
   validateName("stack", name);
   const load = ctx.flavorLoader();

@@ -25,7 +25,7 @@ a scheme or spaces. Add what your registry needs (a login step in \`prepareStack
  * The \`${n.flavor}\` container registry: the base class gives \`uri\` (without a trailing slash) and
  * \`isLocal\`; add what your registry needs, e.g. a login in \`prepareStackDeployment\`.
  */
-import { BaseContainerRegistry } from "@zen/core";
+import { BaseContainerRegistry } from "@zen/core/flavor";
 import type { ${n.configType} } from "./flavors.ts";
 
 export class ${n.className} extends BaseContainerRegistry<${n.configType}> {

@@ -29,7 +29,7 @@ opens and closes its run.`,
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { BaseExperimentTracker, ZenError, type StepRunInfo } from "@zen/core";
+import { BaseExperimentTracker, ZenError, type StepRunInfo } from "@zen/core/flavor";
 import type { ${n.configType} } from "./flavors.ts";
 
 export interface TrackedValues {

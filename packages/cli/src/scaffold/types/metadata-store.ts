@@ -37,7 +37,7 @@ import {
   type StepCompletion,
   type StepExecution,
   type StepRecord,
-} from "@zen/core";
+} from "@zen/core/flavor";
 import type { ${n.configType} } from "./flavors.ts";
 
 interface Tables {

@@ -34,7 +34,7 @@ the flavor contract suite and an example test to replace with your own.`,
     implementation: (n) => `/**
  * The \`${n.flavor}\` ${n.type.displayName}. Fill in the lifecycle hooks with calls to your service.
  */
-import { ${baseClass(n)} } from "@zen/core";
+import { ${baseClass(n)} } from "@zen/core/flavor";
 import type { ${n.configType} } from "./flavors.ts";
 
 export class ${n.className} extends ${baseClass(n)}<${n.configType}> {
@@ -69,7 +69,7 @@ alerter as \`ctx.stack.alerter\`, and success/failure hooks are its usual caller
  * The \`${n.flavor}\` alerter. This skeleton keeps delivered alerts in \`outbox\`; replace \`deliver\` with a
  * call to your channel (\`this.config.endpoint\`). \`post(message)\` and \`post({ text, … })\` both arrive here.
  */
-import { BaseAlerter, formatAlertText, type AlertMessage } from "@zen/core";
+import { BaseAlerter, formatAlertText, type AlertMessage } from "@zen/core/flavor";
 import type { ${n.configType} } from "./flavors.ts";
 
 export class ${n.className} extends BaseAlerter<${n.configType}> {

@@ -27,7 +27,7 @@ step once and after its upstream steps, and cancellation (\`run.signal\`) honour
  * A real orchestrator submits the DAG to its service here (each remote step calling zen's
  * \`runStepOfRun\`) and follows the run with \`run.poll()\`.
  */
-import { BaseOrchestrator, type OrchestratorRun } from "@zen/core";
+import { BaseOrchestrator, type OrchestratorRun } from "@zen/core/flavor";
 import type { ${n.configType} } from "./flavors.ts";
 
 export class ${n.className} extends BaseOrchestrator<${n.configType}> {

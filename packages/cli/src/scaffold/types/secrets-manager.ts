@@ -42,7 +42,7 @@ import {
   assertValidSecretName,
   assertValidSecretValues,
   type Secret,
-} from "@zen/core";
+} from "@zen/core/flavor";
 import type { ${n.configType} } from "./flavors.ts";
 
 export class ${n.className} extends BaseSecretsManager<${n.configType}> {

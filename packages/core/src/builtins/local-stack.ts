@@ -4,9 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { LocalArtifactStore } from "../builtins/local-artifact-store.ts";
-import { LocalOrchestrator } from "../builtins/local-orchestrator.ts";
-import { SqliteMetadataStore } from "../builtins/sqlite-metadata-store.ts";
+import { LocalArtifactStore } from "./local-artifact-store.ts";
+import { LocalOrchestrator } from "./local-orchestrator.ts";
+import { SqliteMetadataStore } from "./sqlite-metadata-store.ts";
 import type { ComponentType } from "../component-types.ts";
 import type { StackComponent } from "../stack-component.ts";
 import type { LoadedStack } from "../stack.ts";

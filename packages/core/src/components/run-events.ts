@@ -1,5 +1,5 @@
 /** Progress of a run, emitted to the `onEvent` listener of `pipeline.run()` (the CLI renders them). */
-import type { RunStatus } from "./records.ts";
+import type { RunStatus } from "./run-records.ts";
 
 export type PipelineEvent =
   | {

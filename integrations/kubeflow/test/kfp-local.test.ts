@@ -1,0 +1,54 @@
+/**
+ * The compiled spec executed by Kubeflow's own local runner: `kfp.local`'s SubprocessRunner (kfp 2.17.3,
+ * its one refusal of container components lifted) runs each task's container command — the BUILT
+ * `zen step run`, on PATH as `zen` — as a host process, in the spec's order, with KFP's placeholders
+ * resolved. The KFP API fake hands each created run to it; the launching process follows the run and
+ * reads the steps back from the metadata store. Rebuild (`pnpm build`) before running it.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { createLocalStack, type LoadedStack } from "@zen/core";
+import { makeTempDir, startKfpApiFake, type KfpApiFake } from "@zen/test-utils";
+import { KubeflowOrchestrator } from "../src/kubeflow-orchestrator.ts";
+import { runOnKfpLocal, zenCli as zen, zenEnvironment } from "./kfp-local-runner.ts";
+import sums from "./fixtures/sums-pipeline.ts";
+
+const PIPELINE = fileURLToPath(new URL("./fixtures/sums-pipeline.ts", import.meta.url));
+let fake: KfpApiFake | undefined;
+afterEach(async () => fake?.close());
+
+describe("the compiled pipeline on kfp.local's subprocess runner", () => {
+  it("runs every task's `zen step run` as a host process; the launching process reports them, and a second run is cached", async () => {
+    const root = makeTempDir("zen-kfp-cli-");
+    const env = zenEnvironment(root);
+    // The "pods" reach the same stores through a registered stack of the same name.
+    for (const args of [
+      ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
+      ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
+      ["stack", "register", "pods", "-o", "default", "-a", "files", "-m", "meta"],
+    ]) {
+      const result = await zen(env, args);
+      expect(result).toMatchObject({ code: 0 });
+    }
+    const log: string[] = [];
+    fake = await startKfpApiFake({
+      onRunCreated: (run, text) => void runOnKfpLocal(env, run, text, log).then((state) => fake!.setRunStates(run.run_id, [state])),
+    });
+    const local = createLocalStack({ root });
+    const orchestrator = new KubeflowOrchestrator({ id: "kfp", name: "kfp", flavor: "kubeflow", config: { kubeflow_hostname: fake.url, image: "registry.example.com/app:1" }, configDir: root });
+    orchestrator.pollIntervalMs = 50;
+    const stack = { ...local, name: "pods", orchestrator, components: { ...local.components, orchestrator } } as LoadedStack;
+
+    const view = await sums.run({ stack, runName: "cli-1", onEvent: false, handleSignals: false, pipeline_file: PIPELINE });
+    expect(view.status).toBe("completed");
+    expect(await view.getStep("check_result").output.read()).toBe("sum 10, max 4");
+    // kfp.local ran the four tasks, and each `zen step run` saw the job name KFP's placeholder gave it.
+    const output = log.join("\n");
+    for (const step of ["numbers", "total", "maximum", "check_result"]) expect(output).toMatch(new RegExp(`Step '${step}' of run ${view.id} completed \\(Kubeflow job kfp-sums-[^)]+\\)`));
+
+    const again = await sums.run({ stack, runName: "cli-2", onEvent: false, handleSignals: false, pipeline_file: PIPELINE });
+    expect(again.steps.every((s) => s.status === "cached")).toBe(true);
+    await stack.metadataStore.close();
+  }, 120_000);
+});
