@@ -3,7 +3,7 @@
  * "./flavors" export, named by "zen.flavors" in package.json) to list the flavor and validate
  * configs; the implementation, and any SDK it needs, loads the first time a component is used.
  */
-import { defineFlavor, secretField } from "@zen/core";
+import { defineFlavor, secretField } from "@zen/core/flavor";
 import { z } from "zod";
 
 export const memoArtifactStoreConfig = z.object({

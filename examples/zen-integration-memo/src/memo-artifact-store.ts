@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Writable, type Readable } from "node:stream";
-import { ValidationError } from "@zen/core";
+import { ValidationError } from "@zen/core/flavor";
 import { ObjectArtifactStore, parallel, type ObjectInfo, type ObjectLocation, type ObjectPage } from "@zen/core/object-store";
 import type { MemoArtifactStoreConfig } from "./flavors.ts";
 

@@ -8,6 +8,7 @@ import { quickstart } from "../../../examples/quickstart/src/pipeline.ts";
 import { compilePipeline, type CompiledPipeline } from "../src/compile.ts";
 import { pipelineSpecProblems } from "../src/spec-checks.ts";
 import { kfpCheck, kfpCheckOk } from "./kfp-python.ts";
+import { loadProtoChecker } from "./proto-check.ts";
 
 type Json = Record<string, any>;
 
@@ -50,6 +51,26 @@ describe("the compiled spec, by Kubeflow's own packages", () => {
     const wrongType = await kfpCheck(["validate"], badExecutor);
     expect(wrongType.code).toBe(1);
     expect(wrongType.stderr).toContain("ParseError");
+  });
+
+  it("is checked strictly in TypeScript too, with @bufbuild/protobuf and the official descriptors", async () => {
+    const check = await loadProtoChecker();
+    const compiled = compileQuickstart({
+      podSettings: { resources: { cpu_limit: "2" }, node_selector: { pool: "cpu" }, env: { A: "1" } },
+      stepPodSettings: { train: { tolerations: [{ key: "gpu", operator: "Exists", effect: "NoSchedule", toleration_seconds: 60 }] } },
+    });
+    const started = performance.now();
+    expect(() => check(compiled)).not.toThrow();
+    expect(performance.now() - started).toBeLessThan(200);
+    const unknown = structuredClone(compiled) as Json;
+    unknown.pipelineSpec.root.dag.tasks.train.retries = 3;
+    expect(() => check(unknown as CompiledPipeline)).toThrow(/retries/);
+    const wrongType = structuredClone(compiled) as Json;
+    wrongType.pipelineSpec.deploymentSpec.executors["exec-train"].container.image = 7;
+    expect(() => check(wrongType as CompiledPipeline)).toThrow();
+    const badPlatform = structuredClone(compiled) as Json;
+    badPlatform.platformSpec.platforms.kubernetes.deploymentSpec.executors["exec-train"].nodeSelector = { pool: "cpu" };
+    expect(() => check(badPlatform as CompiledPipeline)).toThrow(/pool/);
   });
 
   it("needs zen's own checks for what the SDK lets through", async () => {

@@ -10,7 +10,7 @@ import type { Program } from "./command-line/spec.ts";
 import { componentGroup } from "./groups/component.ts";
 import { profileGroup, repositoryCommands, secretGroup } from "./groups/configuration.ts";
 import { flavorPackageCommands } from "./groups/flavor-package.ts";
-import { pipelineCommands, stepCommands } from "./groups/pipeline.ts";
+import { dashboardCommand, pipelineCommands, stepCommands } from "./groups/pipeline.ts";
 import { stackGroup } from "./groups/stack.ts";
 
 export function buildProgram(): Program {
@@ -31,6 +31,7 @@ export function buildProgram(): Program {
         secretGroup(),
         ...repositoryCommands(),
         pipelineCommands(),
+        dashboardCommand(),
         flavorPackageCommands(),
         stepCommands(),
       ],

@@ -63,7 +63,7 @@ function info(
   };
 }
 
-/** In stack order: required types first, then the optional ones (the seed's table order). */
+/** In stack order: required types first, then the optional ones (tables and help list them in this order). */
 export const COMPONENT_TYPES: readonly ComponentTypeInfo[] = [
   info("orchestrator", "o", true, "Orchestrates the runs of your pipelines"),
   info("artifact_store", "a", true, "Stores the artifacts created by your pipelines"),

@@ -20,16 +20,12 @@ import {
 } from "./discovery/json-schema.ts";
 import { ValidationError, ZenError } from "./errors.ts";
 import { assertSecretReferences, type Flavor } from "./flavor.ts";
+import { LOCAL_PATH_KEYWORD } from "./flavor-terms.ts";
 import { withArticle } from "./wording.ts";
 
 export type { ConfigKeyDescription };
 
-/**
- * JSON-Schema keyword marking a config field as a path on this machine (`.meta({ [LOCAL_PATH_KEYWORD]: true })`):
- * a relative value is resolved against the directory the command runs in and stored absolute, so the
- * component means the same place from any directory. Values with a URL scheme (`s3://`, `file:///`) stay as given.
- */
-export const LOCAL_PATH_KEYWORD = "x-zen-local-path";
+export { LOCAL_PATH_KEYWORD } from "./flavor-terms.ts";
 
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 

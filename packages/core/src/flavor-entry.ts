@@ -8,7 +8,7 @@
  */
 export * from "./errors.ts";
 export type { ComponentType } from "./component-types.ts";
-export { FLAVOR_API_VERSION, SECRET_KEYWORD } from "./flavor-terms.ts";
+export { FLAVOR_API_VERSION, LOCAL_PATH_KEYWORD, SECRET_KEYWORD } from "./flavor-terms.ts";
 export {
   defineFlavor,
   isFlavor,

@@ -14,7 +14,7 @@ export { writeFileAtomic, ensurePrivateDir } from "./fs/atomic-write.ts";
 export { withLock } from "./fs/lock.ts";
 export { openStackStore, defaultStoreUrl } from "./store/open-store.ts";
 export { STACK_EXPORT_FORMAT, STACK_EXPORT_FORMAT_VERSION, readStackExport } from "./stack-transfer.ts";
-export { describeConfigKeys, LOCAL_PATH_KEYWORD, parseComponentConfig, removeConfigKeys, type ConfigKeyDescription } from "./config-values.ts";
+export { describeConfigKeys, parseComponentConfig, removeConfigKeys, type ConfigKeyDescription } from "./config-values.ts";
 export { createFlavorRegistry, discover, type DiscoveryOptions, type DiscoveryResult } from "./discovery/registry.ts";
 export { discoveryReport } from "./discovery/report.ts";
 export { loadCustomFlavor, type CustomFlavorLoadRequest } from "./discovery/custom-flavor.ts";

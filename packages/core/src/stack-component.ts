@@ -29,7 +29,7 @@ export interface ComponentInit<Config> {
   configDir: string;
 }
 
-/** The runtime configuration of one pipeline run: the seed's `pipeline.run(runtime_param_1=3, …)`. */
+/** The runtime configuration of one pipeline run: the runtime options of `pipeline.run({ runtime_param_1: 3, … })` (every key that is not a control option). */
 export interface PipelineDeployment {
   pipelineName: string;
   runName: string;

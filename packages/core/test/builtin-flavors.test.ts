@@ -14,7 +14,7 @@ function message(fn: () => unknown): string {
 }
 
 describe("built-in flavors", () => {
-  it("are the five flavors of the seed, branded, each of its own type", () => {
+  it("are the five built-in flavors, branded, each of its own type", () => {
     expect(BUILTIN_FLAVORS.map((f) => `${f.type}/${f.name}`)).toEqual([
       "orchestrator/local",
       "artifact_store/local",

@@ -177,7 +177,7 @@ describe("local path fields", () => {
   it("resolves a relative value against cwd, leaves absolute paths, URLs and other fields alone", () => {
     const parse = (dir: string) => parseComponentConfig(paths, { dir, label: "x/y" }, {}, { cwd: "/work/project" });
     expect(parse("out/artifacts")).toEqual({ dir: "/work/project/out/artifacts", label: "x/y" });
-    expect(parse("../shared")).toEqual({ dir: "/work/shared", label: "x/y" });
+    expect(parse("../common")).toEqual({ dir: "/work/common", label: "x/y" });
     expect(parse("/abs/dir")).toEqual({ dir: "/abs/dir", label: "x/y" });
     expect(parse("s3://bucket/prefix")).toEqual({ dir: "s3://bucket/prefix", label: "x/y" });
     expect(parseComponentConfig(paths, { dir: "rel" })).toEqual({ dir: "rel" });

@@ -96,7 +96,7 @@ describe("first use on a fresh machine", () => {
 });
 
 describe("profiles", () => {
-  it("follows the seed: create, set, isolated stacks, and the other profile untouched", async () => {
+  it("creates and sets profiles with isolated stacks, leaving the other profile untouched", async () => {
     box = await sandbox();
     let zen = await box.open();
     box.notices.length = 0;
@@ -206,7 +206,7 @@ describe("repositories and resolution", () => {
     await expect(stat(join(box.root, "other", ".zen"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
-  it("follows the seed: local settings apply inside the repository only, and never touch the global ones", async () => {
+  it("applies repository settings inside the repository only, and never touches the global ones", async () => {
     box = await sandbox();
     const global = await box.open({ cwd: box.root });
     await global.createProfile("zenml");

@@ -11,6 +11,8 @@
       prints the problems found (a list of strings).
   python kfp_check.py local-run PACKAGE ZEN_RUN_ID PIPELINE_ROOT
       runs the package with kfp.local's subprocess runner (container-component check lifted).
+  python kfp_check.py descriptors
+      the official protos as a FileDescriptorSet (base64), for @bufbuild/protobuf in TypeScript.
   python kfp_check.py client-wire HOST PACKAGE TOKEN
       the official kfp.Client uploads PACKAGE, creates an experiment and a run, reads the run back.
 """
@@ -187,6 +189,40 @@ def local_run(package, run_id, pipeline_root):
     return {"state": "SUCCEEDED"}
 
 
+def set_json_names(message_proto, message_descriptor):
+    for field in message_proto.field:
+        field.json_name = message_descriptor.fields_by_name[field.name].json_name
+    for nested in message_proto.nested_type:
+        set_json_names(nested, message_descriptor.nested_types_by_name[nested.name])
+
+
+def descriptors():
+    """The FileDescriptorSet of the official protos (pipeline spec, Kubernetes platform), dependencies
+    first, base64-encoded: what TypeScript-side checks load into @bufbuild/protobuf."""
+    import base64
+    from google.protobuf import descriptor_pb2
+
+    out = descriptor_pb2.FileDescriptorSet()
+    seen = set()
+
+    def add(file):
+        if file.name in seen:
+            return
+        for dependency in file.dependencies:
+            add(dependency)
+        seen.add(file.name)
+        proto = descriptor_pb2.FileDescriptorProto()
+        file.CopyToProto(proto)
+        # CopyToProto leaves json_name out; protoc always writes it, and JSON parsing needs it.
+        for message in proto.message_type:
+            set_json_names(message, file.message_types_by_name[message.name])
+        out.file.append(proto)
+
+    add(pipeline_spec_pb2.DESCRIPTOR)
+    add(kubernetes_executor_config_pb2.DESCRIPTOR)
+    return {"files": sorted(seen), "set": base64.b64encode(out.SerializeToString()).decode()}
+
+
 def main():
     command = sys.argv[1]
     try:
@@ -202,6 +238,8 @@ def main():
             import contextlib
             with contextlib.redirect_stdout(sys.stderr):  # kfp.local logs each task
                 result = local_run(*sys.argv[2:5])
+        elif command == "descriptors":
+            result = descriptors()
         elif command == "golden-quickstart":
             result = golden_quickstart(*sys.argv[2:5])
         else:

@@ -26,6 +26,20 @@ export function stepCommands(): CommandSpec {
   };
 }
 
+/** `zen dashboard`: the web app of the optional @zen/dashboard package (handler in commands/dashboard.ts). */
+export function dashboardCommand(): CommandSpec {
+  return {
+    name: "dashboard",
+    description: "serve a read-only web app of the stacks, flavors, pipelines and runs (needs @zen/dashboard)",
+    options: [
+      { long: "port", value: "<n>", description: "port to listen on (0: any free port)", default: "8237" },
+      { long: "host", value: "<address>", description: "address to bind (default 127.0.0.1; any other requires the printed token)" },
+      { long: "open", description: "open the dashboard in the default browser" },
+    ],
+    run: handlers(() => import("../commands/dashboard.ts"))("dashboard"),
+  };
+}
+
 export function pipelineCommands(): CommandSpec {
   const handler = handlers(() => import("../commands/pipeline.ts"));
   return {

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type BetterSqlite3 from "better-sqlite3";
+import { sqliteDriver } from "../fs/sqlite-driver.ts";
 import { BaseMetadataStore } from "../components/metadata-store.ts";
 import { ConflictError, ValidationError, ZenError } from "../errors.ts";
 import { currentProcessOwner } from "../fs/process-alive.ts";
@@ -58,7 +58,7 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
 
   private open(): BetterSqlite3.Database {
     const file = this.databasePath;
-    const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+    const Database = sqliteDriver("The sqlite metadata store");
     const existing = fs.statSync(file, { throwIfNoEntry: false });
     if (existing === undefined) {
       // Complete (schema migrated, 0600) before it appears: nobody ever meets it half-made.

@@ -1,4 +1,4 @@
-/** What a metadata store records about pipelines, runs, steps and artifacts (architecture §6). */
+/** What a metadata store records about pipelines, runs, steps and artifacts (the pipeline run path in docs/architecture.md, section 7). */
 
 export type RunStatus = "running" | "completed" | "failed" | "cancelled";
 

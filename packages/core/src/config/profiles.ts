@@ -29,7 +29,7 @@ export interface NewProfileOptions {
 
 /**
  * Opens (creating if needed) the store of a new profile and registers its default stack.
- * Notices follow the seed: "Initializing profile `x`...", "Initializing store...", registrations.
+ * Notices, in the order ZenML users know them: "Initializing profile `x`...", "Initializing store...", registrations.
  */
 async function initializeProfile(
   configDir: string,

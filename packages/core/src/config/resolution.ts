@@ -1,5 +1,5 @@
 /**
- * The one resolution order for the active profile and stack (architecture §4):
+ * The one resolution order for the active profile and stack (docs/architecture.md, section 5):
  * `--profile`/`--stack` flag > `ZEN_PROFILE`/`ZEN_STACK` > `.zen/config.yaml` > global config > `default`.
  * Pure: no I/O, so `zen status` and every command agree on the result.
  */

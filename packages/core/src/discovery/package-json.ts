@@ -78,7 +78,15 @@ export function lookupPackageJson(name: string, fromDir: string): PackageJsonLoo
   } catch (error) {
     failure = error;
   }
-  const path = resolved ?? findInstalledPackageJson(name, fromDir);
+  const installed = findInstalledPackageJson(name, fromDir);
+  // A package reachable only through NODE_PATH or a global folder is not installed for the project:
+  // flavors are loaded with `import`, which searches neither (pnpm's bin shims set NODE_PATH to its
+  // hoisting directory, so this would otherwise depend on how zen was started).
+  if (resolved && !installed) {
+    resolved = undefined;
+    failure = new Error(`Cannot find package '${name}' in a node_modules directory of ${fromDir}`);
+  }
+  const path = resolved ?? installed;
   if (!path) {
     return { status: "missing", message: (failure as Error | undefined)?.message.split("\n")[0] ?? `Cannot find ${name}` };
   }

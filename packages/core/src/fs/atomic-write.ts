@@ -23,8 +23,10 @@ export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   mode = PRIVATE_FILE_MODE,
-  options: { backup?: boolean } = {},
+  options: { backup?: boolean; durable?: boolean } = {},
 ): Promise<void> {
+  // `durable: false` (a cache that is rebuilt when lost) skips the fsyncs: still atomic, not durable.
+  const durable = options.durable ?? true;
   const dir = dirname(path);
   await ensurePrivateDir(dir);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${crypto.randomUUID().slice(0, 12)}.tmp`);
@@ -33,14 +35,14 @@ export async function writeFileAtomic(
     const handle = await open(temp, "wx", mode);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
     if (options.backup) await keepBackup(path);
     await rename(temp, path);
     renamed = true;
-    await syncDir(dir);
+    if (durable) await syncDir(dir);
   } finally {
     if (!renamed) await rm(temp, { force: true });
   }

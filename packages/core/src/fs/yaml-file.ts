@@ -102,7 +102,8 @@ async function readCached(file: string, text: string): Promise<{ value: unknown 
 
 async function writeCache(file: string, text: string, value: unknown): Promise<void> {
   try {
-    await writeFileAtomic(parseCacheFile(file), JSON.stringify({ format: CACHE_FORMAT, text, value }));
+    // Not synced: a cache lost in a crash is rebuilt from the YAML, and this runs inside writers' locks.
+    await writeFileAtomic(parseCacheFile(file), JSON.stringify({ format: CACHE_FORMAT, text, value }), undefined, { durable: false });
   } catch {
     /* a cache that cannot be written only costs speed */
   }

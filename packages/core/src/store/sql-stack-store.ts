@@ -5,7 +5,8 @@
  */
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { sqliteDriver } from "../fs/sqlite-driver.ts";
 import { isComponentType, type ComponentType } from "../component-types.ts";
 import { ZenError } from "../errors.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
@@ -206,8 +207,9 @@ function createPrivateFile(file: string): void {
 }
 
 function openDatabase(file: string): Database.Database {
+  const SqliteDatabase = sqliteDriver("The sql stack store");
   try {
-    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    const db = new SqliteDatabase(file, { timeout: BUSY_TIMEOUT_MS });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma("foreign_keys = ON");
     try {
