@@ -7,6 +7,7 @@
 #   crane            go-containerregistry's OCI registry and image reader (kubeflow-tools.sh)
 #   .services/venv-kfp  Kubeflow's Python packages, pinned (kubeflow-tools.sh)
 #   .services/venv-mlflow  mlflow[auth] and scikit-learn, pinned (mlflow.sh)
+#   chromium         Debian's package, for the dashboard's browser tests (chromium.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -41,8 +42,9 @@ install_debian_servers() {
 
 source "$(dirname "${BASH_SOURCE[0]}")/kubeflow-tools.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/mlflow.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/chromium.sh"
 
-install_debian_servers &
+{ install_debian_servers && install_chromium; } &
 apt=$!
 install_go_binary crane github.com/google/go-containerregistry/cmd/crane "$CRANE_VERSION" &
 crane=$!

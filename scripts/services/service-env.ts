@@ -190,3 +190,12 @@ export async function requireMlflow(): Promise<MlflowService> {
     bin: join(venv, "bin"),
   };
 }
+
+/** Debian's Chromium, for the dashboard's browser tests (`ZEN_CHROMIUM` overrides the path). Installed by install.sh (chromium.sh). */
+export function requireChromium(): string {
+  const path = process.env.ZEN_CHROMIUM ?? serviceEnv().ZEN_CHROMIUM ?? "/usr/bin/chromium";
+  if (!existsSync(path)) {
+    throw new Error(`Chromium is not installed (${path}). Install it with \`bash scripts/services/install.sh\` (Debian's chromium package).`);
+  }
+  return path;
+}

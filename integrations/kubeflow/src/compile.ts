@@ -5,7 +5,7 @@
  * parameters and the zen run id as pipeline inputs; KFP's caching off (zen caches steps itself).
  * Pod settings go to the container (resources, env) and to the Kubernetes platform section.
  */
-import { ValidationError } from "@zen/core";
+import { ValidationError } from "@zen/core/flavor";
 import type { PodSettings } from "./config.ts";
 import { kfpName, taskNames } from "./kfp-names.ts";
 import { kubernetesExecutorConfig, mergePodSettings, containerResources } from "./pod-settings.ts";

@@ -1,5 +1,5 @@
 /** The `kubeflow` orchestrator's configuration (data only: no SDK, no I/O). */
-import { secretField } from "@zen/core";
+import { secretField } from "@zen/core/flavor";
 import { z } from "zod";
 
 /** Kubernetes quantity, e.g. `500m`, `2`, `1Gi`. */

@@ -2,7 +2,7 @@
  * The `kubeflow` orchestrator flavor: data only. The implementation (compiler, image build, KFP API
  * client) loads the first time a `kubeflow` component is used.
  */
-import { defineFlavor } from "@zen/core";
+import { defineFlavor } from "@zen/core/flavor";
 import { kubeflowOrchestratorConfig, type KubeflowOrchestratorConfig } from "./config.ts";
 import { kubeflowStackIssues } from "./stack-checks.ts";
 

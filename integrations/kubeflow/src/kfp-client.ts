@@ -4,7 +4,7 @@
  * experiment, create a run or a recurring run, read a run's state. Errors come back in KFP's
  * `googleRpcStatus` shape and are shown with their message.
  */
-import { ZenError } from "@zen/core";
+import { ZenError } from "@zen/core/flavor";
 
 export interface KfpClientOptions {
   /** Bearer token (e.g. a service account token); sent as `Authorization: Bearer …`. */

@@ -1,5 +1,5 @@
 /** Names as Kubeflow Pipelines writes them: DNS-style, the way the kfp SDK sanitizes its own. */
-import { ValidationError } from "@zen/core";
+import { ValidationError } from "@zen/core/flavor";
 
 /** `Train_Model 2` → `train-model-2` (lower case; runs of other characters become one '-'). */
 export function kfpName(name: string): string {

@@ -3,11 +3,15 @@
  * step entrypoint in the step image, submits it to the KFP API and, when synchronous, follows the
  * run; the steps' outcomes are read from the metadata store the pods write to (`run.poll()`).
  */
-import { BaseOrchestrator, ZenError, type OrchestratorRun } from "@zen/core";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { BaseOrchestrator, ZenError, type OrchestratorDryRun, type OrchestratorDryRunReport, type OrchestratorRun } from "@zen/core/flavor";
+import type { ImagePlan } from "@zen/core/image";
 import { compilePipeline, pipelinePackageText, RUN_ID_INPUT, type CompiledPipeline } from "./compile.ts";
 import { DEFAULT_TIMEOUT_SECONDS, type KubeflowOrchestratorConfig } from "./config.ts";
 import { KfpClient } from "./kfp-client.ts";
 import { kfpName } from "./kfp-names.ts";
+import { describeImagePlan, planRunImage, pushRunImage, type RunImageInput } from "./run-image.ts";
 import { followRun, submitPipeline } from "./submit.ts";
 
 /** Runtime configuration key naming the pipeline file as the step image holds it. */
@@ -17,19 +21,24 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
   /** How often a synchronous run's state is read. */
   pollIntervalMs = 2000;
 
-  /** The spec a run of these steps compiles to, with the given image. */
-  compile(run: Pick<OrchestratorRun, "deployment" | "steps">, image: string): CompiledPipeline {
+  /** The pipeline file the steps run from, relative to the project root (the image's working directory). */
+  pipelineFile(run: Pick<OrchestratorRun, "deployment">): string {
     const file = run.deployment.runtimeConfiguration[PIPELINE_FILE_KEY];
     if (typeof file !== "string" || file === "") {
       throw new ZenError(`The kubeflow orchestrator '${this.name}' needs the pipeline's file to run its steps in the image.`, {
-        hint: `Pass it as the runtime option ${PIPELINE_FILE_KEY} (its path inside the project, e.g. src/pipeline.ts).`,
+        hint: `Pass it as the runtime option ${PIPELINE_FILE_KEY} (its path inside the project, e.g. src/pipeline.ts); \`zen pipeline run FILE\` does.`,
       });
     }
+    return file;
+  }
+
+  /** The spec a run of these steps compiles to, with the given image. */
+  compile(run: Pick<OrchestratorRun, "deployment" | "steps">, image: string): CompiledPipeline {
     return compilePipeline(
       { pipelineName: run.deployment.pipelineName, steps: run.steps },
       {
         image,
-        pipelineFile: file,
+        pipelineFile: this.pipelineFile(run),
         stackName: run.deployment.stackName,
         podSettings: this.config.pod_settings,
         stepPodSettings: this.config.step_pod_settings,
@@ -39,11 +48,52 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
 
   client(): KfpClient {
     if (this.config.username !== undefined) {
-      throw new ZenError(`The kubeflow orchestrator '${this.name}' has a username/password login, which this version cannot use yet.`, {
-        hint: "Use a bearer token instead: token={{<secret>.token}} (e.g. a Kubernetes service account token).",
+      throw new ZenError(`The kubeflow orchestrator '${this.name}' has a username/password login, which this version cannot use.`, {
+        hint: "Use a bearer token instead: token={{<secret>.token}} (e.g. a Kubernetes service account token, or the session token your Kubeflow login gives).",
       });
     }
     return new KfpClient(this.config.kubeflow_hostname, { token: this.config.token, namespace: this.config.namespace });
+  }
+
+  /** What building the run's step image involves (no prebuilt `image`), for the stack's container registry. */
+  imageInput(run: Pick<OrchestratorRun, "deployment" | "components">): RunImageInput {
+    return {
+      orchestrator: this.name,
+      pipelineName: run.deployment.pipelineName,
+      pipelineFile: this.pipelineFile(run),
+      components: run.components,
+      baseImage: this.config.base_image,
+    };
+  }
+
+  /** Builds and pushes the step image (nothing when it is up to date); resolves with what the pods pull. */
+  async pushImage(run: Pick<OrchestratorRun, "deployment" | "components">): Promise<string> {
+    const pushed = await pushRunImage(this.imageInput(run));
+    process.stderr.write(describeImagePlan(pushed, "pushed"));
+    return pushed.reference;
+  }
+
+  /** Writes the pipeline package (with the image the run would use) and the image plan; pushes and submits nothing. */
+  override async dryRun(run: OrchestratorDryRun): Promise<OrchestratorDryRunReport> {
+    const summary: string[] = [];
+    let image = this.config.image;
+    let plan: ImagePlan | undefined;
+    if (image === undefined) {
+      plan = await planRunImage(this.imageInput(run));
+      image = plan.reference;
+      summary.push(...describeImagePlan(plan).trimEnd().split("\n"));
+    } else {
+      summary.push(`Step image ${image} (prebuilt: nothing to build)`);
+    }
+    const name = kfpName(run.deployment.pipelineName);
+    const specFile = path.join(run.outDir, `${name}.kfp.yaml`);
+    const planFile = path.join(run.outDir, `${name}.image-plan.json`);
+    mkdirSync(run.outDir, { recursive: true });
+    writeFileSync(specFile, pipelinePackageText(this.compile(run, image)));
+    const planJson = plan ? { reference: plan.reference, upToDate: plan.upToDate, baseLayers: plan.baseLayers, layers: plan.layers } : { reference: image, prebuilt: true };
+    writeFileSync(planFile, `${JSON.stringify(planJson, null, 2)}\n`);
+    summary.push(`Would upload pipeline '${name}' to ${this.config.kubeflow_hostname} and create a run in experiment '${this.config.experiment ?? run.deployment.pipelineName}'.`);
+    return { files: [specFile, planFile], summary };
   }
 
   async runPipeline(run: OrchestratorRun): Promise<void> {
@@ -52,14 +102,10 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
         hint: `Remove the setting: \`zen orchestrator remove-attribute ${this.name} synchronous\`.`,
       });
     }
-    const image = this.config.image;
-    if (image === undefined) {
-      throw new ZenError(`The kubeflow orchestrator '${this.name}' has no step image.`, {
-        hint: `Build and push one with buildStepImage() from @zen/integration-kubeflow, then \`zen orchestrator update ${this.name} --image <reference>\`.`,
-      });
-    }
-    const compiled = this.compile(run, image);
+    // A login this version cannot make fails before anything is built or pushed.
     const client = this.client();
+    const image = this.config.image ?? (await this.pushImage(run));
+    const compiled = this.compile(run, image);
     const submitted = await submitPipeline(client, {
       pipelineName: kfpName(run.deployment.pipelineName),
       packageText: pipelinePackageText(compiled),

@@ -3,7 +3,7 @@
  * them) but the KFP backend fails on later: dangling component references, components without an
  * executor, unknown dependent tasks, unknown input parameters, the schema version, the pipeline name.
  */
-import { ValidationError } from "@zen/core";
+import { ValidationError } from "@zen/core/flavor";
 import { DNS_NAME } from "./kfp-names.ts";
 
 type Json = Record<string, unknown>;

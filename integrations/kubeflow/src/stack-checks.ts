@@ -3,7 +3,7 @@
  * image, and an artifact store and a metadata store that a pod can reach. Checked on register/update,
  * by `zen stack validate` and before every run, before anything is built or sent.
  */
-import type { StackIssue, StackView } from "@zen/core";
+import type { StackIssue, StackView } from "@zen/core/flavor";
 import type { KubeflowOrchestratorConfig } from "./config.ts";
 
 const LOOPBACK_HOST = /^(localhost|127(\.[0-9]{1,3}){3}|\[?::1\]?|0\.0\.0\.0)$/i;

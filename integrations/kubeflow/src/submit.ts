@@ -3,7 +3,7 @@
  * exists), the run is created in the experiment (or a recurring run, for a schedule), and a run is
  * followed until KFP reports a final state or the timeout passes.
  */
-import { ZenError } from "@zen/core";
+import { ZenError } from "@zen/core/flavor";
 import { KFP_FINAL_STATES, type KfpClient, type KfpRunState } from "./kfp-client.ts";
 
 export interface Submission {

@@ -5,42 +5,20 @@
  * orchestrator follows the run's state and the core reads the steps back from the metadata store.
  */
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { runStepOfRun, type LoadedStack } from "@zen/core";
+import type { LoadedStack } from "@zen/core";
 import { createLocalStack } from "@zen/core";
 import { makeTempDir, rejectionOf, startKfpApiFake, type KfpApiFake } from "@zen/test-utils";
 import { KubeflowOrchestrator } from "../src/kubeflow-orchestrator.ts";
+import { engine as runOn } from "./fake-cluster.ts";
 import sums from "./fixtures/sums-pipeline.ts";
+
+const engine = (stack: LoadedStack, run: Json, text: string) => runOn(sums, stack, run, text);
 
 type Json = Record<string, any>;
 let fake: KfpApiFake | undefined;
 afterEach(async () => fake?.close());
 
 const IMAGE = "registry.example.com/zen/app@sha256:" + "d".repeat(64);
-
-/** Runs the package's tasks in dependency order, as KFP would, each through the step entrypoint. */
-async function engine(stack: LoadedStack, run: Json, packageText: string): Promise<string> {
-  const spec = JSON.parse(packageText.replace(/^#.*\n/gm, "").split("\n---\n")[0]!) as Json;
-  const tasks = spec.root.dag.tasks as Record<string, Json>;
-  const done = new Map<string, boolean>();
-  const order = Object.keys(tasks);
-  while (done.size < order.length) {
-    for (const name of order) {
-      if (done.has(name) || !(tasks[name]!.dependentTasks ?? []).every((d: string) => done.has(d))) continue;
-      if ((tasks[name]!.dependentTasks ?? []).some((d: string) => !done.get(d))) {
-        done.set(name, false);
-        continue;
-      }
-      const executor = spec.components[tasks[name]!.componentRef.name].executorLabel as string;
-      const args = (spec.deploymentSpec.executors[executor].container.args as string[]).map((a) =>
-        a.replace(/\{\{\$\.inputs\.parameters\['(\w+)'\]\}\}/g, (_m, key: string) => String(run.runtime_config.parameters[key])).replace("{{$.pipeline_job_name}}", run.display_name),
-      );
-      const arg = (flag: string) => args[args.indexOf(flag) + 1]!;
-      const outcome = await runStepOfRun({ pipeline: sums, runId: arg("--run-id"), step: arg("--step"), stack });
-      done.set(name, outcome.status === "completed" || outcome.status === "cached");
-    }
-  }
-  return [...done.values()].every(Boolean) ? "SUCCEEDED" : "FAILED";
-}
 
 function setup(onState?: (state: string) => void) {
   const root = makeTempDir("zen-kfp-orchestrator-");
@@ -108,6 +86,19 @@ describe("kubeflow orchestrator", () => {
     const noFile = (await rejectionOf(sums.run({ stack, runName: "kfp-nofile", onEvent: false, handleSignals: false }))) as Error;
     expect(noFile.message).toContain("The kubeflow orchestrator 'kfp' needs the pipeline's file to run its steps in the image.");
     expect(fake.exchanges.length).toBe(before);
+    await stack.metadataStore.close();
+  }, 60_000);
+
+  it("refuses a username/password login before anything is built or sent", async () => {
+    fake = await startKfpApiFake();
+    const { stack } = setup();
+    const config = (stack.orchestrator as KubeflowOrchestrator).config;
+    Object.assign(config, { token: undefined, image: undefined, username: "alice", password: "s3cret" });
+    const error = (await rejectionOf(sums.run({ stack, runName: "kfp-login", onEvent: false, handleSignals: false, pipeline_file: "p.ts" }))) as Error & { hint?: string };
+    expect(error.message).toContain("failed: The kubeflow orchestrator 'kfp' has a username/password login, which this version cannot use.");
+    expect(error.hint).toContain("token={{<secret>.token}}");
+    expect(error.message + (error.hint ?? "")).not.toContain("s3cret");
+    expect(fake.exchanges).toEqual([]);
     await stack.metadataStore.close();
   }, 60_000);
 });

@@ -3,7 +3,7 @@
  * `fetch`. Every failure becomes a ZenError naming the component and the server: unreachable, too
  * slow, refused credentials (401/403), or MLflow's own error code and message.
  */
-import { ZenError } from "@zen/core";
+import { ZenError } from "@zen/core/flavor";
 
 export interface MlflowClientOptions {
   /** The tracking server, e.g. http://127.0.0.1:5000 (no trailing slash needed). */
@@ -77,7 +77,12 @@ export class MlflowClient {
   private async send(url: string, init: RequestInit, what: string): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) }).catch((error: unknown) => {
+        // A kept-alive connection the server closed while idle (uvicorn does after 5 s) fails before
+        // the request reaches it: one retry on a fresh connection.
+        if (!STALE_SOCKET.has(String((error as { cause?: { code?: string } }).cause?.code))) throw error;
+        return fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      });
     } catch (error) {
       // Checked by name: the abort reason is a DOMException, possibly of another realm.
       const names = [(error as { name?: string })?.name, (error as { cause?: { name?: string } })?.cause?.name];
@@ -119,6 +124,8 @@ export class MlflowClient {
     throw new MlflowApiError(`The MLflow server of ${this.what} at ${this.baseUrl} refused ${what}: ${errorCode}: ${message}`, response.status, errorCode, "Check the server's log for the request; the message above is MLflow's own.");
   }
 }
+
+const STALE_SOCKET = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
 function encodePath(path: string): string {
   return path.split("/").filter(Boolean).map(encodeURIComponent).join("/");

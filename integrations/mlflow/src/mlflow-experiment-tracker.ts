@@ -9,8 +9,8 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
-import { BaseExperimentTracker, ValidationError, ZenError, type PipelineDeployment, type StepRunInfo } from "@zen/core";
-import type { MlflowExperimentTrackerConfig } from "./flavors.ts";
+import { BaseExperimentTracker, ValidationError, ZenError, type PipelineDeployment, type StepRunInfo } from "@zen/core/flavor";
+import type { MlflowExperimentTrackerConfig } from "./config.ts";
 import { MlflowApiError, MlflowClient } from "./mlflow-client.ts";
 import { PendingLog } from "./log-batch.ts";
 import { metricHistory, readRun, type MetricPoint, type MlflowRunData } from "./run-reader.ts";

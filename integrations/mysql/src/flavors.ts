@@ -2,13 +2,11 @@
  * The `mysql` metadata store flavor (MySQL 8 and MariaDB 10.6+): data only. mysql2 is imported by the
  * implementation module, which loads the first time a `mysql` component is used.
  */
-import { defineFlavor } from "@zen/core";
-import { sqlServerConfigSchema, type SqlServerConfig } from "@zen/core/sql-stores";
+import { defineFlavor } from "@zen/core/flavor";
+import type { SqlServerConfig } from "@zen/core/sql-stores";
+import { mysqlMetadataStoreConfig } from "./config.ts";
 
-export const MYSQL_DEFAULT_PORT = 3306;
-export const MYSQL_DEFAULT_USER = "root";
-
-export const mysqlMetadataStoreConfig = sqlServerConfigSchema(MYSQL_DEFAULT_PORT, MYSQL_DEFAULT_USER);
+export { MYSQL_DEFAULT_PORT, MYSQL_DEFAULT_USER, mysqlMetadataStoreConfig } from "./config.ts";
 
 export const mysqlMetadataStore = defineFlavor<SqlServerConfig>({
   type: "metadata_store",

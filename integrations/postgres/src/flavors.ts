@@ -2,13 +2,11 @@
  * The `postgres` metadata store flavor (PostgreSQL 12+): data only. pg is imported by the
  * implementation module, which loads the first time a `postgres` component is used.
  */
-import { defineFlavor } from "@zen/core";
-import { sqlServerConfigSchema, type SqlServerConfig } from "@zen/core/sql-stores";
+import { defineFlavor } from "@zen/core/flavor";
+import type { SqlServerConfig } from "@zen/core/sql-stores";
+import { postgresMetadataStoreConfig } from "./config.ts";
 
-export const POSTGRES_DEFAULT_PORT = 5432;
-export const POSTGRES_DEFAULT_USER = "postgres";
-
-export const postgresMetadataStoreConfig = sqlServerConfigSchema(POSTGRES_DEFAULT_PORT, POSTGRES_DEFAULT_USER);
+export { POSTGRES_DEFAULT_PORT, POSTGRES_DEFAULT_USER, postgresMetadataStoreConfig } from "./config.ts";
 
 export const postgresMetadataStore = defineFlavor<SqlServerConfig>({
   type: "metadata_store",

@@ -47,6 +47,21 @@ describe("deleting a secret that components refer to", () => {
     expect(s.snapshot()).toBe(before);
   });
 
+  it("is refused before any question is asked (no -y, no terminal)", () => {
+    const r = s.zen(["secret", "delete", "registry"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("Secret 'registry' is referred to by container registry 'hub'.");
+    expect(r.stderr).not.toContain("Refusing without confirmation");
+    const missing = s.zen(["secret", "delete", "ghost"]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("ghost");
+    expect(missing.stderr).not.toContain("Refusing without confirmation");
+    // Once the checks pass, the question still guards the deletion.
+    const unasked = s.zen(["secret", "delete", "registry", "--force"]);
+    expect(unasked.status).toBe(2);
+    expect(unasked.stderr).toContain("Delete secret 'registry'? Refusing without confirmation.");
+  });
+
   it("goes ahead with --force", () => {
     ok(["secret", "delete", "registry", "-y", "--force"]);
     expect(s.zen(["secret", "list", "--output", "json"]).stdout).not.toContain("registry");

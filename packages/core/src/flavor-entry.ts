@@ -37,5 +37,7 @@ export * from "./components/secrets-manager.ts";
 export type * from "./components/run-records.ts";
 export type { PipelineEvent, PipelineEventListener } from "./components/run-events.ts";
 export type { LoadedStack, RunStack } from "./stack.ts";
+// A secrets manager checks names and values the way the built-in one does.
+export * from "./secrets/secret-names.ts";
 // A remote orchestrator's step process runs one step of a run through this.
 export { runStepOfRun, type StepEntrypointOptions } from "./pipeline/step-entrypoint.ts";

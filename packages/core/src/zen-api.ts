@@ -136,8 +136,11 @@ export interface ZenApi {
   getSecret(name: string, options?: { reveal?: boolean }): Promise<Record<string, string>>;
   /** Sets the given keys, keeping the secret's other keys. */
   updateSecret(name: string, values: Record<string, string>): Promise<void>;
-  /** Refused while components of the active profile refer to the secret, unless `force`. */
-  deleteSecret(name: string, options?: { force?: boolean }): Promise<void>;
+  /**
+   * Refused while components of the active profile refer to the secret, unless `force`; `confirm`
+   * runs after those checks and before the deletion (throw from it to cancel).
+   */
+  deleteSecret(name: string, options?: { force?: boolean; confirm?: () => Promise<void> }): Promise<void>;
 
   // ── dry runs ──────────────────────────────────────────────────────────────
   /** True when opened with `dryRun`: changes are computed and recorded, nothing is written. */

@@ -27,7 +27,7 @@ function table(headers, rows) {
 }
 
 const status = (s) => el("span", { class: `status-${s}` }, s);
-const ms = (d) => (d === undefined || d === null ? "" : d < 1000 ? `${d} ms` : `${(d / 1000).toFixed(1)} s`);
+const ms = (d) => (d === undefined || d === null ? "" : d < 1000 ? `${Math.round(d)} ms` : `${(d / 1000).toFixed(1)} s`);
 const runLink = (r) => el("a", { href: `#/runs/${encodeURIComponent(r.id)}` }, r.name);
 
 function config(value) {

@@ -54,3 +54,9 @@ export function gatedPipeline() {
   const waiting = step({ name: "waiting", run: async (input: string) => (await gate, `${input} and done`) });
   return { flow: pipeline("gated", () => void waiting(first())), release };
 }
+
+const ok = step({ name: "ok", run: async () => 1 });
+const boom = step({ name: "boom", run: async (n: number): Promise<number> => { throw new Error(`boom after ${n}`); } });
+const after = step({ name: "after", run: async (n: number) => n + 1 });
+/** A run that fails in its second step: statuses completed, failed and skipped. */
+export const failing = pipeline("failing", () => void after(boom(ok())));

@@ -56,7 +56,7 @@ describe("the dashboard API", () => {
   it("lists flavors, ready or broken with the cause", async () => {
     const { body } = await get("/api/flavors");
     expect(body.flavors.find((f: { name: string }) => f.name === "vault")).toMatchObject({ type: "alerter", ready: true, secretFields: ["token"] });
-    expect(body.flavors.find((f: { name: string }) => f.name === "local" && f.type === "orchestrator")).toMatchObject({ ready: true });
+    expect(body.flavors.find((f: { name: string; type: string }) => f.name === "local" && f.type === "orchestrator")).toMatchObject({ ready: true });
     expect(body.problems).toEqual([expect.objectContaining({ package: "zen-integration-broken", phase: "import" })]);
     expect(body.problems[0].message).toContain("broken on purpose");
   });

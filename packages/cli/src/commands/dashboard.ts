@@ -57,12 +57,12 @@ export async function dashboard(command: Invocation): Promise<void> {
     }
     throw error;
   });
-  output.success(`Dashboard serving at ${server.url}`);
   if (server.token !== undefined) {
-    output.warn(`Bound to ${host}, which is not loopback: every request needs the token in that URL. Share it only with people who may read this profile.`);
+    output.warn(`Bound to ${host}, which is not loopback: every request needs the token in the URL below. Share it only with people who may read this profile.`);
   }
-  if (opts.open) openBrowser(server.url);
   if (!opts.quiet) output.info("Read-only. Press Ctrl+C to stop.");
+  output.success(`Dashboard serving at ${server.url}`);
+  if (opts.open) void openBrowser(server.url);
   await new Promise<void>((resolve) => {
     const stop = () => void server.close().then(resolve);
     process.once("SIGINT", stop);

@@ -3,7 +3,7 @@
  * (its DAG, each step's status, cache decision and outputs). The commands are defined in
  * groups/pipeline.ts; this module loads when one runs.
  */
-import type { PipelineRunView, PipelineRepository, StepView } from "@zen/core";
+import type { AnyPipeline, LoadedStack, PipelineRunView, PipelineRepository, StepView } from "@zen/core";
 import type { Invocation } from "../command-line/spec.ts";
 
 // ── handlers ──────────────────────────────────────────────────────────────────
@@ -16,7 +16,7 @@ async function repositoryFor(command: Invocation): Promise<PipelineRepository> {
 
 export async function run(command: Invocation): Promise<void> {
   const [{ openZen, options }, core, output] = await Promise.all([import("./common.ts"), import("@zen/core"), import("../output.ts")]);
-  const opts = options(command) as { quiet?: boolean; runName?: string; noCache?: boolean; config?: string };
+  const opts = options(command) as { quiet?: boolean; runName?: string; noCache?: boolean; config?: string; dryRun?: boolean; out?: string };
   const [file] = command.args as [string];
   const config = opts.config ? await core.readRunConfig(opts.config) : { runtime: {} as Record<string, unknown> };
   const pipeline = await core.loadPipelineFile(file);
@@ -25,8 +25,15 @@ export async function run(command: Invocation): Promise<void> {
   const stack = await zen.loadStack();
   // Flags win over the file.
   const enableCache = opts.noCache ? false : config.enableCache;
+  const runtime = { ...config.runtime };
+  // A remote orchestrator runs the steps from the file inside the project's image: it needs the path there.
+  if (stack.orchestrator.flavor !== "local" && runtime[PIPELINE_FILE] === undefined) runtime[PIPELINE_FILE] = await projectPath(file);
+  if (opts.dryRun) {
+    await dryRun(stack, pipeline, { runName: opts.runName ?? config.runName ?? `${pipeline.name}-dry-run`, runtime, parameters: config.parameters, outDir: opts.out ?? "." });
+    return;
+  }
   const result = await pipeline.run({
-    ...config.runtime,
+    ...runtime,
     stack,
     ...(opts.runName ?? config.runName ? { runName: opts.runName ?? config.runName } : {}),
     ...(enableCache === undefined ? {} : { enableCache }),
@@ -38,6 +45,44 @@ export async function run(command: Invocation): Promise<void> {
   const cached = result.steps.filter((s) => s.cached).length;
   output.success(`Run '${result.name}' of pipeline '${result.pipelineName}' completed on stack '${result.stack.name}': ${executed} step${executed === 1 ? "" : "s"} executed, ${cached} reused from the cache.`);
   if (!opts.quiet) output.info(`Inspect it with: zen pipeline runs describe ${result.name}`);
+}
+
+/** `--dry-run`: the orchestrator writes what it would submit; nothing runs, nothing is recorded. */
+async function dryRun(
+  stack: LoadedStack,
+  pipeline: AnyPipeline,
+  run: { runName: string; runtime: Record<string, unknown>; parameters: Record<string, unknown> | undefined; outDir: string },
+): Promise<void> {
+  const [output, { UsageError }, path] = await Promise.all([import("../output.ts"), import("@zen/core/errors"), import("node:path")]);
+  const orchestrator = stack.orchestrator;
+  if (typeof orchestrator.dryRun !== "function") {
+    throw new UsageError(`The orchestrator '${orchestrator.name}' (${orchestrator.flavor}) of stack '${stack.name}' has nothing to submit, so no dry run.`, {
+      hint: "A dry run shows what a remote orchestrator (e.g. kubeflow) would send; run the pipeline without --dry-run.",
+    });
+  }
+  const plan = pipeline.build(run.parameters);
+  const report = await orchestrator.dryRun({
+    deployment: { pipelineName: pipeline.name, runName: run.runName, stackName: stack.name, runtimeConfiguration: run.runtime },
+    steps: plan.steps.map((s) => ({ name: s.name, upstream: s.upstream })),
+    components: stack.components,
+    outDir: path.resolve(run.outDir),
+  });
+  for (const line of report.summary) output.info(line);
+  for (const file of report.files) output.success(`Wrote ${path.relative(process.cwd(), file) || file}`);
+}
+
+/** Runtime option naming the pipeline file relative to the project root (the image's working directory). */
+const PIPELINE_FILE = "pipeline_file";
+
+/** `file` (with its `#export`) relative to the nearest directory above it holding a package.json, `/`-separated. */
+async function projectPath(specifier: string): Promise<string> {
+  const [{ existsSync }, path] = await Promise.all([import("node:fs"), import("node:path")]);
+  const hash = specifier.lastIndexOf("#");
+  const file = path.resolve(hash > 0 ? specifier.slice(0, hash) : specifier);
+  let dir = path.dirname(file);
+  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  if (!existsSync(path.join(dir, "package.json"))) dir = process.cwd();
+  return path.relative(dir, file).split(path.sep).join("/") + (hash > 0 ? specifier.slice(hash) : "");
 }
 
 export async function listPipelines(command: Invocation): Promise<void> {

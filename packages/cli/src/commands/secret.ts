@@ -55,9 +55,8 @@ export async function update(command: Invocation) {
 export async function remove(command: Invocation) {
   const [name] = command.args as [string];
   const zen = await openZen(command);
-  await zen.getSecret(name);
   const force = Boolean(options(command).force);
-  await confirm(command, `Delete secret '${name}'?`);
-  await zen.deleteSecret(name, { force });
+  // Missing secret or components still referring to it: refused before the question is asked.
+  await zen.deleteSecret(name, { force, confirm: () => confirm(command, `Delete secret '${name}'?`) });
   success(`Deleted secret '${name}'.`);
 }

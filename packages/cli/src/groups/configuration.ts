@@ -16,7 +16,7 @@ export function profileGroup(): CommandSpec {
         description: "create a profile with its own default stack",
         arguments: [name],
         options: [
-          { long: "store-type", short: "t", value: "<type>", description: "where the profile keeps its stacks", choices: ["local", "sql"], default: "local" },
+          { long: "store-type", short: "t", value: "<type>", description: "where the profile keeps its stacks (default: sql for a database --url, else $ZEN_DEFAULT_STORE_TYPE or local)", choices: ["local", "sql"] },
           { long: "url", value: "<url>", description: "store location (default: under the config directory)" },
         ],
         run: handler("create"),

@@ -3,6 +3,7 @@
  * step (`run.runStep`, or `runStepOfRun` in another process) and reports its outcome: metadata
  * records, cache, progress events, hooks. No orchestrator maps outcomes to events itself.
  */
+import type { ComponentType } from "../component-types.ts";
 import { StackComponent, type PipelineDeployment } from "../stack-component.ts";
 import type { StepStatus } from "./run-records.ts";
 
@@ -32,6 +33,8 @@ export interface OrchestratorRun {
   runId: string;
   /** In a topological order (every step after its upstream steps). */
   steps: readonly StepNode[];
+  /** The run's stack components by type, e.g. the container registry a remote orchestrator pushes its step image to. */
+  components: Readonly<Partial<Record<ComponentType, StackComponent>>>;
   /** Aborted when the run is cancelled (SIGINT/SIGTERM or the caller's signal): start no further step. */
   signal: AbortSignal;
   /**
@@ -49,6 +52,18 @@ export interface OrchestratorRun {
   poll(): Promise<Record<string, StepStatus>>;
 }
 
+/** A run as `zen pipeline run --dry-run` hands it to the orchestrator: nothing is recorded, sent or pushed. */
+export interface OrchestratorDryRun extends Pick<OrchestratorRun, "deployment" | "steps" | "components"> {
+  /** Where to write what would be submitted (e.g. a compiled pipeline spec). */
+  outDir: string;
+}
+
+/** What a dry run wrote and what it would do, in lines for the user. */
+export interface OrchestratorDryRunReport {
+  files: string[];
+  summary: string[];
+}
+
 /**
  * Runs the steps of a pipeline. The local orchestrator calls `run.runStep` for each step in this
  * process; a remote one submits the DAG, each remote step runs the core's step entrypoint, and it
@@ -61,4 +76,7 @@ export abstract class BaseOrchestrator<Config = Record<string, unknown>> extends
   static override readonly componentType = "orchestrator" as const;
 
   abstract runPipeline(run: OrchestratorRun): Promise<void>;
+
+  /** Optional: what `runPipeline` would send where, without sending, pushing or recording anything. */
+  dryRun?(run: OrchestratorDryRun): Promise<OrchestratorDryRunReport>;
 }

@@ -38,7 +38,8 @@ async function initializeProfile(
   env: Env,
   notice: Notice,
 ): Promise<ProfileEntry> {
-  const storeType = options.storeType ?? defaultStoreType(env);
+  // A database or sqlite:// URL (any scheme but file://) can only be a `sql` store: no need to say it twice.
+  const storeType = options.storeType ?? (options.url && /^(?!file:)[a-z][a-z0-9+.-]*:\/\//i.test(options.url) ? "sql" : defaultStoreType(env));
   if (!isStoreType(storeType)) {
     throw new ValidationError(`Unknown store type '${String(storeType)}'.`, { hint: `Use one of: ${STORE_TYPES.join(", ")}.` });
   }

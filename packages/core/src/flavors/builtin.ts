@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { ComponentType } from "../component-types.ts";
 import { LOCAL_PATH_KEYWORD } from "../config-values.ts";
-import { defineFlavor, type Flavor } from "../flavor.ts";
+import { defineFlavor, secretField, type Flavor } from "../flavor.ts";
 import type { StackComponentClass } from "../stack-component.ts";
 
 /** `s3://bucket`, `gs://x`, `https://host`: anything with a URL scheme is not a local path. */
@@ -67,9 +67,17 @@ export const defaultContainerRegistryFlavor = defineFlavor({
   type: "container_registry",
   name: "default",
   description: "Any container registry reachable by its URI (e.g. localhost:5000)",
-  config: z.object({
-    uri: z.string().trim().min(1, { message: "must be a non-empty registry URI" }).describe("Registry URI, e.g. localhost:5000"),
-  }),
+  config: z
+    .object({
+      uri: z.string().trim().min(1, { message: "must be a non-empty registry URI" }).describe("Registry URI, e.g. localhost:5000"),
+      // Image pushes (remote orchestrators) log in with these; both or neither.
+      username: secretField("Registry user name").optional(),
+      password: secretField("Registry password or token").optional(),
+    })
+    .refine((c) => (c.username === undefined) === (c.password === undefined), {
+      message: "username and password must be given together",
+      path: ["password"],
+    }),
   implementation: lazyClass(() => import("../components/container-registry.ts").then((m) => m.BaseContainerRegistry)),
 });
 

@@ -43,6 +43,7 @@ export class RunSteps {
       deployment,
       runId: this.state.runId,
       steps: this.state.plan.steps.map((s) => ({ name: s.name, upstream: s.upstream })),
+      components: this.state.stack.components,
       signal: this.signal,
       runStep: (name) => this.runStep(name),
       poll: () => this.poll(),

@@ -75,7 +75,7 @@ export class LocalSecretsManager extends BaseSecretsManager<LocalSecretsManagerC
    * Sets the given keys and keeps the others, in one read-modify-write under the file's lock, so
    * concurrent updates of different keys all land (`zen secret update`).
    */
-  async mergeSecret(secret: Secret): Promise<void> {
+  override async mergeSecret(secret: Secret): Promise<void> {
     assertValidSecretName(secret.name);
     assertValidSecretValues(secret.name, secret.values);
     await this.mutate((table) => {

@@ -194,11 +194,14 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
 
   private async execution(client: SqlClient, row: Row): Promise<StepExecution> {
     const step = toStep(row);
-    const linked = async (table: "zen_step_inputs" | "zen_step_outputs") => {
-      const rows = await client.query(`SELECT l.name AS link_name, a.* FROM ${table} l JOIN zen_artifacts a ON a.id = l.artifact_id WHERE l.step_id = ?`, [step.id]);
-      return Object.fromEntries(rows.map((r) => [r.link_name as string, toArtifact(r)]));
-    };
-    return { step, runName: row.run_name as string, inputs: await linked("zen_step_inputs"), outputs: await linked("zen_step_outputs") };
+    // Inputs and outputs in one round trip.
+    const side = (table: string, which: number) =>
+      `SELECT ${which} AS link_side, l.name AS link_name, a.* FROM ${table} l JOIN zen_artifacts a ON a.id = l.artifact_id WHERE l.step_id = ?`;
+    const rows = await client.query(`${side("zen_step_inputs", 0)} UNION ALL ${side("zen_step_outputs", 1)}`, [step.id, step.id]);
+    const inputs: Record<string, ArtifactRecord> = {};
+    const outputs: Record<string, ArtifactRecord> = {};
+    for (const r of rows) (Number(r.link_side) === 0 ? inputs : outputs)[r.link_name as string] = toArtifact(r);
+    return { step, runName: row.run_name as string, inputs, outputs };
   }
 
   // ── queries ───────────────────────────────────────────────────────────────
@@ -248,7 +251,11 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
 
   async getRun(nameOrId: string): Promise<RunRecord | undefined> {
     const client = await this.client();
-    const rows = await client.query(`${RUN_SELECT} WHERE r.id = ? OR r.name = ? ORDER BY CASE WHEN r.id = ? THEN 0 ELSE 1 END LIMIT 1`, [nameOrId, nameOrId, nameOrId]);
+    // Two unique-index lookups in one round trip (`id = ? OR name = ?` scans the table on PostgreSQL); an id wins over a name.
+    const rows = await client.query(
+      `SELECT * FROM ((${RUN_SELECT.replace("SELECT r.*", "SELECT 0 AS zen_pick, r.*")} WHERE r.id = ?) UNION ALL (${RUN_SELECT.replace("SELECT r.*", "SELECT 1 AS zen_pick, r.*")} WHERE r.name = ?)) found ORDER BY zen_pick LIMIT 1`,
+      [nameOrId, nameOrId],
+    );
     return rows[0] ? toRun(rows[0]) : undefined;
   }
 

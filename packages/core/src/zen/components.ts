@@ -89,11 +89,21 @@ async function changeConfig(
   const load = ctx.flavorLoader();
   const flavor = await load(type, existing.flavor, existing.package);
   // Fail before the lock on a bad value; the transaction repeats it on the fresh record.
-  change(flavor, existing.config);
+  const intended = change(flavor, existing.config);
+  const touched = [...new Set([...Object.keys(intended), ...Object.keys(existing.config)])].filter((key) => !sameValue(intended[key], existing.config[key]));
   const install: InstallCommand = await ctx.prepareInstallCommand();
   return ctx.transact(async (draft) => {
     const record = findComponent(draft, type, name);
     if (!record) throw componentNotFound(draft, type, name);
+    // Another writer changed a key this one changes since it was read: refuse rather than overwrite
+    // silently (different keys merge; the same new value is no conflict).
+    const clashing = touched.filter((key) => !sameValue(record.config[key], existing.config[key]) && !sameValue(record.config[key], intended[key]));
+    if (clashing.length > 0) {
+      throw new ConflictError(`${capitalize(label(type, name))} was changed meanwhile by another update of ${clashing.map((k) => `'${k}'`).join(", ")}; nothing was changed.`, {
+        code: "ZEN_UPDATE_CONFLICT",
+        hint: `Check its new configuration with \`zen ${componentType(type).cliGroup} describe ${name}\`, then update again if it should still change.`,
+      });
+    }
     const current = record.flavor === existing.flavor ? flavor : await load(type, record.flavor, record.package);
     record.config = change(current, record.config);
     record.updatedAt = now();
@@ -103,6 +113,10 @@ async function changeConfig(
     }
     return structuredClone(record);
   });
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 export async function updateComponent(ctx: ZenContext, type: ComponentType, name: string, raw: Record<string, unknown>): Promise<ComponentRecord> {

@@ -140,11 +140,15 @@ export class Zen implements ZenApi {
   }
 
   // ── components ─────────────────────────────────────────────────────────────
-  listComponents(type: ComponentType): Promise<ComponentRecord[]> {
-    return components.listComponents(this.#ctx, type);
+  // Records as shown: a value in a secret field (never a reference) is masked.
+  async listComponents(type: ComponentType): Promise<ComponentRecord[]> {
+    const { maskStoredSecrets } = await import("./shown-config.ts");
+    return maskStoredSecrets(this.#ctx, await components.listComponents(this.#ctx, type));
   }
-  getComponent(type: ComponentType, name?: string): Promise<ComponentRecord> {
-    return components.getComponent(this.#ctx, type, name);
+  async getComponent(type: ComponentType, name?: string): Promise<ComponentRecord> {
+    const { maskStoredSecrets } = await import("./shown-config.ts");
+    const [record] = await maskStoredSecrets(this.#ctx, [await components.getComponent(this.#ctx, type, name)]);
+    return record!;
   }
   registerComponent(type: ComponentType, name: string, flavor: string, raw: Record<string, unknown>): Promise<ComponentRecord> {
     return components.registerComponent(this.#ctx, type, name, flavor, raw);
@@ -214,7 +218,7 @@ export class Zen implements ZenApi {
     return loading.loadStack(this.#ctx, name);
   }
   async loadComponent(type: ComponentType, name?: string): Promise<StackComponent> {
-    return loading.loadComponent(this.#ctx, await this.getComponent(type, name));
+    return loading.loadComponent(this.#ctx, await components.getComponent(this.#ctx, type, name));
   }
 
   // ── profiles ───────────────────────────────────────────────────────────────
@@ -247,7 +251,7 @@ export class Zen implements ZenApi {
   updateSecret(name: string, values: Record<string, string>): Promise<void> {
     return secrets.updateSecret(this.#ctx, name, values);
   }
-  deleteSecret(name: string, options: { force?: boolean } = {}): Promise<void> {
+  deleteSecret(name: string, options: secrets.DeleteSecretOptions = {}): Promise<void> {
     return secrets.deleteSecret(this.#ctx, name, options);
   }
 }

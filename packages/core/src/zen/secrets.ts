@@ -1,14 +1,9 @@
 /** Secrets in the active stack's secrets manager: register, list, get (masked unless revealed), update, delete. */
-import type { BaseSecretsManager, Secret } from "../components/secrets-manager.ts";
+import type { BaseSecretsManager } from "../components/secrets-manager.ts";
 import { ConflictError, ZenError } from "../errors.ts";
 import { label } from "../stack-validation.ts";
 import type { ZenContext } from "./context.ts";
 import { secretsManagerOf } from "./stack-loading.ts";
-
-/** A manager that can set some keys of a secret atomically (the local one does, under its file lock). */
-interface MergingSecretsManager extends BaseSecretsManager {
-  mergeSecret(secret: Secret): Promise<void>;
-}
 
 /** The active stack's secrets manager; only that component is instantiated. */
 async function activeSecretsManager(ctx: ZenContext): Promise<BaseSecretsManager> {
@@ -38,19 +33,22 @@ export async function getSecret(ctx: ZenContext, name: string, options: { reveal
 
 /** Sets the given keys; the secret's other keys stay (as `zen secret update NAME --key=value` promises). */
 export async function updateSecret(ctx: ZenContext, name: string, values: Record<string, string>): Promise<void> {
-  const manager = await activeSecretsManager(ctx);
-  if (typeof (manager as Partial<MergingSecretsManager>).mergeSecret === "function") {
-    await (manager as MergingSecretsManager).mergeSecret({ name, values });
-    return;
-  }
-  // A manager without an atomic merge: read, merge, replace (the manager's own consistency applies).
-  const current = await manager.getSecret(name);
-  await manager.updateSecret({ name, values: { ...current.values, ...values } });
+  // Atomic where the manager can be (the local one merges under its file lock); see BaseSecretsManager.
+  await (await activeSecretsManager(ctx)).mergeSecret({ name, values });
+}
+
+export interface DeleteSecretOptions {
+  /** Delete even while components refer to the secret. */
+  force?: boolean | undefined;
+  /** Called after the checks pass and before anything is deleted (e.g. to ask the user); throw to stop. */
+  confirm?: (() => Promise<void>) | undefined;
 }
 
 /** Refused while components of the active profile refer to the secret (their next use would fail), unless `force`. */
-export async function deleteSecret(ctx: ZenContext, name: string, options: { force?: boolean | undefined } = {}): Promise<void> {
+export async function deleteSecret(ctx: ZenContext, name: string, options: DeleteSecretOptions = {}): Promise<void> {
   const manager = await activeSecretsManager(ctx);
+  // Fails on a missing secret before anyone is asked to confirm its deletion.
+  await manager.getSecret(name);
   if (!options.force) {
     const { componentsReferringTo } = await import("../secrets/references.ts");
     const users = componentsReferringTo((await ctx.snapshot()).components, name);
@@ -61,5 +59,6 @@ export async function deleteSecret(ctx: ZenContext, name: string, options: { for
       });
     }
   }
+  await options.confirm?.();
   await manager.deleteSecret(name);
 }

@@ -55,7 +55,11 @@ export async function exportStack(ctx: ZenContext, name: string): Promise<StackE
   const { records, unknown } = resolveComponents(snapshot, stack);
   if (unknown[0]) throw unknown[0];
   const { corePackage } = await import("../discovery/core-package.ts");
-  return buildStackExport(stack, records, corePackage().version);
+  const { maskStoredSecrets } = await import("./shown-config.ts");
+  const shown = Object.fromEntries(
+    await Promise.all(Object.entries(records).map(async ([type, record]) => [type, (await maskStoredSecrets(ctx, [record]))[0]!] as const)),
+  );
+  return buildStackExport(stack, shown as typeof records, corePackage().version);
 }
 
 export async function importStack(ctx: ZenContext, doc: unknown, options: { name?: string | undefined; source?: string | undefined } = {}): Promise<StackRecord> {
