@@ -33,12 +33,27 @@ const POINTS = METRICS * STEPS;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const quiet = { onEvent: false, handleSignals: false };
 
-const tracker = new MlflowExperimentTracker({ id: "bench", name: "bench_tracker", flavor: "mlflow", config: { tracking_uri: trackingUri }, configDir: tmpdir() });
+const tracker = new MlflowExperimentTracker({
+  id: "bench",
+  name: "bench_tracker",
+  flavor: "mlflow",
+  config: { tracking_uri: trackingUri },
+  configDir: tmpdir(),
+});
 const root = mkdtempSync(path.join(tmpdir(), "zen-bench-mlflow-"));
 let stackCount = 0;
 const stackWith = (components) => {
   const local = createLocalStack({ root: path.join(root, String(++stackCount)), name: "bench" });
-  return { stack: { name: "bench", orchestrator: local.orchestrator, artifactStore: local.artifactStore, metadataStore: local.metadataStore, components: { ...local.components, ...components } }, local };
+  return {
+    stack: {
+      name: "bench",
+      orchestrator: local.orchestrator,
+      artifactStore: local.artifactStore,
+      metadataStore: local.metadataStore,
+      components: { ...local.components, ...components },
+    },
+    local,
+  };
 };
 
 // ── 10,000 points through zen ──
@@ -99,7 +114,9 @@ const py = JSON.parse(
 );
 const rate = (ms) => Math.round(POINTS / (ms / 1000));
 console.log(`mlflow: ${POINTS} metric points from one step: zen ${rate(zenMs)} points/s (${Math.round(zenMs)} ms)`);
-console.log(`mlflow: Python MlflowClient.log_batch ${rate(py.batch_ms)} points/s (${Math.round(py.batch_ms)} ms); mlflow.log_metrics per step ${rate(py.per_step_ms)} points/s (${Math.round(py.per_step_ms)} ms)`);
+console.log(
+  `mlflow: Python MlflowClient.log_batch ${rate(py.batch_ms)} points/s (${Math.round(py.batch_ms)} ms); mlflow.log_metrics per step ${rate(py.per_step_ms)} points/s (${Math.round(py.per_step_ms)} ms)`,
+);
 console.log(`mlflow: zen / Python log_batch throughput ${(py.batch_ms / zenMs).toFixed(2)}x (goal >= 1x)`);
 
 // ── overhead on steps that log nothing ──
@@ -134,6 +151,10 @@ for (let i = 0; i < 5; i++) {
   plain.push(await timeRun({}, "plain"));
   tracked.push(await timeRun({ experiment_tracker: tracker }, "tracked"));
 }
-console.log(`mlflow: tracker overhead per step that logs nothing ${perStep.toFixed(3)} ms (goal <= 5 ms); ending the MLflow run with ${STEP_COUNT} step tags ${endMs.toFixed(0)} ms`);
-console.log(`mlflow: a 20-step pipeline of such steps: ${median(plain).toFixed(0)} ms without the tracker, ${median(tracked).toFixed(0)} ms with it (creating, tagging and ending the MLflow run)`);
+console.log(
+  `mlflow: tracker overhead per step that logs nothing ${perStep.toFixed(3)} ms (goal <= 5 ms); ending the MLflow run with ${STEP_COUNT} step tags ${endMs.toFixed(0)} ms`,
+);
+console.log(
+  `mlflow: a 20-step pipeline of such steps: ${median(plain).toFixed(0)} ms without the tracker, ${median(tracked).toFixed(0)} ms with it (creating, tagging and ending the MLflow run)`,
+);
 rmSync(root, { recursive: true, force: true });

@@ -96,7 +96,7 @@ async function child(kind, bucket, key) {
   }
   const seconds = (performance.now() - started) / 1000;
   if (bytes !== size) throw new Error(`${kind}: moved ${bytes} bytes, expected ${size}`);
-  process.stdout.write(JSON.stringify({ kind, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + "\n");
+  process.stdout.write(`${JSON.stringify({ kind, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
 }
 
 // ── the driver ───────────────────────────────────────────────────────────────
@@ -145,8 +145,10 @@ async function main() {
     const values = results[kind].map((r) => r.maxRssMB);
     return `${median(values).toFixed(0)} (max ${Math.max(...values).toFixed(0)})`;
   };
-  console.log(`s3 throughput: ${size / MiB} MiB to versitygw at ${env.ZEN_S3_ENDPOINT}, median of ${rounds} rounds, ` +
-    `parts of ${S3ArtifactStore.partSize / MiB} MiB × ${S3ArtifactStore.queueSize} in flight (both sides)`);
+  console.log(
+    `s3 throughput: ${size / MiB} MiB to versitygw at ${env.ZEN_S3_ENDPOINT}, median of ${rounds} rounds, ` +
+      `parts of ${S3ArtifactStore.partSize / MiB} MiB × ${S3ArtifactStore.queueSize} in flight (both sides)`,
+  );
   console.log("| transfer | raw SDK MiB/s | s3 flavor MiB/s | ratio | raw peak RSS MB, median (max) | flavor peak RSS MB, median (max) |");
   console.log("|---|---|---|---|---|---|");
   for (const phase of ["write", "read"]) {

@@ -32,8 +32,24 @@ const server = (prefix) => ({
   connectTimeoutMs: 5000,
 });
 const SERVERS = [
-  { label: "MariaDB", scheme: "mysql", adminDb: "mysql", server: server("ZEN_MARIADB"), connect: mysql.connectMySql, Store: mysql.MySqlMetadataStore, flavor: "mysql" },
-  { label: "PostgreSQL", scheme: "postgresql", adminDb: "postgres", server: server("ZEN_POSTGRES"), connect: postgres.connectPostgres, Store: postgres.PostgresMetadataStore, flavor: "postgres" },
+  {
+    label: "MariaDB",
+    scheme: "mysql",
+    adminDb: "mysql",
+    server: server("ZEN_MARIADB"),
+    connect: mysql.connectMySql,
+    Store: mysql.MySqlMetadataStore,
+    flavor: "mysql",
+  },
+  {
+    label: "PostgreSQL",
+    scheme: "postgresql",
+    adminDb: "postgres",
+    server: server("ZEN_POSTGRES"),
+    connect: postgres.connectPostgres,
+    Store: postgres.PostgresMetadataStore,
+    flavor: "postgres",
+  },
 ];
 
 const root = mkdtempSync(path.join(tmpdir(), "zen-bench-sql-"));
@@ -44,7 +60,8 @@ writeFileSync(
   path.join(project, "package.json"),
   JSON.stringify({ name: "bench-project", private: true, type: "module", dependencies: { "@zen/integration-mysql": "*", "@zen/integration-postgres": "*" } }),
 );
-for (const name of ["mysql", "postgres"]) symlinkSync(path.join(here, "..", "integrations", name), path.join(project, "node_modules", "@zen", `integration-${name}`), "dir");
+for (const name of ["mysql", "postgres"])
+  symlinkSync(path.join(here, "..", "integrations", name), path.join(project, "node_modules", "@zen", `integration-${name}`), "dir");
 const quiet = { onEvent: false, handleSignals: false };
 const best = (values) => Math.min(...values);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -79,8 +79,7 @@ console.log(`runs per command: ${runs} (interleaved), medians:`);
 for (const [name, xs] of Object.entries(samples)) {
   const m = median(xs);
   const ratio = m / base;
-  const verdict =
-    name === "node -e 0" || informational.has(name) ? "" : `  (target ≤ ${target(name)}x: ${ratio <= target(name) ? "met" : "MISSED"})`;
+  const verdict = name === "node -e 0" || informational.has(name) ? "" : `  (target ≤ ${target(name)}x: ${ratio <= target(name) ? "met" : "MISSED"})`;
   console.log(`${name.padEnd(32)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x${verdict}`);
 }
 rmSync(project, { recursive: true, force: true });

@@ -27,7 +27,9 @@ for (const group of ["packages", "integrations", "examples", "tests"]) {
 }
 for (const { where, title, text } of failures) {
   console.log(`\nFAILED ${where} › ${title}`);
-  const lines = stripVTControlCharacters(text ?? "").split("\n").filter((line) => line.trim() !== "");
+  const lines = stripVTControlCharacters(text ?? "")
+    .split("\n")
+    .filter((line) => line.trim() !== "");
   for (const line of lines.slice(0, 25)) console.log(`  ${line}`);
   if (lines.length > 25) console.log(`  … ${lines.length - 25} more lines`);
 }

@@ -127,10 +127,7 @@ export function requirePostgres(): Promise<DatabaseService> {
  * A database of its own for one test (or suite): created on the server through `run` (any client's
  * "execute this statement"), dropped by the returned `drop`. Names are unique per process and call.
  */
-export async function createTestDatabase(
-  run: (sql: string) => Promise<unknown>,
-  prefix = "zen_test",
-): Promise<{ name: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(run: (sql: string) => Promise<unknown>, prefix = "zen_test"): Promise<{ name: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
   await run(`CREATE DATABASE ${name}`);
   return { name, drop: async () => void (await run(`DROP DATABASE IF EXISTS ${name}`)) };

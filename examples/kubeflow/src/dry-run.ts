@@ -11,15 +11,22 @@ import { parameters, quickstart } from "../../quickstart/src/pipeline.ts";
 
 const { values } = parseArgs({ options: { registry: { type: "string" }, base: { type: "string" }, out: { type: "string" } } });
 const PROJECT = new URL("../../quickstart/", import.meta.url).pathname;
-const placeholder = "registry.example.com/zen-quickstart@sha256:" + "0".repeat(64);
+const placeholder = `registry.example.com/zen-quickstart@sha256:${"0".repeat(64)}`;
 
 let image = placeholder;
 if (values.registry) {
-  const plan = await planStepImage({ projectDir: PROJECT, registryUri: values.registry, repository: "zen-quickstart", ...(values.base ? { baseImage: values.base } : {}) });
+  const plan = await planStepImage({
+    projectDir: PROJECT,
+    registryUri: values.registry,
+    repository: "zen-quickstart",
+    ...(values.base ? { baseImage: values.base } : {}),
+  });
   image = plan.reference;
   console.error(`Step image ${plan.reference}${plan.upToDate ? " (already pushed)" : ""}`);
   for (const layer of [...plan.baseLayers, ...plan.layers]) {
-    console.error(`  ${layer.push ? "push" : "have"}  ${(layer.name.startsWith("base:") ? "base" : layer.name).padEnd(12)} ${layer.digest.slice(0, 19)}  ${layer.size} bytes`);
+    console.error(
+      `  ${layer.push ? "push" : "have"}  ${(layer.name.startsWith("base:") ? "base" : layer.name).padEnd(12)} ${layer.digest.slice(0, 19)}  ${layer.size} bytes`,
+    );
   }
 }
 const defaults = parameters.parse({});

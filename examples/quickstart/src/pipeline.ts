@@ -18,7 +18,10 @@ export const loadData = step({
   name: "load_data",
   parameters: z.object({ path: z.string().default(DEFAULT_DATASET) }),
   // The step reads a file: its content is part of the cache key, so editing the CSV re-runs it.
-  cacheKey: async ({ path }) => createHash("sha256").update(await readFile(path)).digest("hex"),
+  cacheKey: async ({ path }) =>
+    createHash("sha256")
+      .update(await readFile(path))
+      .digest("hex"),
   run: async (_inputs: void, { path }): Promise<Dataset> => parseCsv(await readFile(path, "utf8")),
 });
 
@@ -53,7 +56,7 @@ export const report = step({
       "confusion matrix (rows: actual, columns: predicted)",
       ...metrics.confusion.map((row) => `    ${row.map((v) => String(v).padStart(3)).join(" ")}`),
     ];
-    return lines.join("\n") + "\n";
+    return `${lines.join("\n")}\n`;
   },
 });
 

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   const artifactRoot = path.resolve(modelUri, "../../../..");
 
   console.log("");
-  console.log(`Accuracy on the held-out test set: ${(metrics.accuracy * 100).toFixed(1)} % (${metrics.samples} samples, log loss ${metrics.logLoss.toFixed(3)})`);
+  console.log(
+    `Accuracy on the held-out test set: ${(metrics.accuracy * 100).toFixed(1)} % (${metrics.samples} samples, log loss ${metrics.logLoss.toFixed(3)})`,
+  );
   console.log(`Steps executed: ${executed.join(", ") || "none"}; reused from the cache: ${cached.join(", ") || "none"}.`);
   console.log("");
   console.log(`Run '${run.name}' on stack '${run.stack.name}'. Its outputs went to the artifact store:`);

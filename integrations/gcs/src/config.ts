@@ -12,11 +12,7 @@ export const gcsArtifactStoreConfig = z
       .startsWith("gs://", { message: "must start with gs:// followed by a bucket name, e.g. gs://my-bucket/artifacts", abort: true })
       .regex(GCS_PATH, { message: "must be gs://<bucket>[/<prefix>] with a valid bucket name (a-z, 0-9, '.', '-' and '_')" })
       .meta({ description: "Bucket and prefix the artifacts go under, e.g. gs://my-bucket/zen" }),
-    project: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({ description: "Google Cloud project id (default: the project_id of service_account_key)" }),
+    project: z.string().min(1).optional().meta({ description: "Google Cloud project id (default: the project_id of service_account_key)" }),
     api_endpoint: z
       .url({ protocol: /^https?$/, message: "must be an http(s) URL, e.g. http://127.0.0.1:4443" })
       .optional()

@@ -216,7 +216,12 @@ function parseServiceAccountKey(text: string, store: string): ServiceAccountKey 
   } catch {
     key = undefined;
   }
-  if (typeof key !== "object" || key === null || typeof (key as ServiceAccountKey).client_email !== "string" || typeof (key as ServiceAccountKey).private_key !== "string") {
+  if (
+    typeof key !== "object" ||
+    key === null ||
+    typeof (key as ServiceAccountKey).client_email !== "string" ||
+    typeof (key as ServiceAccountKey).private_key !== "string"
+  ) {
     throw new ValidationError(`The service_account_key of artifact store '${store}' is not a service-account key JSON.`, {
       hint: "Store the whole key file as the secret's value: `zen secret register gcp --key=@key.json`, then `--service_account_key={{gcp.key}}`.",
     });

@@ -1,13 +1,6 @@
 /** `@google-cloud/storage` errors as the one-sentence ZenErrors the rest of zen shows. */
 import { ZenError, isZenError } from "@zen/core/errors";
-import {
-  bucketNotFoundError,
-  credentialsError,
-  networkErrorCode,
-  permissionError,
-  unreachableError,
-  type StoreErrorContext,
-} from "@zen/core/object-store";
+import { bucketNotFoundError, credentialsError, networkErrorCode, permissionError, unreachableError, type StoreErrorContext } from "@zen/core/object-store";
 
 export function gcsStatus(error: unknown): number | undefined {
   const code = (error as { code?: unknown; status?: unknown; response?: { status?: unknown } })?.code;
@@ -40,9 +33,12 @@ export function mapGcsError(error: unknown, context: StoreErrorContext, target: 
     if (target.notFound) return target.notFound();
   }
   if (status === 403) return permissionError(context, target.uri ? `'${target.uri}'` : `bucket '${target.bucket}'`, error);
-  return new ZenError(`${context.service} request of artifact store '${context.store}'${target.uri ? ` for '${target.uri}'` : ""} failed: ${message.split("\n")[0]}`, {
-    code: "ZEN_STORE_ERROR",
-    hint: "Retry; if it persists, check the service's status and the store's configuration (`zen artifact-store describe`).",
-    cause: error,
-  });
+  return new ZenError(
+    `${context.service} request of artifact store '${context.store}'${target.uri ? ` for '${target.uri}'` : ""} failed: ${message.split("\n")[0]}`,
+    {
+      code: "ZEN_STORE_ERROR",
+      hint: "Retry; if it persists, check the service's status and the store's configuration (`zen artifact-store describe`).",
+      cause: error,
+    },
+  );
 }

@@ -26,7 +26,12 @@ describe("the gcs flavor in a user's project", () => {
   let h: Harness;
   // A well-formed service-account key (never used for auth against the emulator's custom endpoint).
   const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  const key = JSON.stringify({ type: "service_account", project_id: "zen-test", client_email: "zen@zen-test.iam.gserviceaccount.com", private_key: privateKey });
+  const key = JSON.stringify({
+    type: "service_account",
+    project_id: "zen-test",
+    client_email: "zen@zen-test.iam.gserviceaccount.com",
+    private_key: privateKey,
+  });
   const keyMarker = privateKey.split("\n")[5]!;
 
   beforeAll(async () => {
@@ -52,7 +57,18 @@ describe("the gcs flavor in a user's project", () => {
     const keyFile = join(h.configDir, "..", "key.json");
     writeFileSync(keyFile, key);
     ok(h.zen(["secrets-manager", "register", "local_secrets", "--flavor", "local"]));
-    ok(h.zen(["artifact-store", "register", "gcs_store", "--flavor", "gcs", `--path=gs://${bucket}/zen`, `--api_endpoint=${gcs.endpoint}`, "--service_account_key={{gcp.key}}"]));
+    ok(
+      h.zen([
+        "artifact-store",
+        "register",
+        "gcs_store",
+        "--flavor",
+        "gcs",
+        `--path=gs://${bucket}/zen`,
+        `--api_endpoint=${gcs.endpoint}`,
+        "--service_account_key={{gcp.key}}",
+      ]),
+    );
     ok(h.zen(["stack", "register", "gcs_stack", "-o", "default", "-m", "default", "-a", "gcs_store", "-x", "local_secrets", "--set"]));
     ok(h.zen(["secret", "register", "gcp", `--key=@${keyFile}`]));
     ok(h.zen(["artifact-store", "verify"]));

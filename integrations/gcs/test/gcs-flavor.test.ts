@@ -22,7 +22,11 @@ describe("gcs flavor", () => {
     expect(issues({ path: "gs://bucket/x", service_account_key: "{{gcp.key}}" })).toEqual([]);
     expect(issues({ path: "gs://bucket/x", service_account_key: '{"type":"service_account"}' })[0]).toMatch(/^service_account_key: must be a secret reference/);
     const schema = z.toJSONSchema(gcsArtifactStoreConfig) as { properties: Record<string, Record<string, unknown>> };
-    expect(Object.entries(schema.properties).filter(([, p]) => p["x-zen-secret"] === true).map(([k]) => k)).toEqual(["service_account_key"]);
+    expect(
+      Object.entries(schema.properties)
+        .filter(([, p]) => p["x-zen-secret"] === true)
+        .map(([k]) => k),
+    ).toEqual(["service_account_key"]);
   });
 
   it("refuses a service_account_key that is not a key JSON without echoing it", () => {

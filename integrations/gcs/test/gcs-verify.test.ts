@@ -36,14 +36,20 @@ describe("verifying a gcs artifact store", () => {
 
   it("names a missing bucket", async () => {
     const error = await rejectionOf(verifyArtifactStore(store({ path: "gs://zen-no-such-bucket/zen" }, "gcs_nobucket"), { timeoutMs: 10_000 }));
-    expect(error).toMatchObject({ code: STORE_ERROR_CODES.bucketNotFound, message: "The GCS bucket 'zen-no-such-bucket' of artifact store 'gcs_nobucket' does not exist." });
+    expect(error).toMatchObject({
+      code: STORE_ERROR_CODES.bucketNotFound,
+      message: "The GCS bucket 'zen-no-such-bucket' of artifact store 'gcs_nobucket' does not exist.",
+    });
   });
 
   it("says the endpoint is unreachable, within seconds", async () => {
     const port = await closedPort();
     const started = Date.now();
     const error = await rejectionOf(verifyArtifactStore(store({ api_endpoint: `http://127.0.0.1:${port}` }, "gcs_down"), { timeoutMs: 30_000 }));
-    expect(error).toMatchObject({ code: STORE_ERROR_CODES.unreachable, message: `Artifact store 'gcs_down' cannot reach the GCS endpoint http://127.0.0.1:${port} (ECONNREFUSED).` });
+    expect(error).toMatchObject({
+      code: STORE_ERROR_CODES.unreachable,
+      message: `Artifact store 'gcs_down' cannot reach the GCS endpoint http://127.0.0.1:${port} (ECONNREFUSED).`,
+    });
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
 

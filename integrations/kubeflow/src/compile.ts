@@ -77,7 +77,10 @@ function rootInputs(pipeline: string, parameters: Readonly<Record<string, unknow
 
 export function compilePipeline(plan: CompilableDag, options: CompileOptions): CompiledPipeline {
   const pipelineName = kfpName(plan.pipelineName);
-  const tasks = taskNames(plan.pipelineName, plan.steps.map((s) => s.name));
+  const tasks = taskNames(
+    plan.pipelineName,
+    plan.steps.map((s) => s.name),
+  );
   const command = [...(options.command ?? DEFAULT_STEP_COMMAND)];
   const components: JsonObject = {};
   const executors: JsonObject = {};
@@ -91,7 +94,16 @@ export function compilePipeline(plan: CompilableDag, options: CompileOptions): C
       executorLabel: executor,
       inputDefinitions: { parameters: { [RUN_ID_INPUT]: { parameterType: "STRING" } } },
     };
-    const args = ["--pipeline", options.pipelineFile, "--step", step.name, "--run-id", `{{$.inputs.parameters['${RUN_ID_INPUT}']}}`, "--kfp-job", JOB_NAME_PLACEHOLDER];
+    const args = [
+      "--pipeline",
+      options.pipelineFile,
+      "--step",
+      step.name,
+      "--run-id",
+      `{{$.inputs.parameters['${RUN_ID_INPUT}']}}`,
+      "--kfp-job",
+      JOB_NAME_PLACEHOLDER,
+    ];
     if (options.stackName !== undefined) args.push("--stack", options.stackName);
     const pod = mergePodSettings(options.podSettings, options.stepPodSettings?.[step.name]);
     const container: JsonObject = { args, command, image: options.image };

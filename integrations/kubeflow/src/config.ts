@@ -46,7 +46,10 @@ export const kubeflowOrchestratorConfig = z
     kubeflow_hostname: z
       .url({ protocol: /^https?$/, message: "must be the http(s) URL of the Kubeflow Pipelines API, e.g. https://kfp.example.com/pipeline" })
       .meta({ description: "URL of the Kubeflow Pipelines API (the ml-pipeline service or the Kubeflow gateway)" }),
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a Kubernetes namespace name" }).optional(),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a Kubernetes namespace name" })
+      .optional(),
     experiment: z.string().min(1).optional().meta({ description: "Experiment the runs go into (default: the pipeline's name)" }),
     token: secretField("Bearer token for the KFP API").optional(),
     username: secretField("User name for the Kubeflow login (with password)").optional(),

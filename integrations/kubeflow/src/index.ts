@@ -16,6 +16,15 @@ export {
 export { kfpName, taskNames, DNS_NAME } from "./kfp-names.ts";
 export { pipelineSpecProblems, assertValidPipelineSpec } from "./spec-checks.ts";
 export { buildStepImage, planStepImage, stepImageSpec, DEFAULT_BASE_IMAGE, type StepImageOptions } from "./step-image.ts";
-export { KfpClient, KFP_FINAL_STATES, type KfpClientOptions, type KfpRun, type KfpRunState, type KfpPipeline, type KfpPipelineVersion, type RunRequest } from "./kfp-client.ts";
+export {
+  KfpClient,
+  KFP_FINAL_STATES,
+  type KfpClientOptions,
+  type KfpRun,
+  type KfpRunState,
+  type KfpPipeline,
+  type KfpPipelineVersion,
+  type RunRequest,
+} from "./kfp-client.ts";
 export { submitPipeline, followRun, type Submission, type Submitted, type FollowOptions } from "./submit.ts";
 export { KubeflowOrchestrator, PIPELINE_FILE_KEY } from "./kubeflow-orchestrator.ts";

@@ -95,7 +95,9 @@ export class KfpClient {
       const auth = response.status === 401 || response.status === 403;
       throw new ZenError(`Kubeflow Pipelines refused to ${what} (HTTP ${response.status}): ${message.trim() || response.statusText}`, {
         code: auth ? "ZEN_KFP_AUTH" : "ZEN_KFP",
-        hint: auth ? "Give the orchestrator a token that may use this namespace: token={{<secret>.token}}." : "See the message above; the Kubeflow UI shows the same pipelines and runs.",
+        hint: auth
+          ? "Give the orchestrator a token that may use this namespace: token={{<secret>.token}}."
+          : "See the message above; the Kubeflow UI shows the same pipelines and runs.",
       });
     }
     return (text === "" ? {} : JSON.parse(text)) as T;
@@ -117,7 +119,11 @@ export class KfpClient {
   /** The pipeline of that name, or undefined. */
   async findPipeline(name: string): Promise<KfpPipeline | undefined> {
     const filter = JSON.stringify({ predicates: [{ operation: "EQUALS", key: "display_name", stringValue: name }] });
-    const page = await this.call<{ pipelines?: KfpPipeline[] }>("GET", `/pipelines${this.query({ namespace: this.options.namespace, filter, page_size: "1" })}`, `look up pipeline '${name}'`);
+    const page = await this.call<{ pipelines?: KfpPipeline[] }>(
+      "GET",
+      `/pipelines${this.query({ namespace: this.options.namespace, filter, page_size: "1" })}`,
+      `look up pipeline '${name}'`,
+    );
     return page.pipelines?.[0];
   }
 
@@ -145,7 +151,11 @@ export class KfpClient {
 
   async ensureExperiment(name: string): Promise<string> {
     const filter = JSON.stringify({ predicates: [{ operation: "EQUALS", key: "display_name", stringValue: name }] });
-    const page = await this.call<{ experiments?: { experiment_id: string }[] }>("GET", `/experiments${this.query({ namespace: this.options.namespace, filter, page_size: "1" })}`, `look up experiment '${name}'`);
+    const page = await this.call<{ experiments?: { experiment_id: string }[] }>(
+      "GET",
+      `/experiments${this.query({ namespace: this.options.namespace, filter, page_size: "1" })}`,
+      `look up experiment '${name}'`,
+    );
     const found = page.experiments?.[0];
     if (found) return found.experiment_id;
     const created = await this.call<{ experiment_id: string }>("POST", "/experiments", `create experiment '${name}'`, {

@@ -90,9 +90,13 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
     const planFile = path.join(run.outDir, `${name}.image-plan.json`);
     mkdirSync(run.outDir, { recursive: true });
     writeFileSync(specFile, pipelinePackageText(this.compile(run, image)));
-    const planJson = plan ? { reference: plan.reference, upToDate: plan.upToDate, baseLayers: plan.baseLayers, layers: plan.layers } : { reference: image, prebuilt: true };
+    const planJson = plan
+      ? { reference: plan.reference, upToDate: plan.upToDate, baseLayers: plan.baseLayers, layers: plan.layers }
+      : { reference: image, prebuilt: true };
     writeFileSync(planFile, `${JSON.stringify(planJson, null, 2)}\n`);
-    summary.push(`Would upload pipeline '${name}' to ${this.config.kubeflow_hostname} and create a run in experiment '${this.config.experiment ?? run.deployment.pipelineName}'.`);
+    summary.push(
+      `Would upload pipeline '${name}' to ${this.config.kubeflow_hostname} and create a run in experiment '${this.config.experiment ?? run.deployment.pipelineName}'.`,
+    );
     return { files: [specFile, planFile], summary };
   }
 
@@ -124,7 +128,10 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
       const statuses = await run.poll();
       // Steps that failed report their own errors; a run that failed around them is reported here.
       if (!Object.values(statuses).includes("failed")) {
-        throw new ZenError(`Kubeflow run ${submitted.runId} ended ${state} before its steps did.`, { code: "ZEN_KFP_RUN_FAILED", hint: `See ${client.runUrl(submitted.runId!)}.` });
+        throw new ZenError(`Kubeflow run ${submitted.runId} ended ${state} before its steps did.`, {
+          code: "ZEN_KFP_RUN_FAILED",
+          hint: `See ${client.runUrl(submitted.runId!)}.`,
+        });
       }
     }
   }

@@ -34,7 +34,8 @@ export function pipelineSpecProblems(spec: Json): string[] {
     for (const dep of deps) if (typeof dep !== "string" || !(dep in tasks)) problems.push(`task '${key}' depends on unknown task ${JSON.stringify(dep)}`);
     const declared = obj(obj(obj(component).inputDefinitions).parameters);
     for (const [input, binding] of Object.entries(obj(obj(task.inputs).parameters))) {
-      if (component !== undefined && !(input in declared)) problems.push(`task '${key}' passes input '${input}', which component '${String(ref)}' does not declare`);
+      if (component !== undefined && !(input in declared))
+        problems.push(`task '${key}' passes input '${input}', which component '${String(ref)}' does not declare`);
       const from = obj(binding).componentInputParameter;
       if (typeof from === "string" && !(from in rootInputs)) problems.push(`task '${key}' reads pipeline input '${from}', which the pipeline does not declare`);
     }
@@ -46,8 +47,11 @@ export function pipelineSpecProblems(spec: Json): string[] {
 export function assertValidPipelineSpec(spec: Json): void {
   const problems = pipelineSpecProblems(spec);
   if (problems.length === 0) return;
-  throw new ValidationError(`The compiled Kubeflow pipeline spec is invalid: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}.`, {
-    hint: "This is a defect of the kubeflow orchestrator's compiler; please report it with the pipeline.",
-    code: "ZEN_KFP_INVALID_SPEC",
-  });
+  throw new ValidationError(
+    `The compiled Kubeflow pipeline spec is invalid: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}.`,
+    {
+      hint: "This is a defect of the kubeflow orchestrator's compiler; please report it with the pipeline.",
+      code: "ZEN_KFP_INVALID_SPEC",
+    },
+  );
 }

@@ -46,7 +46,8 @@ export function kubeflowStackIssues(stack: StackView, self: { name: string; conf
   const skip = `or set skip_local_validations=true on '${self.name}' when the cluster runs on this machine`;
   if (artifacts) {
     const path = artifacts.config.path;
-    const local = artifacts.flavor === "local" || (typeof path === "string" && !URL_SCHEME.test(path)) || (typeof path === "string" && path.startsWith("file://"));
+    const local =
+      artifacts.flavor === "local" || (typeof path === "string" && !URL_SCHEME.test(path)) || (typeof path === "string" && path.startsWith("file://"));
     const loopback = loopbackKey(artifacts.config);
     if (local || loopback) {
       issues.push({

@@ -3,7 +3,17 @@
  * rarely) then the code (changes often), with the step entrypoint (`zen step run`) on PATH. Built and
  * pushed by @zen/core's daemonless image builder.
  */
-import { codeEntries, createLayer, dependencyEntries, planImage, pushImage, type ImageBuildOptions, type ImagePlan, type ImageSpec, type PushResult } from "@zen/core/image";
+import {
+  codeEntries,
+  createLayer,
+  dependencyEntries,
+  planImage,
+  pushImage,
+  type ImageBuildOptions,
+  type ImagePlan,
+  type ImageSpec,
+  type PushResult,
+} from "@zen/core/image";
 
 /** The official Node 20 image (bookworm-slim), by tag: set the orchestrator's base_image to `…@sha256:<digest>` to pin it. */
 export const DEFAULT_BASE_IMAGE = "docker.io/library/node:20-bookworm-slim";

@@ -23,7 +23,10 @@ function makeProject(root: string): string {
   const project = path.join(root, "project");
   mkdirSync(path.join(project, "src"), { recursive: true });
   mkdirSync(path.join(project, "node_modules/@zen"), { recursive: true });
-  writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "kfp-cli-demo", private: true, type: "module", dependencies: { "@zen/core": "*", "@zen/integration-kubeflow": "*", zod: "*" } }));
+  writeFileSync(
+    path.join(project, "package.json"),
+    JSON.stringify({ name: "kfp-cli-demo", private: true, type: "module", dependencies: { "@zen/core": "*", "@zen/integration-kubeflow": "*", zod: "*" } }),
+  );
   writeFileSync(path.join(project, "src/pipeline.ts"), readFileSync(here("./fixtures/sums-pipeline.ts"), "utf8"));
   symlinkSync(here("../../../packages/core"), path.join(project, "node_modules/@zen/core"));
   symlinkSync(here(".."), path.join(project, "node_modules/@zen/integration-kubeflow"));
@@ -43,7 +46,16 @@ describe("zen pipeline run on a kubeflow stack", () => {
     for (const args of [
       ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
       ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
-      ["orchestrator", "register", "kfp", "--flavor", "kubeflow", `--kubeflow_hostname=${fake.url}`, "--image=registry.example.com/app:1", "--skip_local_validations=true"],
+      [
+        "orchestrator",
+        "register",
+        "kfp",
+        "--flavor",
+        "kubeflow",
+        `--kubeflow_hostname=${fake.url}`,
+        "--image=registry.example.com/app:1",
+        "--skip_local_validations=true",
+      ],
       ["stack", "register", "on-kfp", "-o", "kfp", "-a", "files", "-m", "meta"],
       ["stack", "set", "on-kfp"],
     ]) {
@@ -79,11 +91,20 @@ describe("zen pipeline run on a kubeflow stack", () => {
     const result = await zen(env, ["pipeline", "run", "src/pipeline.ts", "--dry-run", "--out", out], project);
     expect(result).toMatchObject({ code: 0 });
     expect(result.stderr).toMatch(/push\s+code\s+sha256:/);
-    const plan = JSON.parse(readFileSync(path.join(out, "kfp-sums.image-plan.json"), "utf8")) as { reference: string; layers: { name: string; push: boolean }[] };
-    expect(plan.layers.map((l) => [l.name, l.push])).toEqual([["dependencies", true], ["code", true]]);
+    const plan = JSON.parse(readFileSync(path.join(out, "kfp-sums.image-plan.json"), "utf8")) as {
+      reference: string;
+      layers: { name: string; push: boolean }[];
+    };
+    expect(plan.layers.map((l) => [l.name, l.push])).toEqual([
+      ["dependencies", true],
+      ["code", true],
+    ]);
     expect(plan.reference).toMatch(new RegExp(`^${registry.host}/zen-kfp-dry/${unique}/zen-kfp-sums@sha256:`));
     const spec = packageSpec(readFileSync(path.join(out, "kfp-sums.kfp.yaml"), "utf8"));
-    expect(spec.deploymentSpec.executors["exec-total"].container).toMatchObject({ image: plan.reference, args: expect.arrayContaining(["--pipeline", "src/pipeline.ts"]) });
+    expect(spec.deploymentSpec.executors["exec-total"].container).toMatchObject({
+      image: plan.reference,
+      args: expect.arrayContaining(["--pipeline", "src/pipeline.ts"]),
+    });
     // Nothing pushed, nothing sent.
     expect(() => crane(registry, "manifest", plan.reference)).toThrow();
     expect(fake.exchanges).toEqual([]);

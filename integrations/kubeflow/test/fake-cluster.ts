@@ -28,7 +28,9 @@ export async function engine(pipeline: Runnable, stack: LoadedStack, run: Json, 
       }
       const executor = spec.components[tasks[name]!.componentRef.name].executorLabel as string;
       const args = (spec.deploymentSpec.executors[executor].container.args as string[]).map((a) =>
-        a.replace(/\{\{\$\.inputs\.parameters\['(\w+)'\]\}\}/g, (_m, key: string) => String(run.runtime_config.parameters[key])).replace("{{$.pipeline_job_name}}", run.display_name),
+        a
+          .replace(/\{\{\$\.inputs\.parameters\['(\w+)'\]\}\}/g, (_m, key: string) => String(run.runtime_config.parameters[key]))
+          .replace("{{$.pipeline_job_name}}", run.display_name),
       );
       const arg = (flag: string) => args[args.indexOf(flag) + 1]!;
       const outcome = await runStepOfRun({ pipeline, runId: arg("--run-id"), step: arg("--step"), stack });

@@ -22,7 +22,10 @@ const remote: StackView["components"] = {
 
 function issues(components: StackView["components"], config: Partial<KubeflowOrchestratorConfig> = {}) {
   const self = { name: "kfp", config: { ...HOST, ...config } as KubeflowOrchestratorConfig };
-  return kubeflowOrchestrator.validateStack!({ name: "prod", components: { orchestrator: { name: "kfp", flavor: "kubeflow", config: self.config }, ...components } }, self);
+  return kubeflowOrchestrator.validateStack!(
+    { name: "prod", components: { orchestrator: { name: "kfp", flavor: "kubeflow", config: self.config }, ...components } },
+    self,
+  );
 }
 
 describe("kubeflow orchestrator config", () => {
@@ -35,9 +38,14 @@ describe("kubeflow orchestrator config", () => {
         token: "{{kfp.token}}",
         synchronous: false,
         timeout: 600,
-        pod_settings: { resources: { cpu_limit: "2", memory_limit: "4Gi" }, node_selector: { pool: "cpu" }, tolerations: [{ key: "gpu", operator: "Exists" }], env: { LOG_LEVEL: "debug" } },
+        pod_settings: {
+          resources: { cpu_limit: "2", memory_limit: "4Gi" },
+          node_selector: { pool: "cpu" },
+          tolerations: [{ key: "gpu", operator: "Exists" }],
+          env: { LOG_LEVEL: "debug" },
+        },
         step_pod_settings: { train: { resources: { accelerator_type: "nvidia.com/gpu" } } },
-        image: "registry.example.com/zen/app@sha256:" + "0".repeat(64),
+        image: `registry.example.com/zen/app@sha256:${"0".repeat(64)}`,
         skip_local_validations: true,
       }),
     ).toEqual([]);
@@ -48,11 +56,15 @@ describe("kubeflow orchestrator config", () => {
     expect(messages({ kubeflow_hostname: "kfp.example.com" })).toEqual([expect.stringContaining("must be the http(s) URL of the Kubeflow Pipelines API")]);
     expect(messages({ ...HOST, token: "abc" })).toEqual([expect.stringContaining("token: must be a secret reference")]);
     expect(messages({ ...HOST, username: "{{kf.user}}" })).toEqual(["password: username and password must be given together (or neither)"]);
-    expect(messages({ ...HOST, token: "{{kf.token}}", username: "{{kf.user}}", password: "{{kf.password}}" })).toEqual(["token: use either token or username/password, not both"]);
+    expect(messages({ ...HOST, token: "{{kf.token}}", username: "{{kf.user}}", password: "{{kf.password}}" })).toEqual([
+      "token: use either token or username/password, not both",
+    ]);
   });
 
   it("refuses pod settings Kubernetes would refuse", () => {
-    expect(messages({ ...HOST, pod_settings: { resources: { cpu_limit: "two" } } })).toEqual([expect.stringContaining("pod_settings.resources.cpu_limit: must be a Kubernetes quantity")]);
+    expect(messages({ ...HOST, pod_settings: { resources: { cpu_limit: "two" } } })).toEqual([
+      expect.stringContaining("pod_settings.resources.cpu_limit: must be a Kubernetes quantity"),
+    ]);
     expect(messages({ ...HOST, pod_settings: { tolerations: [{ operator: "Maybe" }] } })).toHaveLength(1);
     expect(messages({ ...HOST, pod_settings: { memory: "1Gi" } })).toEqual([expect.stringContaining("Unrecognized key")]);
   });
@@ -86,7 +98,9 @@ describe("kubeflow stack validation", () => {
       "Metadata store 'meta' is a SQLite file on this machine, which the pods of the kubeflow orchestrator 'kfp' cannot reach.",
       "Container registry 'registry' is on this machine (localhost:5000), from where the cluster of the kubeflow orchestrator 'kfp' cannot pull the step image.",
     ]);
-    expect(found[0]!.hint).toBe("Use a remote artifact store (e.g. flavor s3 or gcs) in stack 'prod', or set skip_local_validations=true on 'kfp' when the cluster runs on this machine.");
+    expect(found[0]!.hint).toBe(
+      "Use a remote artifact store (e.g. flavor s3 or gcs) in stack 'prod', or set skip_local_validations=true on 'kfp' when the cluster runs on this machine.",
+    );
     expect(found[1]!.hint).toContain("flavor mysql or postgres");
     expect(issues(local, { skip_local_validations: true })).toEqual([]);
   });

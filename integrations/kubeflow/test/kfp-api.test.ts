@@ -20,7 +20,9 @@ let fake: KfpApiFake | undefined;
 afterEach(async () => fake?.close());
 
 function packageText(): string {
-  return pipelinePackageText(compilePipeline(quickstart.build(), { image: "registry.example.com/zen/app@sha256:" + "c".repeat(64), pipelineFile: "src/pipeline.ts" }));
+  return pipelinePackageText(
+    compilePipeline(quickstart.build(), { image: `registry.example.com/zen/app@sha256:${"c".repeat(64)}`, pipelineFile: "src/pipeline.ts" }),
+  );
 }
 
 /** Every body against its kfp-server-api model. */
@@ -45,7 +47,13 @@ describe("KFP API v2beta1, zen's client against the official kfp.Client", () => 
     fake.exchanges.length = 0;
 
     const client = new KfpClient(fake.url, { token: TOKEN });
-    const submitted = await submitPipeline(client, { pipelineName: "quickstart", packageText: packageText(), experiment: "quickstart", runName: "quickstart-run-1", parameters: { zen_run_id: "run-1" } });
+    const submitted = await submitPipeline(client, {
+      pipelineName: "quickstart",
+      packageText: packageText(),
+      experiment: "quickstart",
+      runName: "quickstart-run-1",
+      parameters: { zen_run_id: "run-1" },
+    });
     expect((await client.getRun(submitted.runId!)).state).toBe("PENDING");
     const ours = [...fake.exchanges];
 
@@ -97,10 +105,12 @@ describe("KFP API v2beta1, zen's client against the official kfp.Client", () => 
   it("shows KFP's googleRpcStatus message, and a refused upload is an error", async () => {
     fake = await startKfpApiFake({ token: TOKEN });
     const client = new KfpClient(fake.url, { token: TOKEN });
-    fake.failNext(400, "Failed to upload pipeline: invalid pipeline spec: unknown field \"retries\"");
+    fake.failNext(400, 'Failed to upload pipeline: invalid pipeline spec: unknown field "retries"');
     const error = await client.uploadPipeline("quickstart", packageText()).catch((e: unknown) => e);
     expect(isZenError(error)).toBe(true);
-    expect((error as Error).message).toBe("Kubeflow Pipelines refused to upload pipeline 'quickstart' (HTTP 400): Failed to upload pipeline: invalid pipeline spec: unknown field \"retries\"");
+    expect((error as Error).message).toBe(
+      "Kubeflow Pipelines refused to upload pipeline 'quickstart' (HTTP 400): Failed to upload pipeline: invalid pipeline spec: unknown field \"retries\"",
+    );
     const unauthenticated = await new KfpClient(fake.url, { token: "wrong" }).getRun("x").catch((e: unknown) => e);
     expect((unauthenticated as { code: string }).code).toBe("ZEN_KFP_AUTH");
     expect(await modelProblems(fake.exchanges)).toEqual([]);
@@ -116,14 +126,17 @@ describe("KFP API v2beta1, zen's client against the official kfp.Client", () => 
   });
 
   it("the model check itself refuses an unknown field and a wrong type", async () => {
-    const problems = await kfpCheckOk<string[]>(["check-models"], [
-      { model: "V2beta1Run", body: { display_name: "r", runtime_config: { parameters: {} }, retries: 3 } },
-      { model: "V2beta1Run", body: { display_name: 7, state: "DONE" } },
-    ]);
+    const problems = await kfpCheckOk<string[]>(
+      ["check-models"],
+      [
+        { model: "V2beta1Run", body: { display_name: "r", runtime_config: { parameters: {} }, retries: 3 } },
+        { model: "V2beta1Run", body: { display_name: 7, state: "DONE" } },
+      ],
+    );
     expect(problems).toEqual([
       "#0 V2beta1Run: V2beta1Run has no field 'retries'",
       "#1 V2beta1Run.display_name: expected str, got 7",
-      '#1 V2beta1Run.state: "DONE" is not one of [\'RUNTIME_STATE_UNSPECIFIED\', \'PENDING\', \'RUNNING\', \'SUCCEEDED\', \'SKIPPED\', \'FAILED\', \'CANCELING\', \'CANCELED\', \'PAUSED\']',
+      "#1 V2beta1Run.state: \"DONE\" is not one of ['RUNTIME_STATE_UNSPECIFIED', 'PENDING', 'RUNNING', 'SUCCEEDED', 'SKIPPED', 'FAILED', 'CANCELING', 'CANCELED', 'PAUSED']",
     ]);
   });
 });

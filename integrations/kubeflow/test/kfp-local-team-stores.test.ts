@@ -28,7 +28,13 @@ describe("the quickstart on kfp.local with S3 and MariaDB", () => {
     const db = await mysqlTestDatabase("zen_kfp");
     const bucket = await s3TestBucket("zen-kfp");
     const root = makeTempDir("zen-kfp-team-");
-    const env = { ...zenEnvironment(root), AWS_ACCESS_KEY_ID: bucket.s3.accessKeyId, AWS_SECRET_ACCESS_KEY: bucket.s3.secretAccessKey, AWS_REGION: bucket.s3.region, AWS_EC2_METADATA_DISABLED: "true" };
+    const env = {
+      ...zenEnvironment(root),
+      AWS_ACCESS_KEY_ID: bucket.s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: bucket.s3.secretAccessKey,
+      AWS_REGION: bucket.s3.region,
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
     const project = makeProject({ dependencies: { "@zen/integration-s3": "*", "@zen/integration-mysql": "*" } });
     mkdirSync(path.join(project, "node_modules", "@zen"), { recursive: true });
     for (const name of ["s3", "mysql"]) symlinkSync(path.join(INTEGRATIONS, name), path.join(project, "node_modules", "@zen", `integration-${name}`), "dir");
@@ -36,7 +42,18 @@ describe("the quickstart on kfp.local with S3 and MariaDB", () => {
     for (const args of [
       ["secrets-manager", "register", "vault", "--flavor", "local"],
       ["artifact-store", "register", "bucket", "--flavor", "s3", `--path=${s3Path}`, `--endpoint_url=${bucket.s3.endpoint}`, `--region=${bucket.s3.region}`],
-      ["metadata-store", "register", "team", "--flavor", "mysql", `--host=${db.config.host}`, `--port=${db.config.port}`, `--database=${db.name}`, `--username=${db.config.username}`, "--password={{db.password}}"],
+      [
+        "metadata-store",
+        "register",
+        "team",
+        "--flavor",
+        "mysql",
+        `--host=${db.config.host}`,
+        `--port=${db.config.port}`,
+        `--database=${db.name}`,
+        `--username=${db.config.username}`,
+        "--password={{db.password}}",
+      ],
       ["stack", "register", "pods", "-o", "default", "-a", "bucket", "-m", "team", "-x", "vault"],
       ["stack", "set", "pods"],
       ["secret", "register", "db", `--password=${db.config.password}`],
@@ -50,13 +67,31 @@ describe("the quickstart on kfp.local with S3 and MariaDB", () => {
     });
     const artifactStore = bucket.store({ path: s3Path }, "bucket");
     const metadataStore = new MySqlMetadataStore({ id: "team", name: "team", flavor: "mysql", config: db.config, configDir: root });
-    const orchestrator = new KubeflowOrchestrator({ id: "kfp", name: "kfp", flavor: "kubeflow", config: { kubeflow_hostname: fake.url, image: "registry.example.com/app:1" }, configDir: root });
+    const orchestrator = new KubeflowOrchestrator({
+      id: "kfp",
+      name: "kfp",
+      flavor: "kubeflow",
+      config: { kubeflow_hostname: fake.url, image: "registry.example.com/app:1" },
+      configDir: root,
+    });
     orchestrator.pollIntervalMs = 100;
-    const stack = { name: "pods", orchestrator, artifactStore, metadataStore, components: { orchestrator, artifact_store: artifactStore, metadata_store: metadataStore } } as LoadedStack;
+    const stack = {
+      name: "pods",
+      orchestrator,
+      artifactStore,
+      metadataStore,
+      components: { orchestrator, artifact_store: artifactStore, metadata_store: metadataStore },
+    } as LoadedStack;
     try {
       const view = await quickstart.run({ stack, runName: "kfp-team-1", onEvent: false, handleSignals: false, pipeline_file: PIPELINE });
       expect(view.status).toBe("completed");
-      expect(Object.fromEntries(view.steps.map((s) => [s.name, s.status]))).toEqual({ load_data: "completed", split: "completed", train: "completed", evaluate: "completed", report: "completed" });
+      expect(Object.fromEntries(view.steps.map((s) => [s.name, s.status]))).toEqual({
+        load_data: "completed",
+        split: "completed",
+        train: "completed",
+        evaluate: "completed",
+        report: "completed",
+      });
       const repository = new PipelineRepository({ metadataStore, artifactStore });
       const run = await repository.getRun("kfp-team-1");
       const report = (await run.getStep("report").output.read()) as string;

@@ -36,7 +36,13 @@ describe("the compiled pipeline on kfp.local's subprocess runner", () => {
       onRunCreated: (run, text) => void runOnKfpLocal(env, run, text, log).then((state) => fake!.setRunStates(run.run_id, [state])),
     });
     const local = createLocalStack({ root });
-    const orchestrator = new KubeflowOrchestrator({ id: "kfp", name: "kfp", flavor: "kubeflow", config: { kubeflow_hostname: fake.url, image: "registry.example.com/app:1" }, configDir: root });
+    const orchestrator = new KubeflowOrchestrator({
+      id: "kfp",
+      name: "kfp",
+      flavor: "kubeflow",
+      config: { kubeflow_hostname: fake.url, image: "registry.example.com/app:1" },
+      configDir: root,
+    });
     orchestrator.pollIntervalMs = 50;
     const stack = { ...local, name: "pods", orchestrator, components: { ...local.components, orchestrator } } as LoadedStack;
 
@@ -45,7 +51,8 @@ describe("the compiled pipeline on kfp.local's subprocess runner", () => {
     expect(await view.getStep("check_result").output.read()).toBe("sum 10, max 4");
     // kfp.local ran the four tasks, and each `zen step run` saw the job name KFP's placeholder gave it.
     const output = log.join("\n");
-    for (const step of ["numbers", "total", "maximum", "check_result"]) expect(output).toMatch(new RegExp(`Step '${step}' of run ${view.id} completed \\(Kubeflow job kfp-sums-[^)]+\\)`));
+    for (const step of ["numbers", "total", "maximum", "check_result"])
+      expect(output).toMatch(new RegExp(`Step '${step}' of run ${view.id} completed \\(Kubeflow job kfp-sums-[^)]+\\)`));
 
     const again = await sums.run({ stack, runName: "cli-2", onEvent: false, handleSignals: false, pipeline_file: PIPELINE });
     expect(again.steps.every((s) => s.status === "cached")).toBe(true);

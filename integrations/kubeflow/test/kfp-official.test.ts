@@ -12,7 +12,7 @@ import { loadProtoChecker } from "./proto-check.ts";
 
 type Json = Record<string, any>;
 
-const IMAGE = "registry.example.com/zen/quickstart@sha256:" + "b".repeat(64);
+const IMAGE = `registry.example.com/zen/quickstart@sha256:${"b".repeat(64)}`;
 const FILE = "src/pipeline.ts";
 const STACK = "kfp";
 
@@ -32,8 +32,17 @@ describe("the compiled spec, by Kubeflow's own packages", () => {
 
   it("parses strictly into PipelineSpec, PipelineDeploymentConfig and the Kubernetes platform protos, and survives the SDK's round trip", async () => {
     const compiled = compileQuickstart({
-      podSettings: { resources: { cpu_limit: "2", cpu_request: "500m", memory_limit: "4Gi", memory_request: "1Gi" }, node_selector: { pool: "cpu" }, env: { LOG_LEVEL: "debug" } },
-      stepPodSettings: { train: { resources: { accelerator_type: "nvidia.com/gpu", accelerator_count: 2 }, tolerations: [{ key: "gpu", operator: "Exists", effect: "NoSchedule", toleration_seconds: 60 }] } },
+      podSettings: {
+        resources: { cpu_limit: "2", cpu_request: "500m", memory_limit: "4Gi", memory_request: "1Gi" },
+        node_selector: { pool: "cpu" },
+        env: { LOG_LEVEL: "debug" },
+      },
+      stepPodSettings: {
+        train: {
+          resources: { accelerator_type: "nvidia.com/gpu", accelerator_count: 2 },
+          tolerations: [{ key: "gpu", operator: "Exists", effect: "NoSchedule", toleration_seconds: 60 }],
+        },
+      },
     });
     const { recompiled } = await kfpCheckOk<{ recompiled: Json[] }>(["validate"], compiled);
     expect(withoutSdkVersion(recompiled[0]!)).toEqual(withoutSdkVersion(compiled.pipelineSpec));
@@ -81,6 +90,6 @@ describe("the compiled spec, by Kubeflow's own packages", () => {
     // The SDK's strict parsing and its round trip accept it…
     expect(parsed.code).toBe(0);
     // …zen names both problems before anything is sent.
-    expect(pipelineSpecProblems(dangling.pipelineSpec)).toEqual(['schemaVersion is "2.0.0", not "2.1.0"', 'task \'report\' depends on unknown task "nope"']);
+    expect(pipelineSpecProblems(dangling.pipelineSpec)).toEqual(['schemaVersion is "2.0.0", not "2.1.0"', "task 'report' depends on unknown task \"nope\""]);
   });
 });

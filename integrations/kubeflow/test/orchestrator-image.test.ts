@@ -49,9 +49,21 @@ function setup(withRegistry: boolean) {
   writeFileSync(path.join(project, "src/pipeline.ts"), "export { default } from './sums.ts';\n");
   process.chdir(project);
   const local = createLocalStack({ root: makeTempDir("zen-kfp-image-") });
-  const orchestrator = new KubeflowOrchestrator({ id: "kfp", name: "kfp", flavor: "kubeflow", config: { kubeflow_hostname: fake.url, base_image: base, timeout: 60 }, configDir: project });
+  const orchestrator = new KubeflowOrchestrator({
+    id: "kfp",
+    name: "kfp",
+    flavor: "kubeflow",
+    config: { kubeflow_hostname: fake.url, base_image: base, timeout: 60 },
+    configDir: project,
+  });
   orchestrator.pollIntervalMs = 20;
-  const containerRegistry = new BaseContainerRegistry({ id: "reg", name: "reg", flavor: "default", config: { uri: `${registry.host}/zen-kfp-test/${unique}` }, configDir: project });
+  const containerRegistry = new BaseContainerRegistry({
+    id: "reg",
+    name: "reg",
+    flavor: "default",
+    config: { uri: `${registry.host}/zen-kfp-test/${unique}` },
+    configDir: project,
+  });
   const components = { ...local.components, orchestrator, ...(withRegistry ? { container_registry: containerRegistry } : {}) };
   const stack = { ...local, orchestrator, components } as LoadedStack;
   current = stack;
@@ -77,7 +89,10 @@ describe("the step image the kubeflow orchestrator builds itself", () => {
     expect(files).toEqual(expect.arrayContaining(["etc/os-release", "app/package.json", "app/src/pipeline.ts"]));
 
     // Nothing changed: the same image, already up to date in the registry.
-    const input = (stack.orchestrator as KubeflowOrchestrator).imageInput({ deployment: { pipelineName: "kfp_sums", runName: "x", stackName: stack.name, runtimeConfiguration: { pipeline_file: "src/pipeline.ts" } }, components: stack.components });
+    const input = (stack.orchestrator as KubeflowOrchestrator).imageInput({
+      deployment: { pipelineName: "kfp_sums", runName: "x", stackName: stack.name, runtimeConfiguration: { pipeline_file: "src/pipeline.ts" } },
+      components: stack.components,
+    });
     expect(input.components.container_registry).toBeDefined();
     const plan = await planRunImage(input);
     expect(plan).toMatchObject({ reference: image, upToDate: true });
@@ -91,7 +106,9 @@ describe("the step image the kubeflow orchestrator builds itself", () => {
   it("names the missing container registry before anything is built or sent", async () => {
     const { stack } = setup(false);
     const before = fake.exchanges.length;
-    const error = (await rejectionOf(sums.run({ stack, runName: "img-none", onEvent: false, handleSignals: false, pipeline_file: "src/pipeline.ts" }))) as Error;
+    const error = (await rejectionOf(
+      sums.run({ stack, runName: "img-none", onEvent: false, handleSignals: false, pipeline_file: "src/pipeline.ts" }),
+    )) as Error;
     expect(error.message).toContain("The kubeflow orchestrator 'kfp' has no step image and its stack no container registry to push one to.");
     expect(fake.exchanges.length).toBe(before);
     await stack.metadataStore.close();

@@ -18,7 +18,7 @@ type Json = Record<string, any>;
 let fake: KfpApiFake | undefined;
 afterEach(async () => fake?.close());
 
-const IMAGE = "registry.example.com/zen/app@sha256:" + "d".repeat(64);
+const IMAGE = `registry.example.com/zen/app@sha256:${"d".repeat(64)}`;
 
 function setup(onState?: (state: string) => void) {
   const root = makeTempDir("zen-kfp-orchestrator-");
@@ -71,7 +71,9 @@ describe("kubeflow orchestrator", () => {
     });
     stack = setup().stack;
     (stack.orchestrator as KubeflowOrchestrator).config.token = undefined;
-    const error = (await rejectionOf(sums.run({ stack, runName: "kfp-fail", parameters: { n: 20 }, onEvent: false, handleSignals: false, pipeline_file: "p.ts" }))) as Error;
+    const error = (await rejectionOf(
+      sums.run({ stack, runName: "kfp-fail", parameters: { n: 20 }, onEvent: false, handleSignals: false, pipeline_file: "p.ts" }),
+    )) as Error;
     expect(error.message).toBe("Run 'kfp-fail' of pipeline 'kfp_sums' failed at step 'check_result': RangeError: sum 210 is over 100.");
     await stack.metadataStore.close();
   }, 60_000);
@@ -94,7 +96,9 @@ describe("kubeflow orchestrator", () => {
     const { stack } = setup();
     const config = (stack.orchestrator as KubeflowOrchestrator).config;
     Object.assign(config, { token: undefined, image: undefined, username: "alice", password: "s3cret" });
-    const error = (await rejectionOf(sums.run({ stack, runName: "kfp-login", onEvent: false, handleSignals: false, pipeline_file: "p.ts" }))) as Error & { hint?: string };
+    const error = (await rejectionOf(sums.run({ stack, runName: "kfp-login", onEvent: false, handleSignals: false, pipeline_file: "p.ts" }))) as Error & {
+      hint?: string;
+    };
     expect(error.message).toContain("failed: The kubeflow orchestrator 'kfp' has a username/password login, which this version cannot use.");
     expect(error.hint).toContain("token={{<secret>.token}}");
     expect(error.message + (error.hint ?? "")).not.toContain("s3cret");

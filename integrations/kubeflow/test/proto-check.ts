@@ -18,13 +18,19 @@ export async function loadProtoChecker(): Promise<ProtoChecker> {
     if (!schema) throw new Error(`The official descriptors have no message ${name}.`);
     return schema;
   };
-  const [spec, deployment, platform, executor] = ["ml_pipelines.PipelineSpec", "ml_pipelines.PipelineDeploymentConfig", "ml_pipelines.PlatformSpec", "kfp_kubernetes.KubernetesExecutorConfig"].map(message);
+  const [spec, deployment, platform, executor] = [
+    "ml_pipelines.PipelineSpec",
+    "ml_pipelines.PipelineDeploymentConfig",
+    "ml_pipelines.PlatformSpec",
+    "kfp_kubernetes.KubernetesExecutorConfig",
+  ].map(message);
   return (compiled) => {
     fromJson(spec!, compiled.pipelineSpec as JsonValue, { registry });
     fromJson(deployment!, compiled.pipelineSpec.deploymentSpec as JsonValue, { registry });
     if (!compiled.platformSpec) return;
     fromJson(platform!, compiled.platformSpec as JsonValue, { registry });
-    const executors = (compiled.platformSpec as { platforms: { kubernetes: { deploymentSpec: { executors: Record<string, JsonValue> } } } }).platforms.kubernetes.deploymentSpec.executors;
+    const executors = (compiled.platformSpec as { platforms: { kubernetes: { deploymentSpec: { executors: Record<string, JsonValue> } } } }).platforms
+      .kubernetes.deploymentSpec.executors;
     for (const config of Object.values(executors)) fromJson(executor!, config, { registry });
   };
 }

@@ -65,7 +65,11 @@ export class MlflowClient {
   /** Uploads one file's bytes through the artifact proxy, under `<experiment>/<run>/artifacts/<path>`. */
   async uploadArtifact(artifactRoot: string, path: string, data: Uint8Array): Promise<void> {
     const url = `${this.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${encodePath(`${artifactRoot}/${path}`)}`;
-    await this.send(url, { method: "PUT", headers: { ...this.headers, "content-type": "application/octet-stream" }, body: data }, `upload of artifact '${path}'`);
+    await this.send(
+      url,
+      { method: "PUT", headers: { ...this.headers, "content-type": "application/octet-stream" }, body: data },
+      `upload of artifact '${path}'`,
+    );
   }
 
   async downloadArtifact(artifactRoot: string, path: string): Promise<Uint8Array> {
@@ -93,7 +97,9 @@ export class MlflowClient {
           : `The MLflow server of ${this.what} at ${this.baseUrl} is not reachable (${causeText(error)}).`,
         {
           code: timedOut ? "ZEN_MLFLOW_TIMEOUT" : "ZEN_MLFLOW_UNREACHABLE",
-          hint: timedOut ? "Check the server's load, or raise the component's timeout_seconds." : "Start the tracking server, or fix the component's tracking_uri.",
+          hint: timedOut
+            ? "Check the server's load, or raise the component's timeout_seconds."
+            : "Start the tracking server, or fix the component's tracking_uri.",
           cause: error,
         },
       );
@@ -121,7 +127,12 @@ export class MlflowClient {
     } catch {
       // Not JSON (a proxy's page): keep the text.
     }
-    throw new MlflowApiError(`The MLflow server of ${this.what} at ${this.baseUrl} refused ${what}: ${errorCode}: ${message}`, response.status, errorCode, "Check the server's log for the request; the message above is MLflow's own.");
+    throw new MlflowApiError(
+      `The MLflow server of ${this.what} at ${this.baseUrl} refused ${what}: ${errorCode}: ${message}`,
+      response.status,
+      errorCode,
+      "Check the server's log for the request; the message above is MLflow's own.",
+    );
   }
 }
 

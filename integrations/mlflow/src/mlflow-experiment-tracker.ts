@@ -109,7 +109,10 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
       const name = `${ctx.stepName}.${key}`;
       checkKey(name, "param");
       const text = String(value);
-      if (text.length > 6000) throw new ValidationError(`Param '${name}' is ${text.length} characters long; MLflow keeps at most 6,000.`, { hint: "Log long values as an artifact (logArtifact) instead." });
+      if (text.length > 6000)
+        throw new ValidationError(`Param '${name}' is ${text.length} characters long; MLflow keeps at most 6,000.`, {
+          hint: "Log long values as an artifact (logArtifact) instead.",
+        });
       const earlier = log.params.find((p) => p.key === name);
       if (earlier && earlier.value !== text) throw changedParam(ctx, name, earlier.value, text, "earlier in this step");
       if (!earlier) log.params.push({ key: name, value: text });
@@ -124,7 +127,8 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
     const step = options.step ?? 0;
     for (const [key, value] of Object.entries(metrics)) {
       checkKey(key, "metric");
-      if (typeof value !== "number" || Number.isNaN(value)) throw new ValidationError(`Metric '${key}' of step '${ctx.stepName}' is not a number (${String(value)}).`, { hint: "Log numbers only." });
+      if (typeof value !== "number" || Number.isNaN(value))
+        throw new ValidationError(`Metric '${key}' of step '${ctx.stepName}' is not a number (${String(value)}).`, { hint: "Log numbers only." });
       log.metrics.push({ key, value, timestamp, step });
     }
     await this.flushIfFull(ctx);
@@ -149,8 +153,13 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
     const root = artifactRoot(ref, this.name);
     const prefix = artifactPath.replace(/^\/+|\/+$/g, "");
     const info = await stat(localPath).catch(() => undefined);
-    if (!info) throw new ValidationError(`Cannot log artifact '${localPath}': no such file or directory.`, { hint: "Pass the path of a file or directory the step wrote." });
-    const files = info.isDirectory() ? (await listFiles(localPath)).map((f) => [f, relative(localPath, f)] as const) : [[localPath, basename(localPath)] as const];
+    if (!info)
+      throw new ValidationError(`Cannot log artifact '${localPath}': no such file or directory.`, {
+        hint: "Pass the path of a file or directory the step wrote.",
+      });
+    const files = info.isDirectory()
+      ? (await listFiles(localPath)).map((f) => [f, relative(localPath, f)] as const)
+      : [[localPath, basename(localPath)] as const];
     for (const [file, name] of files) {
       await this.client.uploadArtifact(root, prefix ? `${prefix}/${name}` : name, await readFile(file));
     }
@@ -245,11 +254,9 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
 
   private async searchRun(experimentId: string, run: RunKey): Promise<MlflowRunRef | undefined> {
     const filter = `tags.\`zen.pipeline\` = '${quote(run.pipelineName)}' and tags.\`zen.run\` = '${quote(run.runName)}'`;
-    const answer = await this.client.call<{ runs?: { info: { run_id: string; artifact_uri: string }; data?: { params?: { key: string; value: string }[] } }[] }>(
-      "POST",
-      "runs/search",
-      { experiment_ids: [experimentId], filter, max_results: 1, order_by: ["attributes.start_time ASC"] },
-    );
+    const answer = await this.client.call<{
+      runs?: { info: { run_id: string; artifact_uri: string }; data?: { params?: { key: string; value: string }[] } }[];
+    }>("POST", "runs/search", { experiment_ids: [experimentId], filter, max_results: 1, order_by: ["attributes.start_time ASC"] });
     const found = answer.runs?.[0];
     if (!found) return undefined;
     this.knownParams.set(found.info.run_id, new Map((found.data?.params ?? []).map((p) => [p.key, p.value])));
@@ -280,7 +287,9 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
 
   private async getExperiment(name: string): Promise<string | undefined> {
     try {
-      const answer = await this.client.call<{ experiment: { experiment_id: string; lifecycle_stage: string } }>("GET", "experiments/get-by-name", { experiment_name: name });
+      const answer = await this.client.call<{ experiment: { experiment_id: string; lifecycle_stage: string } }>("GET", "experiments/get-by-name", {
+        experiment_name: name,
+      });
       if (answer.experiment.lifecycle_stage === "deleted") {
         throw new ZenError(`MLflow experiment '${name}' of experiment tracker '${this.name}' is deleted.`, {
           code: "ZEN_MLFLOW_EXPERIMENT_DELETED",
@@ -309,7 +318,9 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
 
   private async explainChangedParam(ctx: StepKey, ref: MlflowRunRef, params: { key: string; value: string }[], error: MlflowApiError): Promise<Error> {
     this.pending.delete(stepKey(ctx));
-    const run = await this.client.call<{ run: { data: { params?: { key: string; value: string }[] } } }>("GET", "runs/get", { run_id: ref.runId }).catch(() => undefined);
+    const run = await this.client
+      .call<{ run: { data: { params?: { key: string; value: string }[] } } }>("GET", "runs/get", { run_id: ref.runId })
+      .catch(() => undefined);
     const held = new Map((run?.run.data.params ?? []).map((p) => [p.key, p.value]));
     const changed = params.find((p) => held.has(p.key) && held.get(p.key) !== p.value);
     return changed ? changedParam(ctx, changed.key, held.get(changed.key)!, changed.value, `in MLflow run ${ref.runId}`) : error;
@@ -342,10 +353,13 @@ function checkKey(key: string, kind: string): void {
 }
 
 function changedParam(ctx: StepKey, key: string, before: string, after: string, where: string): ZenError {
-  return new ZenError(`Step '${ctx.stepName}' logged param '${key}' = '${after.slice(0, 100)}', but it was already logged as '${before.slice(0, 100)}' ${where}; MLflow never changes a logged param.`, {
-    code: "ZEN_MLFLOW_PARAM_CHANGED",
-    hint: "Run the pipeline under a new run name to record the new value, or log a changing value as a metric or under another key.",
-  });
+  return new ZenError(
+    `Step '${ctx.stepName}' logged param '${key}' = '${after.slice(0, 100)}', but it was already logged as '${before.slice(0, 100)}' ${where}; MLflow never changes a logged param.`,
+    {
+      code: "ZEN_MLFLOW_PARAM_CHANGED",
+      hint: "Run the pipeline under a new run name to record the new value, or log a changing value as a metric or under another key.",
+    },
+  );
 }
 
 /** The path under the artifact proxy (`<experiment>/<run>/artifacts`) of a run's `mlflow-artifacts:` URI. */

@@ -52,7 +52,9 @@ describe("mlflow tracker errors", () => {
   it("fails the run when the server does not answer in time", async () => {
     const silent = await silentServer();
     try {
-      const error = await rejectionOf(runOn(tracker({ tracking_uri: `http://127.0.0.1:${silent.port}`, timeout_seconds: 1 }, "slow_tracker"), `slow-${suffix}`));
+      const error = await rejectionOf(
+        runOn(tracker({ tracking_uri: `http://127.0.0.1:${silent.port}`, timeout_seconds: 1 }, "slow_tracker"), `slow-${suffix}`),
+      );
       expect(error.message).toMatch(/experiment tracker 'slow_tracker' at .* did not answer .* within 1 s/);
     } finally {
       await silent.close();
@@ -81,7 +83,9 @@ describe("mlflow tracker errors", () => {
     // The retry: another process (a fresh stack and tracker) runs the same pipeline run again.
     learningRate = 0.2;
     const error = await rejectionOf(runOn(tracker({ tracking_uri: service.trackingUri }), runName));
-    expect(error.message).toContain("Step 'train' logged param 'train.learning_rate' = '0.2', but it was already logged as '0.1' by an earlier attempt of this run");
+    expect(error.message).toContain(
+      "Step 'train' logged param 'train.learning_rate' = '0.2', but it was already logged as '0.1' by an earlier attempt of this run",
+    );
     const runs = await serverRuns(service.trackingUri, flow.name, runName);
     expect(runs).toHaveLength(1);
     expect(runs[0]!.params).toEqual({ "train.optimizer": "adam", "train.learning_rate": "0.1" });

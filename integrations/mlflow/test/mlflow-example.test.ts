@@ -18,7 +18,11 @@ const TSX_LOADER = join(dirname(createRequire(join(EXAMPLE_DIR, "package.json"))
 
 function runExample(env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--conditions=zen-source", "--import", TSX_LOADER, join(EXAMPLE_DIR, "src/run.ts")], { cwd: EXAMPLE_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--conditions=zen-source", "--import", TSX_LOADER, join(EXAMPLE_DIR, "src/run.ts")], {
+      cwd: EXAMPLE_DIR,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -52,14 +56,38 @@ describe("the mlflow tracker in the example project, through the zen CLI", () =>
 
   it("registers the flavor with secret references, runs the example, and shows the MLflow run", async () => {
     const flavors = JSON.parse(ok(["experiment-tracker", "flavor", "list", "--output", "json"]).stdout).items;
-    expect(flavors.find((f: { name: string }) => f.name === "mlflow")).toMatchObject({ type: "experiment_tracker", source: { kind: "package", package: "@zen/integration-mlflow" } });
+    expect(flavors.find((f: { name: string }) => f.name === "mlflow")).toMatchObject({
+      type: "experiment_tracker",
+      source: { kind: "package", package: "@zen/integration-mlflow" },
+    });
     ok(["secrets-manager", "register", "local_secrets", "--flavor", "local"]);
-    const literal = s.zen(["experiment-tracker", "register", "bad", "--flavor", "mlflow", `--tracking_uri=${service.authTrackingUri}`, `--username=${service.adminUser}`, `--password=${service.adminPassword}`], { cwd: EXAMPLE_DIR });
+    const literal = s.zen(
+      [
+        "experiment-tracker",
+        "register",
+        "bad",
+        "--flavor",
+        "mlflow",
+        `--tracking_uri=${service.authTrackingUri}`,
+        `--username=${service.adminUser}`,
+        `--password=${service.adminPassword}`,
+      ],
+      { cwd: EXAMPLE_DIR },
+    );
     expect(literal.status).toBe(1);
     expect(literal.stderr).toMatch(/secret reference/);
     expect(literal.stderr + literal.stdout).not.toContain(service.adminPassword);
 
-    ok(["experiment-tracker", "register", "mlflow_tracker", "--flavor", "mlflow", `--tracking_uri=${service.authTrackingUri}`, "--username={{mlflow.username}}", "--password={{mlflow.password}}"]);
+    ok([
+      "experiment-tracker",
+      "register",
+      "mlflow_tracker",
+      "--flavor",
+      "mlflow",
+      `--tracking_uri=${service.authTrackingUri}`,
+      "--username={{mlflow.username}}",
+      "--password={{mlflow.password}}",
+    ]);
     ok(["stack", "register", "tracked", "-o", "default", "-m", "default", "-a", "default", "-x", "local_secrets", "-e", "mlflow_tracker", "--set"]);
     ok(["secret", "register", "mlflow", `--username=${service.adminUser}`, `--password=${service.adminPassword}`]);
 
@@ -71,7 +99,10 @@ describe("the mlflow tracker in the example project, through the zen CLI", () =>
     expect(url).toMatch(new RegExp(`^${service.authTrackingUri}/#/experiments/\\d+/runs/[0-9a-f]{32}$`));
     const runId = url!.split("/").pop()!;
 
-    const read = await python(service, service.authTrackingUri, READ_BACK, [runId], { MLFLOW_TRACKING_USERNAME: service.adminUser, MLFLOW_TRACKING_PASSWORD: service.adminPassword });
+    const read = await python(service, service.authTrackingUri, READ_BACK, [runId], {
+      MLFLOW_TRACKING_USERNAME: service.adminUser,
+      MLFLOW_TRACKING_PASSWORD: service.adminPassword,
+    });
     expect(read.status).toBe("FINISHED");
     expect(read.params).toMatchObject({ "train.learningRate": "0.5", "train.epochs": "200", "train.l2": "0.001" });
     expect(read.metrics.accuracy).toBeGreaterThan(0.8);

@@ -82,7 +82,14 @@ describe("mlflow tracker interop with MLflow's Python client", () => {
     expect(read.count).toBe(1);
     expect(read.status).toBe("FINISHED");
     expect(read.params).toEqual({ "train.learning_rate": "0.01", "train.epochs": "120" });
-    expect(read.tags).toMatchObject({ "zen.pipeline": flow.name, "zen.run": runName, "zen.stack": "mlflow_interop", model_family: "linear", team: "zen-tests", "mlflow.runName": runName });
+    expect(read.tags).toMatchObject({
+      "zen.pipeline": flow.name,
+      "zen.run": runName,
+      "zen.stack": "mlflow_interop",
+      model_family: "linear",
+      team: "zen-tests",
+      "mlflow.runName": runName,
+    });
     expect(read.history).toHaveLength(120);
     expect(read.history[0]).toEqual([0, 1, 1_700_000_000_000]);
     expect(read.history[119]).toEqual([119, 1 / 120, 1_700_000_000_119]);

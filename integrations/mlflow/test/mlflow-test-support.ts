@@ -45,7 +45,14 @@ export async function serverRuns(trackingUri: string, experimentName: string, ru
 /** Runs a Python script with the MLflow venv's interpreter against `trackingUri`; resolves with its stdout parsed as JSON. */
 export async function python(service: MlflowService, trackingUri: string, script: string, args: string[] = [], env: Record<string, string> = {}): Promise<any> {
   const { stdout } = await run(service.python, ["-c", script, ...args], {
-    env: { ...process.env, MLFLOW_TRACKING_URI: trackingUri, MLFLOW_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "true", PATH: `${service.bin}:${process.env.PATH}`, ...env },
+    env: {
+      ...process.env,
+      MLFLOW_TRACKING_URI: trackingUri,
+      MLFLOW_DISABLE_TELEMETRY: "true",
+      DO_NOT_TRACK: "true",
+      PATH: `${service.bin}:${process.env.PATH}`,
+      ...env,
+    },
     maxBuffer: 16 * 1024 * 1024,
     timeout: 120_000,
   });

@@ -145,4 +145,3 @@ export async function connectMySql(options: SqlServerOptions, scheme = "mysql"):
     close: () => pool.end(),
   };
 }
-

@@ -22,7 +22,9 @@ describe("mysql client sessions", () => {
     try {
       // More transactions than pooled connections, some at once: each connection gets the level before its first use.
       const levels = await Promise.all(
-        Array.from({ length: 12 }, () => client.transaction((tx) => tx.query<{ Value: string }>("SHOW SESSION VARIABLES WHERE Variable_name IN ('tx_isolation', 'transaction_isolation')"))),
+        Array.from({ length: 12 }, () =>
+          client.transaction((tx) => tx.query<{ Value: string }>("SHOW SESSION VARIABLES WHERE Variable_name IN ('tx_isolation', 'transaction_isolation')")),
+        ),
       );
       for (const rows of levels) {
         expect(rows.length).toBeGreaterThan(0);

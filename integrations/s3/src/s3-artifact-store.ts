@@ -20,7 +20,15 @@ import {
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import type { ComponentInit } from "@zen/core/flavor";
-import { ObjectArtifactStore, networkErrorCode, parallel, type ObjectInfo, type ObjectLocation, type ObjectPage, type StoreErrorContext } from "@zen/core/object-store";
+import {
+  ObjectArtifactStore,
+  networkErrorCode,
+  parallel,
+  type ObjectInfo,
+  type ObjectLocation,
+  type ObjectPage,
+  type StoreErrorContext,
+} from "@zen/core/object-store";
 import type { S3ArtifactStoreConfig } from "./config.ts";
 import { createMultipartWriter } from "./multipart-writer.ts";
 import { mapS3Error, s3ErrorName, s3Status, type S3ErrorTarget } from "./s3-errors.ts";
@@ -173,9 +181,7 @@ export class S3ArtifactStore extends ObjectArtifactStore<S3ArtifactStoreConfig> 
         await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keys[0] }));
         return;
       }
-      const result = await this.client.send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
-      );
+      const result = await this.client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
       const failed = (result.Errors ?? []).filter((e) => e.Code !== "NoSuchKey");
       if (failed.length > 0) {
         const first = failed[0]!;

@@ -59,7 +59,16 @@ describe("the s3 flavor in a user's project", () => {
     const refused = h.zen(["artifact-store", "register", "wrong", "--flavor", "s3", "--path=gs://bucket/zen"]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("path must start with s3:// followed by a bucket name");
-    const literal = h.zen(["artifact-store", "register", "wrong", "--flavor", "s3", "--path=s3://bucket/zen", `--access_key_id=${s3.accessKeyId}`, "--secret_access_key={{s3.secret}}"]);
+    const literal = h.zen([
+      "artifact-store",
+      "register",
+      "wrong",
+      "--flavor",
+      "s3",
+      "--path=s3://bucket/zen",
+      `--access_key_id=${s3.accessKeyId}`,
+      "--secret_access_key={{s3.secret}}",
+    ]);
     expect(literal.status).toBe(1);
     expect(literal.stderr).toMatch(/secret reference/);
     expect(literal.stderr + literal.stdout).not.toContain(s3.accessKeyId);
@@ -131,14 +140,38 @@ describe("the s3 flavor in a user's project", () => {
     const json = JSON.parse(ok(h.zen(["stack", "verify", "s3_stack", "--output", "json"])).stdout).item;
     expect(json).toMatchObject({ store: "s3_store", flavor: "s3", ok: true });
 
-    ok(h.zen(["artifact-store", "register", "s3_nobucket", "--flavor", "s3", "--path=s3://zen-no-such-bucket/zen", `--endpoint_url=${s3.endpoint}`, "--access_key_id={{s3_creds.access_key_id}}", "--secret_access_key={{s3_creds.secret_access_key}}"]));
+    ok(
+      h.zen([
+        "artifact-store",
+        "register",
+        "s3_nobucket",
+        "--flavor",
+        "s3",
+        "--path=s3://zen-no-such-bucket/zen",
+        `--endpoint_url=${s3.endpoint}`,
+        "--access_key_id={{s3_creds.access_key_id}}",
+        "--secret_access_key={{s3_creds.secret_access_key}}",
+      ]),
+    );
     ok(h.zen(["stack", "register", "nobucket_stack", "-o", "default", "-m", "default", "-a", "s3_nobucket", "-x", "local_secrets"]));
     const missing = h.zen(["artifact-store", "verify", "s3_nobucket"]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("Error: The S3 bucket 'zen-no-such-bucket' of artifact store 's3_nobucket' does not exist.");
 
     ok(h.zen(["secret", "register", "wrong_creds", `--access_key_id=${s3.accessKeyId}`, "--secret_access_key=definitely-wrong"]));
-    ok(h.zen(["artifact-store", "register", "s3_badcreds", "--flavor", "s3", `--path=s3://${bucket}/zen`, `--endpoint_url=${s3.endpoint}`, "--access_key_id={{wrong_creds.access_key_id}}", "--secret_access_key={{wrong_creds.secret_access_key}}"]));
+    ok(
+      h.zen([
+        "artifact-store",
+        "register",
+        "s3_badcreds",
+        "--flavor",
+        "s3",
+        `--path=s3://${bucket}/zen`,
+        `--endpoint_url=${s3.endpoint}`,
+        "--access_key_id={{wrong_creds.access_key_id}}",
+        "--secret_access_key={{wrong_creds.secret_access_key}}",
+      ]),
+    );
     ok(h.zen(["stack", "register", "badcreds_stack", "-o", "default", "-m", "default", "-a", "s3_badcreds", "-x", "local_secrets"]));
     const rejected = h.zen(["artifact-store", "verify", "s3_badcreds"]);
     expect(rejected.status).toBe(1);
@@ -148,7 +181,19 @@ describe("the s3 flavor in a user's project", () => {
 
   it("fails a run on an unreachable endpoint before any step, and never records it as completed", async () => {
     const port = await closedPort();
-    ok(h.zen(["artifact-store", "register", "s3_down", "--flavor", "s3", `--path=s3://${bucket}/down`, `--endpoint_url=http://127.0.0.1:${port}`, "--access_key_id={{s3_creds.access_key_id}}", "--secret_access_key={{s3_creds.secret_access_key}}"]));
+    ok(
+      h.zen([
+        "artifact-store",
+        "register",
+        "s3_down",
+        "--flavor",
+        "s3",
+        `--path=s3://${bucket}/down`,
+        `--endpoint_url=http://127.0.0.1:${port}`,
+        "--access_key_id={{s3_creds.access_key_id}}",
+        "--secret_access_key={{s3_creds.secret_access_key}}",
+      ]),
+    );
     ok(h.zen(["stack", "register", "down_stack", "-o", "default", "-m", "default", "-a", "s3_down", "-x", "local_secrets"]));
     const verify = h.zen(["artifact-store", "verify", "s3_down"]);
     expect(verify.status).toBe(1);

@@ -45,7 +45,9 @@ describe("s3 flavor config", () => {
     ]);
     expect(issues({ path: "s3://b-1/x", access_key_id: "{{aws.id}}", secret_access_key: "{{aws.secret}}", session_token: "{{aws.token}}" })).toEqual([]);
     const schema = z.toJSONSchema(s3ArtifactStoreConfig) as { properties: Record<string, Record<string, unknown>> };
-    const secret = Object.entries(schema.properties).filter(([, p]) => p["x-zen-secret"] === true).map(([k]) => k);
+    const secret = Object.entries(schema.properties)
+      .filter(([, p]) => p["x-zen-secret"] === true)
+      .map(([k]) => k);
     expect(secret.sort()).toEqual(["access_key_id", "secret_access_key", "session_token"]);
   });
 
@@ -111,9 +113,14 @@ describe("s3 artifact store on versitygw", () => {
     const data = randomBytes(45 * MiB);
     try {
       const writer = await store.openWrite(`s3://${bucket}/zen/grow/data.bin`);
-      await pipeline(Readable.from((function* () {
-        for (let offset = 0; offset < data.length; offset += 256 * 1024) yield data.subarray(offset, offset + 256 * 1024);
-      })()), writer);
+      await pipeline(
+        Readable.from(
+          (function* () {
+            for (let offset = 0; offset < data.length; offset += 256 * 1024) yield data.subarray(offset, offset + 256 * 1024);
+          })(),
+        ),
+        writer,
+      );
     } finally {
       S3ArtifactStore.partSize = saved.size;
       S3ArtifactStore.partGrowthEvery = saved.every;

@@ -55,7 +55,9 @@ function expandFileValue(key: string, value: string, cwd: string): string {
   if (!value.startsWith("@")) return value;
   const file = value.slice(1);
   // Read once, never re-expanded: a file whose contents start with '@' stays as written.
-  return readValueFile(key, file, file.startsWith("/") ? file : `${cwd}/${file}`).toString("utf8").replace(/\r?\n$/, "");
+  return readValueFile(key, file, file.startsWith("/") ? file : `${cwd}/${file}`)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /**
@@ -64,8 +66,7 @@ function expandFileValue(key: string, value: string, cwd: string): string {
  * case the file grows meanwhile. O_NONBLOCK keeps the open itself from waiting for a FIFO's writer.
  */
 function readValueFile(key: string, file: string, path: string): Buffer {
-  const refuse = (problem: string, hint: string) =>
-    new UsageError(`Cannot read the value of '--${key}' from '${file}': ${problem}.`, { hint });
+  const refuse = (problem: string, hint: string) => new UsageError(`Cannot read the value of '--${key}' from '${file}': ${problem}.`, { hint });
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -45,13 +45,7 @@ export async function printList<Row>(
 }
 
 /** Prints one object: a two-column property table, or JSON/YAML. */
-export async function printObject(
-  format: OutputFormat,
-  kind: string,
-  title: string,
-  properties: [string, string][],
-  document: unknown,
-): Promise<void> {
+export async function printObject(format: OutputFormat, kind: string, title: string, properties: [string, string][], document: unknown): Promise<void> {
   if (format !== "table") {
     await printDocument(format, { kind, formatVersion: OUTPUT_FORMAT_VERSION, item: document });
     return;

@@ -31,9 +31,7 @@ export function displayWidth(text: string): number {
  */
 export function renderTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
   // Each cell as its lines, each line with its width (measured once).
-  const cells = [head, ...rows].map((row) =>
-    head.map((_, column) => (row[column] ?? "").split("\n").map((text) => ({ text, width: displayWidth(text) }))),
-  );
+  const cells = [head, ...rows].map((row) => head.map((_, column) => (row[column] ?? "").split("\n").map((text) => ({ text, width: displayWidth(text) }))));
   const widths = head.map((_, column) => Math.max(...cells.flatMap((row) => row[column]!.map((line) => line.width))));
   const rule = (left: string, middle: string, right: string) => left + widths.map((w) => "─".repeat(w + 2)).join(middle) + right;
   const lines = (row: (typeof cells)[number]) =>

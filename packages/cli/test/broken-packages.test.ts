@@ -80,7 +80,9 @@ describe("broken flavor packages", () => {
     expect(list.status).toBe(0);
     expect(list.stderr).toMatch(brokenCase.cause);
     const flavors = JSON.parse(list.stdout).items as { name: string; ready: boolean }[];
-    expect(flavors).toEqual(expect.arrayContaining([expect.objectContaining({ name: "local", ready: true }), expect.objectContaining({ name: "fine", ready: true })]));
+    expect(flavors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "local", ready: true }), expect.objectContaining({ name: "fine", ready: true })]),
+    );
     const table = s.zen(["artifact-store", "flavor", "list"], { cwd: project });
     expect(table.status).toBe(0);
     expect(table.stderr).toMatch(brokenCase.cause);

@@ -28,9 +28,7 @@ describe("component, stack and profile commands", () => {
     const s = sandbox();
     expect(s.zen(["container-registry", "register", "local_registry", "--flavor", "default", "--uri=localhost:5000"]).status).toBe(0);
     expect(s.zen(["stack", "register", "with-registry", "-o", "default", "-a", "default", "-m", "default", "-c", "local_registry"]).status).toBe(0);
-    expect(json(s.zen(["stack", "describe", "with-registry", "--output", "json"]).stdout).item.components.container_registry.name).toBe(
-      "local_registry",
-    );
+    expect(json(s.zen(["stack", "describe", "with-registry", "--output", "json"]).stdout).item.components.container_registry.name).toBe("local_registry");
     expect(s.zen(["stack", "remove-component", "with-registry", "-c"]).status).toBe(0);
     expect(json(s.zen(["stack", "describe", "with-registry", "--output", "json"]).stdout).item.components.container_registry).toBeUndefined();
 
@@ -105,7 +103,11 @@ describe("colour", () => {
     const s = sandbox(); // its environment sets NO_COLOR=1
     // A success message, a table and an error, each run under `env`.
     const outputs = (env: Record<string, string>, store: string) =>
-      [["artifact-store", "register", store, "--flavor", "local", `--path=/tmp/${store}`], ["stack", "list"], ["stack", "describe", "missing"]].map((args) => {
+      [
+        ["artifact-store", "register", store, "--flavor", "local", `--path=/tmp/${store}`],
+        ["stack", "list"],
+        ["stack", "describe", "missing"],
+      ].map((args) => {
         const result = s.zen(args, { env });
         return { status: result.status, output: result.stdout + result.stderr };
       });

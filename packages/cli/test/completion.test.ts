@@ -17,7 +17,7 @@ describe("shell completion", () => {
   /** COMPREPLY of the bash function for `zen <words…>`, the last word being the one under the cursor. */
   function bashComplete(words: string[], options: { cwd?: string; env?: Record<string, string> } = {}): string[] {
     const script = [
-      'source <(zen completion bash 2>/dev/null)',
+      "source <(zen completion bash 2>/dev/null)",
       'COMP_WORDS=(zen "$@")',
       "COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))",
       "_zen_completion",
@@ -124,7 +124,10 @@ describe("shell completion", () => {
     const fish = s.zen(["completion", "fish"]);
     expect(fish.stdout).toContain("complete -c zen -f -a '(__zen_complete)'");
     expect(fish.stdout).toContain("zen __complete $words[2..-1]");
-    for (const [shell, result] of [["zsh", zsh], ["fish", fish]] as const) {
+    for (const [shell, result] of [
+      ["zsh", zsh],
+      ["fish", fish],
+    ] as const) {
       const check = spawnSync(shell, ["-n"], { input: result.stdout });
       if (!check.error) expect({ shell, status: check.status }).toEqual({ shell, status: 0 }); // only where the shell is installed
     }

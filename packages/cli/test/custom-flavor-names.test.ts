@@ -38,7 +38,10 @@ describe("custom flavor names", () => {
 
   it("shows a custom flavor's own description in the list, and its module and keys in describe", () => {
     const registered = zen(["artifact-store", "flavor", "register", "./test.mjs#flavor"]);
-    expect({ status: registered.status, stdout: registered.stdout }).toEqual({ status: 0, stdout: expect.stringContaining("Registered custom artifact store flavor 'test' from ./test.mjs#flavor") });
+    expect({ status: registered.status, stdout: registered.stdout }).toEqual({
+      status: 0,
+      stdout: expect.stringContaining("Registered custom artifact store flavor 'test' from ./test.mjs#flavor"),
+    });
     const list = JSON.parse(zen(["artifact-store", "flavor", "list", "--output", "json"]).stdout).items as { name: string; description: string }[];
     expect(list.find((f) => f.name === "test")).toMatchObject({ description: "Keeps artifacts in the test bucket" });
     const table = zen(["artifact-store", "flavor", "list"]).stdout;
@@ -74,8 +77,15 @@ describe("custom flavor names", () => {
     const replaced = zen(["artifact-store", "flavor", "register", "./other.mjs#flavor", "--replace"]);
     expect(replaced.status).toBe(0);
     expect(replaced.stdout).toContain("Replaced the custom artifact store flavor 'test' (was ./test.mjs#flavor) with ./other.mjs#flavor.");
-    const list = JSON.parse(zen(["artifact-store", "flavor", "list", "--output", "json"]).stdout).items as { name: string; description: string; source: { specifier?: string } }[];
-    expect(list.find((f) => f.name === "test")).toMatchObject({ description: "Another module calling itself test", source: { specifier: "./other.mjs#flavor" } });
+    const list = JSON.parse(zen(["artifact-store", "flavor", "list", "--output", "json"]).stdout).items as {
+      name: string;
+      description: string;
+      source: { specifier?: string };
+    }[];
+    expect(list.find((f) => f.name === "test")).toMatchObject({
+      description: "Another module calling itself test",
+      source: { specifier: "./other.mjs#flavor" },
+    });
   });
 
   it("never takes a built-in's or an installed package's name, even with --replace", () => {
@@ -86,7 +96,9 @@ describe("custom flavor names", () => {
       expect(builtin.stderr).toContain("The artifact store flavor 'local' is built into zen; a custom flavor cannot take its name.");
       const packaged = zen(["artifact-store", "flavor", "register", "./packaged.mjs#flavor", ...replace]);
       expect(packaged.status).toBe(1);
-      expect(packaged.stderr).toContain("The artifact store flavor 'packaged' is provided by the installed package zen-integration-packaged; a custom flavor cannot take its name.");
+      expect(packaged.stderr).toContain(
+        "The artifact store flavor 'packaged' is provided by the installed package zen-integration-packaged; a custom flavor cannot take its name.",
+      );
     }
     expect(s.snapshot()).toBe(before);
   });

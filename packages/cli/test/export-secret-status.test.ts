@@ -23,7 +23,7 @@ describe("stack export targets", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(message);
     expect(r.stderr).toContain(hint);
-    expect(r.stderr).not.toMatch(/ENOENT|ENAMETOOLONG|    at /);
+    expect(r.stderr).not.toMatch(/ENOENT|ENAMETOOLONG| {4}at /);
   });
 });
 

@@ -57,9 +57,7 @@ function basePackage(): Record<string, unknown> {
 }
 
 /** A built flavor package on disk, with @zen/core and zod resolvable from it. */
-function flavorPackage(
-  options: { pkg?: (pkg: Record<string, any>) => void; files?: Record<string, string>; omit?: string[] } = {},
-): string {
+function flavorPackage(options: { pkg?: (pkg: Record<string, any>) => void; files?: Record<string, string>; omit?: string[] } = {}): string {
   const dir = makeTempDir("zen-flavor-check-");
   const pkg = basePackage();
   options.pkg?.(pkg);
@@ -108,13 +106,38 @@ describe("zen flavor check", () => {
     ["no zen key", { pkg: (p) => delete p.zen }, "zen-key-missing", /no "zen" key, so zen ignores the package/],
     ["no peer range on @zen/core", { pkg: (p) => delete p.peerDependencies }, "peer-range-missing", /declares no peer range on @zen\/core/],
     ["@zen/core in dependencies", { pkg: (p) => (p.dependencies["@zen/core"] = `^${CORE_VERSION}`) }, "core-in-dependencies", /would bring its own copy/],
-    ["an invalid peer range", { pkg: (p) => (p.peerDependencies["@zen/core"] = "not a range") }, "peer-range-invalid", /"not a range" on @zen\/core is not a valid semver range/],
-    ["a peer range this core does not satisfy", { pkg: (p) => (p.peerDependencies["@zen/core"] = ">=9.0.0") }, "discovery-compat", new RegExp(`requires @zen/core >=9.0.0, but this is @zen/core ${CORE_VERSION.replace(/\./g, "\\.")}`)],
-    ["a flavor API version this core does not support", { pkg: (p) => (p.zen.apiVersion = 2) }, "discovery-compat", /uses flavor API version 2, but @zen\/core .* supports version 1/],
+    [
+      "an invalid peer range",
+      { pkg: (p) => (p.peerDependencies["@zen/core"] = "not a range") },
+      "peer-range-invalid",
+      /"not a range" on @zen\/core is not a valid semver range/,
+    ],
+    [
+      "a peer range this core does not satisfy",
+      { pkg: (p) => (p.peerDependencies["@zen/core"] = ">=9.0.0") },
+      "discovery-compat",
+      new RegExp(`requires @zen/core >=9.0.0, but this is @zen/core ${CORE_VERSION.replace(/\./g, "\\.")}`),
+    ],
+    [
+      "a flavor API version this core does not support",
+      { pkg: (p) => (p.zen.apiVersion = 2) },
+      "discovery-compat",
+      /uses flavor API version 2, but @zen\/core .* supports version 1/,
+    ],
     ["a malformed zen key", { pkg: (p) => (p.zen = { apiVersion: 1, flavors: "dist/flavors.js" }) }, "discovery-metadata", /no "zen.flavors" export subpath/],
     ["exports without ./package.json", { pkg: (p) => delete p.exports["./package.json"] }, "discovery-metadata", /does not export "\.\/package\.json"/],
-    ["zen.flavors naming a missing export", { pkg: (p) => delete p.exports["./flavors"] }, "discovery-metadata", /does not export "\.\/flavors", which its "zen\.flavors" names/],
-    ["a flavors module that is not built", { omit: ["dist/flavors.js"] }, "flavors-not-built", /"\.\/flavors" maps to dist\/flavors\.js .* which does not exist/],
+    [
+      "zen.flavors naming a missing export",
+      { pkg: (p) => delete p.exports["./flavors"] },
+      "discovery-metadata",
+      /does not export "\.\/flavors", which its "zen\.flavors" names/,
+    ],
+    [
+      "a flavors module that is not built",
+      { omit: ["dist/flavors.js"] },
+      "flavors-not-built",
+      /"\.\/flavors" maps to dist\/flavors\.js .* which does not exist/,
+    ],
     ["a flavors module left out of files", { pkg: (p) => (p.files = ["README.md"]) }, "flavors-not-published", /dist\/flavors\.js is not listed in "files"/],
     [
       "published exports without the flavors subpath",
@@ -128,7 +151,12 @@ describe("zen flavor check", () => {
       "published-package-json-not-exported",
       /"publishConfig\.exports" lacks "\.\/package\.json"/,
     ],
-    ["a flavors module that throws on import", { files: { "dist/flavors.js": `throw new Error("the SDK is missing");\n` } }, "discovery-import", /failed to load: the SDK is missing/],
+    [
+      "a flavors module that throws on import",
+      { files: { "dist/flavors.js": `throw new Error("the SDK is missing");\n` } },
+      "discovery-import",
+      /failed to load: the SDK is missing/,
+    ],
     [
       "entries that are not flavors",
       { files: { "dist/flavors.js": `export default [{ type: "artifact_store", name: "memo" }];\n` } },
@@ -143,7 +171,9 @@ describe("zen flavor check", () => {
     ],
     [
       "an implementation of another component type",
-      { files: { "dist/memo-artifact-store.js": `import { BaseOrchestrator } from "@zen/core";\nexport class MemoArtifactStore extends BaseOrchestrator {}\n` } },
+      {
+        files: { "dist/memo-artifact-store.js": `import { BaseOrchestrator } from "@zen/core";\nexport class MemoArtifactStore extends BaseOrchestrator {}\n` },
+      },
       "implementation-wrong-type",
       /implementation of the artifact store flavor 'memo' is a component of type 'orchestrator', not 'artifact_store'/,
     ],
@@ -194,7 +224,12 @@ describe("zen flavor check", () => {
 
   const warnings: [string, Parameters<typeof flavorPackage>[0], string, RegExp][] = [
     ["a missing zen-integration keyword", { pkg: (p) => (p.keywords = ["ml"]) }, "keyword-missing", /lacks the keyword "zen-integration"/],
-    ["a workspace: peer range", { pkg: (p) => (p.peerDependencies["@zen/core"] = "workspace:^") }, "peer-range-workspace", /only `pnpm pack`\/`pnpm publish` rewrite/],
+    [
+      "a workspace: peer range",
+      { pkg: (p) => (p.peerDependencies["@zen/core"] = "workspace:^") },
+      "peer-range-workspace",
+      /only `pnpm pack`\/`pnpm publish` rewrite/,
+    ],
     [
       "a flavor name a first-party package uses",
       { files: { "dist/flavors.js": FLAVORS_JS.replace('name: "memo"', 'name: "s3"') } },
@@ -235,7 +270,12 @@ describe("zen flavor check", () => {
 
   it("warns about a credential-like key that is a plain string, and errors on a secret default that got past defineFlavor", () => {
     const plain = flavorPackage({
-      files: { "dist/flavors.js": FLAVORS_JS.replace('token: secretField("API token").optional()', "auth_password: z.string().optional(), key_prefix: z.string().optional()") },
+      files: {
+        "dist/flavors.js": FLAVORS_JS.replace(
+          'token: secretField("API token").optional()',
+          "auth_password: z.string().optional(), key_prefix: z.string().optional()",
+        ),
+      },
     });
     const { status, report } = check(plain);
     expect(status).toBe(0);
@@ -256,7 +296,9 @@ export default [Object.freeze({ $$type: "@zen/Flavor", apiVersion: 1, type: "art
     });
     const leaky = check(bypassed);
     expect(leaky.status).toBe(1);
-    expect(leaky.report.findings).toEqual([expect.objectContaining({ severity: "error", code: "secret-field-default", message: expect.stringContaining("'token'") })]);
+    expect(leaky.report.findings).toEqual([
+      expect.objectContaining({ severity: "error", code: "secret-field-default", message: expect.stringContaining("'token'") }),
+    ]);
     expect(JSON.stringify(leaky.report)).not.toContain("sk-live-123456");
   });
 });

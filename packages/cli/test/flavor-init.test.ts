@@ -55,8 +55,25 @@ describe("zen flavor init", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Created zen-integration-memo: the artifact store flavor 'memo' in zen-integration-memo");
     const dir = join(s.cwd, "zen-integration-memo");
-    expect(readdirSync(dir, { recursive: true }).map(String).filter((f) => f.includes(".")).sort()).toEqual(
-      [".gitignore", ".npmrc", "README.md", "jest.config.js", "package.json", "src/flavors.ts", "src/index.ts", "src/memo-artifact-store.ts", "test/memo-artifact-store.test.ts", "tsconfig.json", "tsconfig.test.json"].sort(),
+    expect(
+      readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((f) => f.includes("."))
+        .sort(),
+    ).toEqual(
+      [
+        ".gitignore",
+        ".npmrc",
+        "README.md",
+        "jest.config.js",
+        "package.json",
+        "src/flavors.ts",
+        "src/index.ts",
+        "src/memo-artifact-store.ts",
+        "test/memo-artifact-store.test.ts",
+        "tsconfig.json",
+        "tsconfig.test.json",
+      ].sort(),
     );
     const pkg = readJson(join(dir, "package.json"));
     expect(pkg).toMatchObject({
@@ -90,7 +107,9 @@ describe("zen flavor init", () => {
     expect(flavors).toContain('type: "artifact_store"');
     expect(flavors).toContain('implementation: () => import("./memo-artifact-store.ts").then((m) => m.MemoArtifactStore)');
     expect(flavors).toContain("export default [memoArtifactStore];");
-    expect(readFileSync(join(dir, "src/memo-artifact-store.ts"), "utf8")).toContain("export class MemoArtifactStore extends ObjectArtifactStore<MemoArtifactStoreConfig>");
+    expect(readFileSync(join(dir, "src/memo-artifact-store.ts"), "utf8")).toContain(
+      "export class MemoArtifactStore extends ObjectArtifactStore<MemoArtifactStoreConfig>",
+    );
     const test = readFileSync(join(dir, "test/memo-artifact-store.test.ts"), "utf8");
     expect(test).toContain('from "@zen/core/testing"');
     expect(test).toContain("describeArtifactStoreConformance(");
@@ -147,7 +166,19 @@ describe("zen flavor init", () => {
   });
 
   it("installs @zen/core and @zen/cli for development from where --core and --cli say, keeping the peer range", () => {
-    const result = s.zen(["flavor", "init", "local-core", "--type", "metadata-store", "--name", "ledger", "--core", "file:../zen/core.tgz", "--cli", "file:../zen/cli.tgz"]);
+    const result = s.zen([
+      "flavor",
+      "init",
+      "local-core",
+      "--type",
+      "metadata-store",
+      "--name",
+      "ledger",
+      "--core",
+      "file:../zen/core.tgz",
+      "--cli",
+      "file:../zen/cli.tgz",
+    ]);
     expect(result.status).toBe(0);
     const pkg = readJson(join(s.cwd, "local-core", "package.json"));
     expect(pkg.devDependencies).toMatchObject({ "@zen/core": "file:../zen/core.tgz", "@zen/cli": "file:../zen/cli.tgz" });
@@ -213,14 +244,16 @@ describe("generated packages build and pass their own tests, untouched", () => {
       .filter(([name]) => !name.startsWith("@zen/"))
       .map(([name, range]) => `${name}@${range}`);
     const packed = readdirSync(tarballs).map((f) => join(tarballs, f));
-    writeFileSync(join(parent, "package.json"), JSON.stringify({ name: "flavor-authors", private: true, type: "module" }) + "\n");
+    writeFileSync(join(parent, "package.json"), `${JSON.stringify({ name: "flavor-authors", private: true, type: "module" })}\n`);
     // The generated packages' own npm setting: no peers, so no SQLite driver to compile.
     writeFileSync(join(parent, ".npmrc"), readFileSync(join(parent, "artifact-store", ".npmrc")));
     const installed = run("npm", ["install", "--no-save", ...packed, ...tools], parent);
     expect({ status: installed.status, output: installed.status === 0 ? "" : installed.output }).toEqual({ status: 0, output: "" });
     // Nothing native built: better-sqlite3 (a peer of @zen/cli) is not installed, and no node-gyp output anywhere.
     expect(existsSync(join(parent, "node_modules", "better-sqlite3"))).toBe(false);
-    const gypOutputs = (readdirSync(join(parent, "node_modules"), { recursive: true }) as string[]).filter((p) => /(^|\/)build\/(Release|config\.gypi)/.test(p));
+    const gypOutputs = (readdirSync(join(parent, "node_modules"), { recursive: true }) as string[]).filter((p) =>
+      /(^|\/)build\/(Release|config\.gypi)/.test(p),
+    );
     expect(gypOutputs).toEqual([]);
   }, 20 * MINUTES);
 

@@ -81,7 +81,9 @@ describe("hostile flavor packages", () => {
     expect(check.status).toBe(1);
     expect(check.stdout + check.stderr).toMatch(hostile.cause);
 
-    expect(s.zen(["artifact-store", "register", `after_${cases.indexOf(hostile)}`, "--flavor", "after", "--path", "/tmp/after"], { cwd: project }).status).toBe(0);
+    expect(s.zen(["artifact-store", "register", `after_${cases.indexOf(hostile)}`, "--flavor", "after", "--path", "/tmp/after"], { cwd: project }).status).toBe(
+      0,
+    );
   });
 
   it("keeps --output json valid on a cold cache when a package prints to stdout while it is imported", () => {
@@ -91,7 +93,12 @@ describe("hostile flavor packages", () => {
     expect(list.status).toBe(0);
     expect(list.stdout).not.toContain("HELLO");
     const names = (JSON.parse(list.stdout).items as { name: string; ready: boolean }[]).map((f) => [f.name, f.ready]);
-    expect(names).toEqual(expect.arrayContaining([["local", true], ["printer", true]]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        ["local", true],
+        ["printer", true],
+      ]),
+    );
     const doctor = s.zen(["doctor", "--output", "json"], { cwd: project });
     expect(doctor.status).toBe(0);
     expect(JSON.parse(doctor.stdout).kind).toBe("doctor");
@@ -110,7 +117,9 @@ describe("hostile flavor packages", () => {
     expect(list.status).toBe(0);
     expect(list.stderr).toMatch(claim);
     const local = (JSON.parse(list.stdout).items as { name: string; description: string; source: { kind: string } }[]).filter((f) => f.name === "local");
-    expect(local).toEqual([expect.objectContaining({ description: "Stores artifacts in a directory on this machine", source: expect.objectContaining({ kind: "builtin" }) })]);
+    expect(local).toEqual([
+      expect.objectContaining({ description: "Stores artifacts in a directory on this machine", source: expect.objectContaining({ kind: "builtin" }) }),
+    ]);
     const doctor = s.zen(["doctor"], { cwd: project });
     expect(doctor.status).toBe(1);
     expect(doctor.stdout).toMatch(/✖ zen-integration-hijack \(project\)/);

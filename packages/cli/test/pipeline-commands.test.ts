@@ -88,14 +88,20 @@ describe("zen pipeline", () => {
     expect(result.stderr).toContain("Running pipeline 'sums' on stack 'default' as run 'sums-from-config' (2 steps).");
     expect(result.stdout).toContain("Run 'sums-from-config' of pipeline 'sums' completed on stack 'default': 2 steps executed, 0 reused from the cache.");
     expect(result.status).toBe(0);
-    const deployments = readFileSync(trackerLog, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const deployments = readFileSync(trackerLog, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(deployments).toEqual([
       { pipelineName: "sums", runName: "sums-from-config", stackName: "default", runtimeConfiguration: { runtime_param_1: 3, another_param: "luna" } },
     ]);
 
     const described = zen("pipeline", "runs", "describe", "sums-from-config", "--output", "json");
     expect(described.status).toBe(0);
-    const doc = JSON.parse(described.stdout) as { kind: string; item: { parameters: unknown; runtimeConfiguration: unknown; steps: { name: string; status: string }[] } };
+    const doc = JSON.parse(described.stdout) as {
+      kind: string;
+      item: { parameters: unknown; runtimeConfiguration: unknown; steps: { name: string; status: string }[] };
+    };
     expect(doc.kind).toBe("pipeline_run");
     expect(doc.item.parameters).toEqual({ n: 4 });
     expect(doc.item.runtimeConfiguration).toEqual({ runtime_param_1: 3, another_param: "luna" });
@@ -132,7 +138,11 @@ describe("zen pipeline", () => {
     const pipelines = zen("pipeline", "list");
     expect(pipelines.status).toBe(0);
     expect(pipelines.stdout).toMatch(/sums\s+│\s+3/);
-    const json = JSON.parse(zen("pipeline", "list", "--output", "json").stdout) as { kind: string; formatVersion: number; items: { name: string; runCount: number }[] };
+    const json = JSON.parse(zen("pipeline", "list", "--output", "json").stdout) as {
+      kind: string;
+      formatVersion: number;
+      items: { name: string; runCount: number }[];
+    };
     expect(json).toMatchObject({ kind: "pipeline_list", formatVersion: 1 });
     expect(json.items.map((p) => [p.name, p.runCount])).toEqual([["sums", 3]]);
 

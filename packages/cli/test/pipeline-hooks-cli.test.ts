@@ -20,11 +20,22 @@ let env: Record<string, string>;
 let outbox: string;
 
 function zen(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", TSX, "--conditions=zen-source", HARNESS, ...args], { cwd: project, env, encoding: "utf8", input: "" });
+  const result = spawnSync(process.execPath, ["--import", TSX, "--conditions=zen-source", HARNESS, ...args], {
+    cwd: project,
+    env,
+    encoding: "utf8",
+    input: "",
+  });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-const alerts = () => (existsSync(outbox) ? readFileSync(outbox, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) : []);
+const alerts = () =>
+  existsSync(outbox)
+    ? readFileSync(outbox, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
 
 beforeAll(async () => {
   const home = makeTempDir("zen-cli-hooks-");

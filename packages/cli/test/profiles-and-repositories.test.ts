@@ -95,9 +95,7 @@ describe("profiles and repositories", () => {
     s.zen(["init"], { cwd: project });
     const fromEnv = JSON.parse(s.zen(["status", "--output", "json"], { cwd: project, env: { ZEN_PROFILE: "other" } }).stdout).item;
     expect(fromEnv.profile).toEqual({ name: "other", source: "env" });
-    const fromFlag = JSON.parse(
-      s.zen(["--profile", "default", "status", "--output", "json"], { cwd: project, env: { ZEN_PROFILE: "other" } }).stdout,
-    ).item;
+    const fromFlag = JSON.parse(s.zen(["--profile", "default", "status", "--output", "json"], { cwd: project, env: { ZEN_PROFILE: "other" } }).stdout).item;
     expect(fromFlag.profile).toEqual({ name: "default", source: "flag" });
     // The table names each source as the user would set it.
     const table = s.zen(["--profile", "default", "status"], { cwd: project, env: { ZEN_STACK: "default" } }).stdout;

@@ -14,10 +14,13 @@ describe("displayWidth", () => {
 
 describe("renderTable", () => {
   it("pads every column to its widest cell, measured in terminal columns", () => {
-    const table = renderTable(["\u001b[1mNAME\u001b[22m", "FLAVOR"], [
-      ["default", "local"],
-      ["模型", "s3"],
-    ]);
+    const table = renderTable(
+      ["\u001b[1mNAME\u001b[22m", "FLAVOR"],
+      [
+        ["default", "local"],
+        ["模型", "s3"],
+      ],
+    );
     expect(table.split("\n")).toEqual([
       "┌─────────┬────────┐",
       "│ \u001b[1mNAME\u001b[22m    │ FLAVOR │",
@@ -29,10 +32,13 @@ describe("renderTable", () => {
   });
 
   it("separates rows by rules when a cell spans several lines", () => {
-    const table = renderTable(["KEY", "VALUE"], [
-      ["a", "one\ntwo"],
-      ["b", "three"],
-    ]);
+    const table = renderTable(
+      ["KEY", "VALUE"],
+      [
+        ["a", "one\ntwo"],
+        ["b", "three"],
+      ],
+    );
     expect(table.split("\n")).toEqual([
       "┌─────┬───────┐",
       "│ KEY │ VALUE │",

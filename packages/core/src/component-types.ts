@@ -42,13 +42,7 @@ export interface ComponentTypeInfo {
   readonly description: string;
 }
 
-function info(
-  key: ComponentType,
-  shortOption: string,
-  required: boolean,
-  description: string,
-  plural = `${key}s`,
-): ComponentTypeInfo {
+function info(key: ComponentType, shortOption: string, required: boolean, description: string, plural = `${key}s`): ComponentTypeInfo {
   const displayName = key.replace(/_/g, " ");
   return {
     key,
@@ -96,6 +90,4 @@ export function findComponentType(name: string): ComponentTypeInfo | undefined {
   return BY_KEY.get(name as ComponentType) ?? BY_GROUP.get(name);
 }
 
-export const REQUIRED_COMPONENT_TYPES: readonly ComponentType[] = COMPONENT_TYPES.filter((t) => t.required).map(
-  (t) => t.key,
-);
+export const REQUIRED_COMPONENT_TYPES: readonly ComponentType[] = COMPONENT_TYPES.filter((t) => t.required).map((t) => t.key);

@@ -99,9 +99,7 @@ function convertValue(key: string, text: string, property: unknown, root: JsonSc
     } catch (error) {
       const detail = secret ? "" : ` (${(error as Error).message})`;
       throw new ValidationError(`The value of '${key}' is not valid JSON${detail}.`, {
-        hint: types.has("array")
-          ? `'${key}' takes a JSON array, e.g. --${key}='["a","b"]'.`
-          : `'${key}' takes a JSON object, e.g. --${key}='{"a":1}'.`,
+        hint: types.has("array") ? `'${key}' takes a JSON array, e.g. --${key}='["a","b"]'.` : `'${key}' takes a JSON object, e.g. --${key}='{"a":1}'.`,
       });
     }
   }
@@ -129,9 +127,7 @@ interface Issue {
 
 /** `path` dotted, and zod's "Invalid input: expected string, received undefined" said plainly. */
 function plainIssue(issue: RawIssue, value: Record<string, unknown>): Issue {
-  const segments = (issue.path ?? []).map((p) =>
-    String(typeof p === "object" && p !== null && "key" in p ? (p as { key: unknown }).key : p),
-  );
+  const segments = (issue.path ?? []).map((p) => String(typeof p === "object" && p !== null && "key" in p ? (p as { key: unknown }).key : p));
   let message = issue.message;
   if (issue.code === "invalid_type") {
     if (segments.length === 1 && value[segments[0]!] === undefined) message = "is required";
@@ -190,9 +186,7 @@ export function parseComponentConfig<Config extends Record<string, unknown> = Re
       continue;
     }
     converted[key] =
-      typeof value === "string" && properties && Object.hasOwn(properties, key)
-        ? convertValue(key, value, properties[key], schema, secrets.has(key))
-        : value;
+      typeof value === "string" && properties && Object.hasOwn(properties, key) ? convertValue(key, value, properties[key], schema, secrets.has(key)) : value;
     const given = converted[key];
     if (options.cwd && typeof given === "string" && properties && isLocalPathField(properties[key], schema)) {
       const trimmed = given.trim();

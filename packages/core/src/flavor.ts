@@ -56,10 +56,13 @@ export function defineFlavor<Config extends Record<string, unknown>>(spec: Flavo
   const withDefaults = secretFieldsWithLiteralDefault(spec);
   if (withDefaults.length > 0) {
     const fields = withDefaults.map((f) => `'${f}'`).join(", ");
-    throw new ValidationError(`The ${spec.type} flavor '${spec.name}' gives its secret field ${fields} a default value, which would be stored and shown in clear.`, {
-      hint: "Remove the .default(...) from the secretField(): a secret field takes only a {{secret_name.key}} reference, given when the component is registered.",
-      code: "ZEN_INVALID_FLAVOR",
-    });
+    throw new ValidationError(
+      `The ${spec.type} flavor '${spec.name}' gives its secret field ${fields} a default value, which would be stored and shown in clear.`,
+      {
+        hint: "Remove the .default(...) from the secretField(): a secret field takes only a {{secret_name.key}} reference, given when the component is registered.",
+        code: "ZEN_INVALID_FLAVOR",
+      },
+    );
   }
   return Object.freeze({ ...spec, $$type: FLAVOR_BRAND, apiVersion: FLAVOR_API_VERSION });
 }
@@ -91,8 +94,7 @@ export function secretField(description?: string): SecretField {
   return z
     .string()
     .regex(SECRET_REFERENCE, {
-      message:
-        "must be a secret reference like {{my_secret.key}}, not the secret itself (store it with `zen secret register my_secret --key=...`)",
+      message: "must be a secret reference like {{my_secret.key}}, not the secret itself (store it with `zen secret register my_secret --key=...`)",
     })
     .meta({ [SECRET_KEYWORD]: true, ...(description ? { description } : {}) });
 }

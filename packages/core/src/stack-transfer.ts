@@ -12,11 +12,7 @@ import type { StackExport } from "./zen-api.ts";
 export const STACK_EXPORT_FORMAT = "zen-stack";
 export const STACK_EXPORT_FORMAT_VERSION = 1;
 
-export function buildStackExport(
-  stack: StackRecord,
-  records: Partial<Record<ComponentType, ComponentRecord>>,
-  zenVersion: string,
-): StackExport {
+export function buildStackExport(stack: StackRecord, records: Partial<Record<ComponentType, ComponentRecord>>, zenVersion: string): StackExport {
   const components: StackExport["components"] = {};
   for (const info of COMPONENT_TYPES) {
     const record = records[info.key];
@@ -167,8 +163,7 @@ export function mergeComponents(
   const chosen: Partial<Record<ComponentType, string>> = {};
   for (const component of incoming) {
     const info = componentType(component.type);
-    const same = (c: ComponentRecord, name: string) =>
-      c.type === component.type && c.name === name;
+    const same = (c: ComponentRecord, name: string) => c.type === component.type && c.name === name;
     let name = component.name;
     let existing = draft.components.find((c) => same(c, name));
     if (existing && !(existing.flavor === component.flavor && sameConfig(existing.config, component.config))) {

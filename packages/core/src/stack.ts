@@ -2,13 +2,7 @@ import type { ComponentType } from "./component-types.ts";
 import type { BaseArtifactStore } from "./components/artifact-store.ts";
 import type { BaseContainerRegistry } from "./components/container-registry.ts";
 import type { BaseMetadataStore } from "./components/metadata-store.ts";
-import type {
-  BaseAlerter,
-  BaseExperimentTracker,
-  BaseFeatureStore,
-  BaseModelDeployer,
-  BaseStepOperator,
-} from "./components/optional-components.ts";
+import type { BaseAlerter, BaseExperimentTracker, BaseFeatureStore, BaseModelDeployer, BaseStepOperator } from "./components/optional-components.ts";
 import type { BaseOrchestrator } from "./components/orchestrator.ts";
 import type { BaseSecretsManager } from "./components/secrets-manager.ts";
 import type { StackComponent } from "./stack-component.ts";

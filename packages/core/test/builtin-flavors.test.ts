@@ -73,7 +73,11 @@ describe("built-in flavors", () => {
 
   it("describe their config keys as JSON Schema", () => {
     const info = describeFlavor(builtinFlavor("artifact_store", "local")!, { kind: "builtin", package: "@zen/core" });
-    expect(info.configSchema).toMatchObject({ type: "object", properties: { path: { type: "string", description: "Directory that holds the artifacts" } }, required: ["path"] });
+    expect(info.configSchema).toMatchObject({
+      type: "object",
+      properties: { path: { type: "string", description: "Directory that holds the artifacts" } },
+      required: ["path"],
+    });
     expect(info.secretFields).toEqual([]);
   });
 });

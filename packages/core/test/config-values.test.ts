@@ -80,15 +80,15 @@ describe("parseComponentConfig", () => {
   });
 
   it("explains bad values in plain words", () => {
-    expect(thrown(() => parseComponentConfig(flavor, { path: "/x", retries: "many" })).message).toBe(
-      "The value of 'retries' must be an integer, not 'many'.",
-    );
+    expect(thrown(() => parseComponentConfig(flavor, { path: "/x", retries: "many" })).message).toBe("The value of 'retries' must be an integer, not 'many'.");
     expect(thrown(() => parseComponentConfig(flavor, { path: "/x", verbose: "maybe" })).hint).toBe("Use --verbose=true or --verbose=false.");
     expect(thrown(() => parseComponentConfig(flavor, { path: "/x", tags: "[a" })).message).toMatch(/^The value of 'tags' is not valid JSON \(.+\)\.$/);
     const missing = thrown(() => parseComponentConfig(flavor, { retries: "2" }));
     expect(missing.message).toBe("Invalid configuration for the artifact store flavor 'fancy': path is required.");
     const several = thrown(() => parseComponentConfig(flavor, { path: "/x", retries: "-1", mode: "slow" }));
-    expect(several.message).toMatch(/^Invalid configuration for the artifact store flavor 'fancy': retries: Too small: .*; mode: Invalid option: expected one of "fast"\|"safe"\.$/);
+    expect(several.message).toMatch(
+      /^Invalid configuration for the artifact store flavor 'fancy': retries: Too small: .*; mode: Invalid option: expected one of "fast"\|"safe"\.$/,
+    );
     expect(isZenError(several)).toBe(true);
   });
 
@@ -112,7 +112,12 @@ describe("parseComponentConfig", () => {
       type: "alerter",
       name: "c",
       description: "",
-      config: z.object({ key: z.string().meta({ "x-zen-secret": true }).refine(() => false, { message: "bad key xyzsecret" }) }),
+      config: z.object({
+        key: z
+          .string()
+          .meta({ "x-zen-secret": true })
+          .refine(() => false, { message: "bad key xyzsecret" }),
+      }),
       implementation: async () => Impl as never,
     });
     expect(thrown(() => parseComponentConfig(custom, { key: "xyzsecret" })).message).toBe(

@@ -80,7 +80,7 @@ describe("custom flavors", () => {
     expect(info).toMatchObject({ description: "own-words (custom)", configSchema: { properties: { path: { type: "string" } } }, ready: true });
     expect(existsSync(marker)).toBe(false);
     // Edited since: the generic description again, until it is imported once more.
-    writeFileSync(join(project, "src/own-words.ts"), readFileSync(join(project, "src/own-words.ts"), "utf8") + "\n// edited, and longer\n");
+    writeFileSync(join(project, "src/own-words.ts"), `${readFileSync(join(project, "src/own-words.ts"), "utf8")}\n// edited, and longer\n`);
     const stale = await createFlavorRegistry(options(project, [record], { cacheDir })).find("artifact_store", "own-words");
     expect(stale?.description).toBe("custom flavor from ./src/own-words.ts#own_wordsFlavor");
   });
@@ -147,7 +147,14 @@ describe("custom flavors", () => {
   it("gives custom flavors precedence over packages (with a warning) but never over built-ins", async () => {
     const project = makeProject();
     writeTree(project, { ...tsFlavorModule("artifact_store", "local"), ...tsFlavorModule("artifact_store", "blob") });
-    flavorPackageFixture({ project, name: "zen-integration-local", flavors: [{ type: "artifact_store", name: "blob" }, { type: "orchestrator", name: "local" }] });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-local",
+      flavors: [
+        { type: "artifact_store", name: "blob" },
+        { type: "orchestrator", name: "local" },
+      ],
+    });
     const warnings: string[] = [];
     const records = [
       { type: "artifact_store" as const, name: "local", specifier: "./src/local.ts#localFlavor", root: project },
@@ -162,8 +169,16 @@ describe("custom flavors", () => {
     await registry.list();
     expect(warnings).toEqual(["The artifact store flavor 'blob' custom (./src/blob.ts#blobFlavor) shadows the one from zen-integration-local."]);
     expect((await registry.problems()).map((p) => [p.package, p.phase, p.message])).toEqual([
-      ["zen-integration-local", "conflict", "Package 'zen-integration-local' provides the orchestrator flavor 'local', which is built into zen: the built-in one is used."],
-      ["./src/local.ts#localFlavor", "conflict", "The custom artifact store flavor 'local' from ./src/local.ts#localFlavor has the name of a built-in flavor: the built-in one is used."],
+      [
+        "zen-integration-local",
+        "conflict",
+        "Package 'zen-integration-local' provides the orchestrator flavor 'local', which is built into zen: the built-in one is used.",
+      ],
+      [
+        "./src/local.ts#localFlavor",
+        "conflict",
+        "The custom artifact store flavor 'local' from ./src/local.ts#localFlavor has the name of a built-in flavor: the built-in one is used.",
+      ],
     ]);
     expect((await registry.load("artifact_store", "blob")).description).toBe("blob (custom)");
     expect((await registry.load("artifact_store", "local")).description).toBe("Stores artifacts in a directory on this machine");
@@ -174,8 +189,27 @@ describe("custom flavors", () => {
     const build = makeTempDir("zen-core-build-");
     spawnSync(
       process.execPath,
-      [join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(CORE_ROOT, "tsconfig.json"), "--outDir", build, "--rootDir", join(CORE_ROOT, "src"),
-        "--composite", "false", "--incremental", "false", "--emitDeclarationOnly", "false", "--declaration", "false", "--declarationMap", "false", "--sourceMap", "false"],
+      [
+        join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"),
+        "-p",
+        join(CORE_ROOT, "tsconfig.json"),
+        "--outDir",
+        build,
+        "--rootDir",
+        join(CORE_ROOT, "src"),
+        "--composite",
+        "false",
+        "--incremental",
+        "false",
+        "--emitDeclarationOnly",
+        "false",
+        "--declaration",
+        "false",
+        "--declarationMap",
+        "false",
+        "--sourceMap",
+        "false",
+      ],
       { encoding: "utf8" },
     );
     expect(existsSync(join(build, "discovery", "registry.js"))).toBe(true); // type errors elsewhere do not stop emit

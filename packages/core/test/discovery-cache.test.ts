@@ -57,7 +57,16 @@ describe("discovery cache", () => {
     flavorPackageFixture({ project, name: "zen-integration-grow", flavors: [{ type: "alerter", name: "first" }] });
     expect((await createFlavorRegistry(options(project, cacheDir)).list("alerter")).map((f) => f.name)).toEqual(["first"]);
     // A new version is installed: new package.json, new flavors module, new install stamp.
-    flavorPackageFixture({ project, name: "zen-integration-grow", version: "1.1.0", flavorsFile: "flavors-v2.js", flavors: [{ type: "alerter", name: "first" }, { type: "alerter", name: "second" }] });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-grow",
+      version: "1.1.0",
+      flavorsFile: "flavors-v2.js",
+      flavors: [
+        { type: "alerter", name: "first" },
+        { type: "alerter", name: "second" },
+      ],
+    });
     bumpInstallStamp(project);
     const registry = createFlavorRegistry(options(project, cacheDir));
     expect((await registry.list("alerter")).map((f) => `${f.name}@${(f.source as { version: string }).version}`)).toEqual(["first@1.1.0", "second@1.1.0"]);
@@ -78,13 +87,18 @@ describe("discovery cache", () => {
     const workspace = makeTempDir("zen-workspace-");
     // Generate the package elsewhere, then link it in as pnpm does for workspace packages.
     const scratch = makeProject();
-    const pkg = flavorPackageFixture({ project: scratch, name: "zen-integration-linked", nodeModulesDir: workspace, flavors: [{ type: "alerter", name: "linked" }] });
+    const pkg = flavorPackageFixture({
+      project: scratch,
+      name: "zen-integration-linked",
+      nodeModulesDir: workspace,
+      flavors: [{ type: "alerter", name: "linked" }],
+    });
     symlinkSync(pkg.root, join(project, "node_modules", "zen-integration-linked"), "dir");
     addDependency(project, "zen-integration-linked", "workspace:*");
     expect((await discoveryReport(options(project, cacheDir))).cacheHit).toBe(false);
     expect((await discoveryReport(options(project, cacheDir))).cacheHit).toBe(true);
     const later = new Date(Date.now() + 5000);
-    writeFileSync(pkg.flavorsFile, readFileSync(pkg.flavorsFile, "utf8") + "\n// edited\n");
+    writeFileSync(pkg.flavorsFile, `${readFileSync(pkg.flavorsFile, "utf8")}\n// edited\n`);
     utimesSync(pkg.flavorsFile, later, later);
     expect((await discoveryReport(options(project, cacheDir))).cacheHit).toBe(false);
   });

@@ -54,10 +54,18 @@ describe("former flavors", () => {
     const cacheDir = makeTempDir();
     flavorPackageFixture({ project, name: "zen-integration-fragile", flavors: [{ type: "orchestrator", name: "fragile" }] });
     await discover(options(project, cacheDir));
-    flavorPackageFixture({ project, name: "zen-integration-fragile", flavors: [{ type: "orchestrator", name: "fragile" }], throwOnImport: "no SDK", flavorsFile: "flavors-v2.js" });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-fragile",
+      flavors: [{ type: "orchestrator", name: "fragile" }],
+      throwOnImport: "no SDK",
+      flavorsFile: "flavors-v2.js",
+    });
     bumpInstallStamp(project);
     const error = await rejectionOf(createFlavorRegistry(options(project, cacheDir)).load("orchestrator", "fragile"));
-    expect(error.message).toBe("No orchestrator flavor 'fragile': it comes from zen-integration-fragile, which cannot be used ('zen-integration-fragile' failed to load: no SDK).");
+    expect(error.message).toBe(
+      "No orchestrator flavor 'fragile': it comes from zen-integration-fragile, which cannot be used ('zen-integration-fragile' failed to load: no SDK).",
+    );
     expect(error.hint).toBe("Reinstall zen-integration-fragile, or run with ZEN_DEBUG=1 for details.");
   });
 

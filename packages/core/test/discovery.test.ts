@@ -47,8 +47,20 @@ describe("flavor discovery", () => {
 
   it("finds a CJS flavor package (module.exports and TypeScript's exports.default) in devDependencies", async () => {
     const project = makeProject();
-    flavorPackageFixture({ project, name: "zen-integration-cjs", format: "cjs", dependency: "devDependencies", flavors: [{ type: "orchestrator", name: "cjs-plain" }] });
-    flavorPackageFixture({ project, name: "zen-integration-cjs-interop", format: "cjs", cjsInterop: true, flavors: [{ type: "orchestrator", name: "cjs-interop" }] });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-cjs",
+      format: "cjs",
+      dependency: "devDependencies",
+      flavors: [{ type: "orchestrator", name: "cjs-plain" }],
+    });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-cjs-interop",
+      format: "cjs",
+      cjsInterop: true,
+      flavors: [{ type: "orchestrator", name: "cjs-interop" }],
+    });
     const registry = createFlavorRegistry(options(project));
     const names = (await registry.list("orchestrator")).map((f) => `${f.name}:${f.source.kind}`);
     expect(names).toEqual(["cjs-interop:package", "cjs-plain:package", "local:builtin"]);
@@ -168,7 +180,14 @@ describe("flavor discovery", () => {
 
   it("makes a flavor provided by two packages unusable by name, naming both packages once; each package still loads its own", async () => {
     const project = makeProject();
-    flavorPackageFixture({ project, name: "zen-integration-one", flavors: [{ type: "artifact_store", name: "same" }, { type: "artifact_store", name: "only-one" }] });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-one",
+      flavors: [
+        { type: "artifact_store", name: "same" },
+        { type: "artifact_store", name: "only-one" },
+      ],
+    });
     flavorPackageFixture({ project, name: "zen-integration-two", flavors: [{ type: "artifact_store", name: "same" }] });
     const registry = createFlavorRegistry(options(project));
     const problems = await registry.problems();
@@ -192,7 +211,14 @@ describe("flavor discovery", () => {
 
   it("never lets a package take a built-in flavor's name: the built-in is used and the claim is a conflict", async () => {
     const project = makeProject();
-    flavorPackageFixture({ project, name: "zen-integration-hijack", flavors: [{ type: "artifact_store", name: "local", description: "third-party local" }, { type: "alerter", name: "fine" }] });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-hijack",
+      flavors: [
+        { type: "artifact_store", name: "local", description: "third-party local" },
+        { type: "alerter", name: "fine" },
+      ],
+    });
     const registry = createFlavorRegistry(options(project));
     expect(await registry.find("artifact_store", "local")).toMatchObject({ ready: true, source: { kind: "builtin" } });
     expect((await registry.list("artifact_store")).filter((f) => f.name === "local")).toHaveLength(1);
@@ -209,7 +235,10 @@ describe("flavor discovery", () => {
     expect(await registry.find("alerter", "fine")).toMatchObject({ ready: true });
     expect(await registry.load("artifact_store", "local", { package: "zen-integration-hijack" })).toMatchObject({ description: "third-party local" });
     const report = await discoveryReport(options(project));
-    expect(report.candidates.find((c) => c.package === "zen-integration-hijack")).toMatchObject({ status: "ok", problem: expect.stringContaining("built into zen") });
+    expect(report.candidates.find((c) => c.package === "zen-integration-hijack")).toMatchObject({
+      status: "ok",
+      problem: expect.stringContaining("built into zen"),
+    });
   });
 
   it("names the recorded package when it no longer provides the flavor, even if another source has the name", async () => {
@@ -227,13 +256,24 @@ describe("flavor discovery", () => {
     const registry = createFlavorRegistry(options(project));
     expect(await registry.find("alerter", "prints")).toMatchObject({ ready: true });
     expect(await registry.problems()).toEqual([
-      expect.objectContaining({ package: "zen-integration-exits", phase: "import", message: "'zen-integration-exits' called process.exit(0) while its flavors module was imported." }),
+      expect.objectContaining({
+        package: "zen-integration-exits",
+        phase: "import",
+        message: "'zen-integration-exits' called process.exit(0) while its flavors module was imported.",
+      }),
     ]);
   });
 
   it("marks a single flavor built for another API version as not ready", async () => {
     const project = makeProject();
-    flavorPackageFixture({ project, name: "zen-integration-mixed", flavors: [{ type: "alerter", name: "new", apiVersion: 2 }, { type: "alerter", name: "good" }] });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-mixed",
+      flavors: [
+        { type: "alerter", name: "new", apiVersion: 2 },
+        { type: "alerter", name: "good" },
+      ],
+    });
     const registry = createFlavorRegistry(options(project));
     expect(await registry.find("alerter", "new")).toMatchObject({ ready: false });
     expect(await registry.find("alerter", "good")).toMatchObject({ ready: true });
@@ -286,7 +326,11 @@ describe("flavor discovery", () => {
     expect(await registry.find("alerter", "bundled")).toMatchObject({ ready: true });
     const report = await discoveryReport(options(undefined, { cliRoot }));
     expect(report.candidates.find((c) => c.package === "zen-integration-bundled")).toMatchObject({ origin: "cli", status: "ok" });
-    expect(report.candidates.find((c) => c.package === "@zen/integration-gcs")).toMatchObject({ origin: "global", status: "ok", flavors: ["artifact_store/gcs"] });
+    expect(report.candidates.find((c) => c.package === "@zen/integration-gcs")).toMatchObject({
+      origin: "global",
+      status: "ok",
+      flavors: ["artifact_store/gcs"],
+    });
     expect(report.candidates.find((c) => c.package === "@zen/cli")).toMatchObject({ status: "ignored" });
   });
 
@@ -298,7 +342,13 @@ describe("flavor discovery", () => {
     writeFileSync(join(cliRoot, "package.json"), JSON.stringify({ name: "@zen/cli", version: "0.1.0" }));
     const project = makeProject();
     flavorPackageFixture({ project, name: "zen-integration-both", version: "2.0.0", flavors: [{ type: "alerter", name: "both" }] });
-    flavorPackageFixture({ project, name: "zen-integration-both", version: "1.0.0", nodeModulesDir: globalModules, flavors: [{ type: "alerter", name: "both" }] });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-both",
+      version: "1.0.0",
+      nodeModulesDir: globalModules,
+      flavors: [{ type: "alerter", name: "both" }],
+    });
     const registry = createFlavorRegistry(options(project, { cliRoot }));
     expect(await registry.find("alerter", "both")).toMatchObject({ ready: true, source: { version: "2.0.0" } });
     expect(await registry.problems()).toEqual([]);

@@ -1,6 +1,5 @@
 import { describe, expect, it, afterEach } from "@jest/globals";
 import { readFile, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { GlobalConfigFile } from "../src/config/global-config.ts";
 import { globalConfigDir } from "../src/config/paths.ts";
 import { parseYaml } from "../src/fs/yaml-file.ts";

@@ -40,7 +40,13 @@ function countingFetch() {
 /** A project whose layers no earlier run pushed (the registry keeps blobs by digest, across repositories). */
 function writeProject(dir: string, salt: string): void {
   const files: Record<string, string> = {
-    "package.json": JSON.stringify({ name: "demo", description: `${unique}-${salt}`, private: true, dependencies: { "dep-a": "1.0.0" }, devDependencies: { "dev-only": "1.0.0" } }),
+    "package.json": JSON.stringify({
+      name: "demo",
+      description: `${unique}-${salt}`,
+      private: true,
+      dependencies: { "dep-a": "1.0.0" },
+      devDependencies: { "dev-only": "1.0.0" },
+    }),
     "src/pipeline.ts": "export default 'pipeline';\n",
     "src/util.ts": "export const answer = 42;\n",
     ".git/HEAD": "ref: refs/heads/main\n",
@@ -95,13 +101,26 @@ describe("step image without a daemon", () => {
     const config = JSON.parse(crane("config", result.reference));
     expect(config.config.Entrypoint).toEqual(["node", "/app/node_modules/.bin/zen"]);
     expect(config.config.WorkingDir).toBe("/app");
-    expect(config.config.Env).toEqual(expect.arrayContaining(["BASE_VAR=kept", "NODE_ENV=production", "PATH=/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin"]));
+    expect(config.config.Env).toEqual(
+      expect.arrayContaining(["BASE_VAR=kept", "NODE_ENV=production", "PATH=/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin"]),
+    );
     expect(config.rootfs.diff_ids).toHaveLength(3);
 
     const root = makeTempDir("zen-image-export-");
     writeFileSync(path.join(root, "fs.tar"), craneBuffer("export", result.reference, "-"));
-    const files = execFileSync("tar", ["-tf", path.join(root, "fs.tar")], { encoding: "utf8" }).split("\n").filter(Boolean);
-    expect(files).toEqual(expect.arrayContaining(["etc/os-release", "app/src/pipeline.ts", "app/src/util.ts", "app/package.json", "app/node_modules/dep-a/index.js", "app/node_modules/dep-b/index.js"]));
+    const files = execFileSync("tar", ["-tf", path.join(root, "fs.tar")], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "etc/os-release",
+        "app/src/pipeline.ts",
+        "app/src/util.ts",
+        "app/package.json",
+        "app/node_modules/dep-a/index.js",
+        "app/node_modules/dep-b/index.js",
+      ]),
+    );
     expect(files.filter((f) => f.includes("dev-only") || f.includes(".git/"))).toEqual([]);
     expect(execFileSync("tar", ["-xOf", path.join(root, "fs.tar"), "app/src/util.ts"], { encoding: "utf8" })).toBe("export const answer = 42;\n");
   });
@@ -130,7 +149,9 @@ describe("step image without a daemon", () => {
     expect(changed.uploads()).toBe(2); // the code layer and the image config
     expect(third.layers.find((l) => l.name === "code")!.size).toBeLessThan(4096);
     expect(elapsed).toBeLessThan(3000);
-    expect(execFileSync("tar", ["-xO", "app/src/util.ts"], { input: craneBuffer("export", third.reference, "-"), encoding: "utf8" })).toBe("export const answer = 43;\n");
+    expect(execFileSync("tar", ["-xO", "app/src/util.ts"], { input: craneBuffer("export", third.reference, "-"), encoding: "utf8" })).toBe(
+      "export const answer = 43;\n",
+    );
   });
 
   it("is reproducible: the same project elsewhere gives the same layers and image", async () => {
@@ -150,7 +171,10 @@ describe("step image without a daemon", () => {
     writeProject(project, "4");
     const target = `${registry.host}/zen-test/app-${unique}-d:latest`;
     const plan = await planImage(spec(project, target));
-    expect(plan.layers.map((l) => [l.name, l.push])).toEqual([["dependencies", true], ["code", true]]);
+    expect(plan.layers.map((l) => [l.name, l.push])).toEqual([
+      ["dependencies", true],
+      ["code", true],
+    ]);
     // The base image's layer is in the registry already (under the base's repository).
     expect(plan.baseLayers).toHaveLength(1);
     expect(() => crane("manifest", target)).toThrow();

@@ -23,7 +23,14 @@ export const LAYERS: { name: string; patterns: string[] }[] = [
   },
   {
     name: "files and packages",
-    patterns: ["fs/", "discovery/constants.ts", "discovery/core-package.ts", "discovery/package-json.ts", "discovery/import-module.ts", "discovery/candidates.ts"],
+    patterns: [
+      "fs/",
+      "discovery/constants.ts",
+      "discovery/core-package.ts",
+      "discovery/package-json.ts",
+      "discovery/import-module.ts",
+      "discovery/candidates.ts",
+    ],
   },
   {
     name: "component model",
@@ -72,7 +79,11 @@ function tsFiles(dir: string): string[] {
 export function relativeImports(source: string): string[] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   const found: string[] = [];
-  const patterns = [/\b(?:import|export)\s[^"'`;]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g, /\bimport\s*\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g, /^\s*import\s*["'](\.{1,2}\/[^"']+)["']/gm];
+  const patterns = [
+    /\b(?:import|export)\s[^"'`;]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g,
+    /\bimport\s*\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g,
+    /^\s*import\s*["'](\.{1,2}\/[^"']+)["']/gm,
+  ];
   for (const pattern of patterns) for (const match of code.matchAll(pattern)) found.push(match[1]!);
   return found;
 }
@@ -126,12 +137,11 @@ describe("the layers of @zen/core", () => {
   const graph = importGraph(coreSrc, tsFiles(coreSrc));
 
   it("finds the imports it checks (multi-line, type-only, dynamic, re-exports)", () => {
-    expect(relativeImports(`import {\n  a,\n  type B,\n} from "./a.ts";\nimport type { C } from "../c.ts";\nexport * from "./d.ts";\nconst e = await import("./e.ts");\n// import { f } from "./f.ts";`)).toEqual([
-      "./a.ts",
-      "../c.ts",
-      "./d.ts",
-      "./e.ts",
-    ]);
+    expect(
+      relativeImports(
+        `import {\n  a,\n  type B,\n} from "./a.ts";\nimport type { C } from "../c.ts";\nexport * from "./d.ts";\nconst e = await import("./e.ts");\n// import { f } from "./f.ts";`,
+      ),
+    ).toEqual(["./a.ts", "../c.ts", "./d.ts", "./e.ts"]);
     expect(graph.get("index.ts")?.length).toBeGreaterThan(10);
   });
 

@@ -71,7 +71,10 @@ describe("LocalSecretsManager", () => {
 
   it("round-trips names that collide with Object.prototype", async () => {
     const m = manager();
-    const values = Object.fromEntries([["__proto__", "p"], ["constructor", "c"]]) as Record<string, string>;
+    const values = Object.fromEntries([
+      ["__proto__", "p"],
+      ["constructor", "c"],
+    ]) as Record<string, string>;
     await m.registerSecret({ name: "__proto__", values });
     await m.registerSecret({ name: "toString", values: { k: "v" } });
     expect(await manager().listSecretNames()).toEqual(["__proto__", "toString"]);
@@ -316,17 +319,19 @@ await manager.registerSecret({ name: "secret_" + index, values: { value: "value-
     );
     const id = randomUUID();
     const ready: Array<Promise<void>> = [];
-    const runs = Array.from({ length: 10 }, (_, index) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--conditions=zen-source", "--import", "tsx", script, configDir, id, String(index)], {
-          cwd: PACKAGE_ROOT,
-          env: { ...process.env, NODE_OPTIONS: "" },
-        });
-        ready.push(new Promise((isReady) => child.stdout.once("data", () => isReady())));
-        let stderr = "";
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.on("close", (code) => resolve({ code, stderr }));
-      }),
+    const runs = Array.from(
+      { length: 10 },
+      (_, index) =>
+        new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          const child = spawn(process.execPath, ["--conditions=zen-source", "--import", "tsx", script, configDir, id, String(index)], {
+            cwd: PACKAGE_ROOT,
+            env: { ...process.env, NODE_OPTIONS: "" },
+          });
+          ready.push(new Promise((isReady) => child.stdout.once("data", () => isReady())));
+          let stderr = "";
+          child.stderr.on("data", (chunk) => (stderr += chunk));
+          child.on("close", (code) => resolve({ code, stderr }));
+        }),
     );
     await Promise.race([Promise.all(ready), Promise.all(runs)]);
     writeFileSync(join(configDir, "go"), "");

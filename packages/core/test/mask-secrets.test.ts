@@ -34,9 +34,7 @@ describe("maskSecrets", () => {
 
 describe("redact", () => {
   it("replaces every occurrence of every secret value", () => {
-    expect(redact("login root:hunter2@db failed; retry with hunter2", ["hunter2", "root"])).toBe(
-      "login ****:****@db failed; retry with ****",
-    );
+    expect(redact("login root:hunter2@db failed; retry with hunter2", ["hunter2", "root"])).toBe("login ****:****@db failed; retry with ****");
   });
 
   it("scrubs a secret containing another one whole", () => {

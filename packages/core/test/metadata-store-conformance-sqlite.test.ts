@@ -6,5 +6,7 @@ import { describeMetadataStoreConformance } from "../src/testing/index.ts";
 
 describeMetadataStoreConformance("sqlite", async () => {
   const dir = makeTempDir("zen-conformance-sqlite-");
-  return { store: new SqliteMetadataStore({ id: "sqlite-conformance", name: "default", flavor: "sqlite", config: { uri: join(dir, "metadata.db") }, configDir: dir }) };
+  return {
+    store: new SqliteMetadataStore({ id: "sqlite-conformance", name: "default", flavor: "sqlite", config: { uri: join(dir, "metadata.db") }, configDir: dir }),
+  };
 });

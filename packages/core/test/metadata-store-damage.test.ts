@@ -116,7 +116,10 @@ describe("a damaged metadata database is named, with what to do", () => {
     db.exec("DROP TABLE step_outputs");
     db.close();
     const store = openStore(file);
-    await expect(store.listStepLinks(["x"])).rejects.toMatchObject({ code: "ZEN_METADATA_DAMAGED", message: expect.stringMatching(/metadata\.db' is damaged: no such table: step_outputs/) });
+    await expect(store.listStepLinks(["x"])).rejects.toMatchObject({
+      code: "ZEN_METADATA_DAMAGED",
+      message: expect.stringMatching(/metadata\.db' is damaged: no such table: step_outputs/),
+    });
   });
 
   it("corrupt pages: an error naming the file", async () => {

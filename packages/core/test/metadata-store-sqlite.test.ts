@@ -68,7 +68,9 @@ describe("SqliteMetadataStore", () => {
     expect(openStore(`sqlite://${path.join(dir, "b.db")}`).databasePath).toBe(path.join(dir, "b.db"));
     expect(openStore(pathToFileURL(path.join(dir, "c.db")).href).databasePath).toBe(path.join(dir, "c.db"));
     expect(() => openStore("mysql://host/db").databasePath).toThrow(ValidationError);
-    expect(() => openStore("s3://bucket/metadata.db").databasePath).toThrow("The uri 's3://bucket/metadata.db' of the SQLite metadata store is not a local path.");
+    expect(() => openStore("s3://bucket/metadata.db").databasePath).toThrow(
+      "The uri 's3://bucket/metadata.db' of the SQLite metadata store is not a local path.",
+    );
   });
 
   it("refuses a database written by a newer zen, without touching it", async () => {
@@ -77,7 +79,9 @@ describe("SqliteMetadataStore", () => {
     db.pragma("user_version = 99");
     db.close();
     const store = openStore(file);
-    await expect(store.listPipelines()).rejects.toThrow(`The metadata store '${file}' has schema version 99, newer than this zen supports (${MIGRATIONS.at(-1)!.version}).`);
+    await expect(store.listPipelines()).rejects.toThrow(
+      `The metadata store '${file}' has schema version 99, newer than this zen supports (${MIGRATIONS.at(-1)!.version}).`,
+    );
     const check = new Database(file, { readonly: true });
     expect(check.pragma("user_version", { simple: true })).toBe(99);
     expect(check.prepare("SELECT COUNT(*) AS n FROM sqlite_master").get()).toEqual({ n: 0 });
@@ -115,7 +119,10 @@ describe("SqliteMetadataStore", () => {
 
     const next = MIGRATIONS.at(-1)!.version + 1;
     class UpgradedStore extends SqliteMetadataStore {
-      static override migrations = [...MIGRATIONS, { version: next, description: "run notes", sql: "ALTER TABLE runs ADD COLUMN note TEXT DEFAULT 'migrated';" }];
+      static override migrations = [
+        ...MIGRATIONS,
+        { version: next, description: "run notes", sql: "ALTER TABLE runs ADD COLUMN note TEXT DEFAULT 'migrated';" },
+      ];
     }
     const v2 = openStore(file, UpgradedStore);
     // A run recorded before runs had owners is shown as it was recorded.
@@ -154,15 +161,33 @@ describe("SqliteMetadataStore", () => {
         durationMs: 1,
         inputs: [],
         newArtifacts: [
-          { id: "art-1", name: "output", uri: "/x", materializer: "zen.json", dataType: "object", contentHash: "sha256:1", producerStepId: "r1-a", artifactStoreId: "s", createdAt: now },
+          {
+            id: "art-1",
+            name: "output",
+            uri: "/x",
+            materializer: "zen.json",
+            dataType: "object",
+            contentHash: "sha256:1",
+            producerStepId: "r1-a",
+            artifactStoreId: "s",
+            createdAt: now,
+          },
         ],
         outputs: [{ name: "output", artifactId: "art-1" }],
       }),
     ).toBe(true);
     await store.markStepRunning("r1-b", now);
-    await store.finishRun(run.id, { status: "cancelled", endedAt: now, durationMs: 5, error: "cancelled: test", unfinishedSteps: { pending: "cancelled", running: "cancelled" } });
+    await store.finishRun(run.id, {
+      status: "cancelled",
+      endedAt: now,
+      durationMs: 5,
+      error: "cancelled: test",
+      unfinishedSteps: { pending: "cancelled", running: "cancelled" },
+    });
     // A step finishing after its run ended is ignored.
-    expect(await store.completeStep({ stepId: "r1-b", status: "completed", startedAt: now, endedAt: now, durationMs: 1, inputs: [], newArtifacts: [], outputs: [] })).toBe(false);
+    expect(
+      await store.completeStep({ stepId: "r1-b", status: "completed", startedAt: now, endedAt: now, durationMs: 1, inputs: [], newArtifacts: [], outputs: [] }),
+    ).toBe(false);
 
     const steps = await store.listSteps([run.id]);
     expect(steps.map((s) => [s.name, s.status])).toEqual([
@@ -185,11 +210,19 @@ describe("SqliteMetadataStore", () => {
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(" | ");
     // The latest-run query of the post-execution API.
     expect(
-      plan("SELECT r.*, p.name FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE r.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) ORDER BY r.seq DESC LIMIT 1", "p"),
+      plan(
+        "SELECT r.*, p.name FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE r.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) ORDER BY r.seq DESC LIMIT 1",
+        "p",
+      ),
     ).toMatch(/USING (COVERING )?INDEX runs_by_pipeline/);
-    expect(plan("SELECT * FROM steps s WHERE s.pipeline_id = ? AND s.name = ? AND s.cache_key = ? AND s.status = 'completed' ORDER BY s.seq DESC LIMIT 1", "p", "a", "k")).toContain(
-      "USING INDEX steps_by_cache_key",
-    );
+    expect(
+      plan(
+        "SELECT * FROM steps s WHERE s.pipeline_id = ? AND s.name = ? AND s.cache_key = ? AND s.status = 'completed' ORDER BY s.seq DESC LIMIT 1",
+        "p",
+        "a",
+        "k",
+      ),
+    ).toContain("USING INDEX steps_by_cache_key");
     expect(plan("SELECT * FROM steps WHERE run_id IN (?) ORDER BY run_id, position", "x")).toContain("USING INDEX steps_by_run");
     expect(plan("SELECT * FROM step_inputs WHERE artifact_id = ?", "x")).toMatch(/USING (COVERING )?INDEX step_inputs_by_artifact/);
     expect(plan("SELECT * FROM artifacts WHERE producer_step_id = ?", "x")).toMatch(/USING (COVERING )?INDEX artifacts_by_producer/);

@@ -35,7 +35,9 @@ describe("the orchestrator contract", () => {
   it("fails the run when the orchestrator returns without running every step", async () => {
     const stack = stackWith(async (run) => void (await run.runStep("first")));
     const error = (await rejectionOf(chain.run({ stack, runName: "lazy", onEvent: false, handleSignals: false }))) as PipelineRunError;
-    expect(error.message).toBe("Run 'lazy' of pipeline 'contract_chain' failed: The orchestrator of stack 'local' ended the run without running step 'second'.");
+    expect(error.message).toBe(
+      "Run 'lazy' of pipeline 'contract_chain' failed: The orchestrator of stack 'local' ended the run without running step 'second'.",
+    );
     expect(error.hint).toContain("it must run every step");
     expect(Object.fromEntries(error.run.steps.map((s) => [s.name, s.status]))).toEqual({ first: "completed", second: "skipped" });
   });
@@ -57,7 +59,9 @@ describe("the orchestrator contract", () => {
       expect((await early).status).toBe("failed");
     });
     const error = (await rejectionOf(chain.run({ stack, runName: "early", onEvent: false, handleSignals: false }))) as PipelineRunError;
-    expect(error.message).toBe("Run 'early' of pipeline 'contract_chain' failed at step 'second': the orchestrator started it before its upstream step 'first' ended.");
+    expect(error.message).toBe(
+      "Run 'early' of pipeline 'contract_chain' failed at step 'second': the orchestrator started it before its upstream step 'first' ended.",
+    );
     expect(error.run.getStep("first").status).toBe("completed");
     expect(error.run.getStep("second").status).toBe("failed");
   });

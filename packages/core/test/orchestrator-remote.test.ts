@@ -77,7 +77,15 @@ function setup() {
 
 function collect() {
   const events: PipelineEvent[] = [];
-  return { events, onEvent: (e: PipelineEvent) => void events.push(e), of: (t: string) => events.filter((e) => e.type === t).map((e) => ("step" in e ? e.step : "")).sort() };
+  return {
+    events,
+    onEvent: (e: PipelineEvent) => void events.push(e),
+    of: (t: string) =>
+      events
+        .filter((e) => e.type === t)
+        .map((e) => ("step" in e ? e.step : ""))
+        .sort(),
+  };
 }
 
 describe("an orchestrator that runs each step in its own process", () => {

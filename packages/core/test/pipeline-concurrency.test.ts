@@ -94,10 +94,7 @@ describe("two pipelines at the same time on one stack", () => {
   it("in two processes sharing the SQLite file and artifact directory: both complete and both are recorded", async () => {
     const root = makeTempDir("zen-two-procs-");
     const script = path.join(FIXTURES, "busy-pipeline.ts");
-    const [first, second] = await Promise.all([
-      runScript(script, [root, "busy_a", "run-a"]),
-      runScript(script, [root, "busy_b", "run-b"]),
-    ]);
+    const [first, second] = await Promise.all([runScript(script, [root, "busy_a", "run-a"]), runScript(script, [root, "busy_b", "run-b"])]);
     expect(first.stderr).toBe("");
     expect(second.stderr).toBe("");
     expect([first.code, second.code]).toEqual([0, 0]);
@@ -106,7 +103,10 @@ describe("two pipelines at the same time on one stack", () => {
 
     const stack = createLocalStack({ root, ids: { artifactStore: "store", metadataStore: "meta" } });
     const repository = PipelineRepository.forStack(stack);
-    for (const [pipelineName, runName] of [["busy_a", "run-a"], ["busy_b", "run-b"]] as const) {
+    for (const [pipelineName, runName] of [
+      ["busy_a", "run-a"],
+      ["busy_b", "run-b"],
+    ] as const) {
       const run = await repository.getRun(runName);
       expect(run.pipelineName).toBe(pipelineName);
       expect(run.status).toBe("completed");

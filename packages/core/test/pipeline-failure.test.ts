@@ -78,9 +78,13 @@ describe("a step that throws", () => {
   it("fails with a clear message when an output cannot be stored", async () => {
     const stack = tempStack();
     const mapper = step({ name: "mapper", run: async () => new Map([["a", 1]]) });
-    const error = (await pipeline("unstorable", () => void mapper()).run({ stack, onEvent: false }).catch((e: unknown) => e)) as PipelineRunError;
+    const error = (await pipeline("unstorable", () => void mapper())
+      .run({ stack, onEvent: false })
+      .catch((e: unknown) => e)) as PipelineRunError;
     expect(error.message).toBe(
-      "Run 'unstorable-" + error.run.name.slice("unstorable-".length) + "' of pipeline 'unstorable' failed at step 'mapper': No materializer can store output 'output' of step 'mapper': a Map is not JSON data, a string or bytes.",
+      "Run 'unstorable-" +
+        error.run.name.slice("unstorable-".length) +
+        "' of pipeline 'unstorable' failed at step 'mapper': No materializer can store output 'output' of step 'mapper': a Map is not JSON data, a string or bytes.",
     );
     expect(error.run.getStep("mapper").status).toBe("failed");
   });
@@ -89,7 +93,9 @@ describe("a step that throws", () => {
     const stack = tempStack();
     const nothing = step({ name: "nothing", run: async (): Promise<number | undefined> => undefined });
     const use = step({ name: "use", run: async (x: number | undefined) => x });
-    const error = (await pipeline("missing-input", () => void use(nothing())).run({ stack, onEvent: false }).catch((e: unknown) => e)) as PipelineRunError;
+    const error = (await pipeline("missing-input", () => void use(nothing()))
+      .run({ stack, onEvent: false })
+      .catch((e: unknown) => e)) as PipelineRunError;
     expect(error.run.getStep("use").error).toBe("Input 'input' of step 'use' is missing: step 'nothing' returned nothing for output 'output'.");
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { rejectionOf as rejection } from "@zen/test-utils";
-import { ZenError } from "../src/errors.ts";
+import type { ZenError } from "../src/errors.ts";
 import { pipeline } from "../src/pipeline/pipeline.ts";
 import { step, type StepContext } from "../src/pipeline/step.ts";
 import type { PipelineRunError } from "../src/pipeline/run-pipeline.ts";
@@ -20,7 +20,13 @@ beforeAll(async () => void (receiver = await startWebhookReceiver()));
 afterAll(() => receiver.close());
 
 function alertingStack(token?: string) {
-  const alerter = new WebhookAlerter({ id: "hook-alerter", name: "team", flavor: "webhook", config: { url: receiver.url, ...(token ? { token } : {}) }, configDir: "/nonexistent" });
+  const alerter = new WebhookAlerter({
+    id: "hook-alerter",
+    name: "team",
+    flavor: "webhook",
+    config: { url: receiver.url, ...(token ? { token } : {}) },
+    configDir: "/nonexistent",
+  });
   return { stack: createLocalStack({ root: makeTempDir("zen-hooks-"), components: { alerter: alerter as StackComponent } }), alerter };
 }
 
@@ -91,7 +97,9 @@ describe("step hooks", () => {
     const view = await p1.run({ stack, runName: "hook-fail-1", onEvent: events.onEvent, handleSignals: false });
     expect(view.status).toBe("completed");
     expect(view.getStep("fine").status).toBe("completed");
-    expect(events.events.filter((e) => e.type === "hook-failed")).toEqual([{ type: "hook-failed", runName: "hook-fail-1", step: "fine", hook: "onSuccess", error: "hook exploded" }]);
+    expect(events.events.filter((e) => e.type === "hook-failed")).toEqual([
+      { type: "hook-failed", runName: "hook-fail-1", step: "fine", hook: "onSuccess", error: "hook exploded" },
+    ]);
 
     const p2 = pipeline("failing_hooks_bad", () => {
       bad(fine());

@@ -3,14 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { makeTempDir } from "@zen/test-utils";
-import {
-  NotFoundError,
-  PipelineRepository,
-  createLocalStack,
-  registerMaterializer,
-  unregisterMaterializer,
-  type LoadedStack,
-} from "../src/index.ts";
+import { NotFoundError, PipelineRepository, createLocalStack, registerMaterializer, unregisterMaterializer, type LoadedStack } from "../src/index.ts";
 import { Matrix, matrixMaterializer } from "./fixtures/pipelines/matrix.ts";
 import { FIXTURES, runScript } from "./pipeline-helpers.ts";
 
@@ -83,9 +76,7 @@ describe("post-execution: reading runs after the process that ran them exited", 
     expect(output.materializer).toBe("fixtures.matrix");
     expect(output.dataType).toBe("Matrix");
     unregisterMaterializer("fixtures.matrix");
-    await expect(output.read()).rejects.toThrow(
-      "was written by materializer 'fixtures.matrix', which is not registered in this process.",
-    );
+    await expect(output.read()).rejects.toThrow("was written by materializer 'fixtures.matrix', which is not registered in this process.");
     registerMaterializer(matrixMaterializer);
     const matrix = (await output.read()) as Matrix;
     expect(matrix).toBeInstanceOf(Matrix);

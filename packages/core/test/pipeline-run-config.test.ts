@@ -31,11 +31,17 @@ describe("readRunConfig", () => {
 
   it("refuses an alias bomb instead of expanding it", async () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (const [name, prev] of [["b", "a"], ["c", "b"], ["d", "c"], ["e", "d"], ["f", "e"]] as const) {
+    for (const [name, prev] of [
+      ["b", "a"],
+      ["c", "b"],
+      ["d", "c"],
+      ["e", "d"],
+      ["f", "e"],
+    ] as const) {
       levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(", ")}]`);
     }
     const started = performance.now();
-    const error = await rejectionOf(readRunConfig(file("bomb.yaml", levels.join("\n") + "\n")));
+    const error = await rejectionOf(readRunConfig(file("bomb.yaml", `${levels.join("\n")}\n`)));
     expect(error.message).toContain("too many alias references");
     expect(performance.now() - started).toBeLessThan(2000);
   });

@@ -155,9 +155,7 @@ describe("pipeline.run() on a stack", () => {
     await expect(flow.run({ stack, onEvent: false, parameters: { factor: "x" as unknown as number } })).rejects.toThrow(
       /Invalid parameters for pipeline 'params': factor: /,
     );
-    await expect(flow.run({ stack, onEvent: false, parameters: { factor: -1 } })).rejects.toThrow(
-      /Invalid parameters for step 'scaled': factor: /,
-    );
+    await expect(flow.run({ stack, onEvent: false, parameters: { factor: -1 } })).rejects.toThrow(/Invalid parameters for step 'scaled': factor: /);
     // Nothing was recorded.
     expect(await stack.metadataStore.countRuns()).toBe(0);
     const run = await flow.run({ stack, onEvent: false, parameters: { factor: 3 } });
@@ -181,18 +179,19 @@ describe("pipeline.run() on a stack", () => {
       double(produce());
     });
     await flow.run({ stack, onEvent: events.onEvent, runName: "events-1" });
-    expect(events.events.map((e) => e.type)).toEqual([
-      "run-started",
-      "step-started",
-      "step-finished",
-      "step-started",
-      "step-finished",
-      "run-finished",
-    ]);
+    expect(events.events.map((e) => e.type)).toEqual(["run-started", "step-started", "step-finished", "step-started", "step-finished", "run-finished"]);
     await flow.run({ stack, onEvent: events.onEvent, runName: "events-2" });
     expect(events.events.slice(6).map((e) => e.type)).toEqual(["run-started", "step-cached", "step-cached", "run-finished"]);
     const started = events.events[0]!;
-    expect(started).toMatchObject({ type: "run-started", pipelineName: "events", stackName: "local", steps: [{ name: "produce", upstream: [] }, { name: "double", upstream: ["produce"] }] });
+    expect(started).toMatchObject({
+      type: "run-started",
+      pipelineName: "events",
+      stackName: "local",
+      steps: [
+        { name: "produce", upstream: [] },
+        { name: "double", upstream: ["produce"] },
+      ],
+    });
   });
 
   it("passes named, array and single inputs, and stores named outputs as separate artifacts", async () => {

@@ -25,7 +25,8 @@ function compile(replacement: string): TypeScript.Diagnostic[] {
 }
 
 const lineOf = (d: TypeScript.Diagnostic) => (d.file ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line : -1);
-const format = (d: TypeScript.Diagnostic) => `${d.file ? path.basename(d.file.fileName) : ""}:${lineOf(d) + 1} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+const format = (d: TypeScript.Diagnostic) =>
+  `${d.file ? path.basename(d.file.fileName) : ""}:${lineOf(d) + 1} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
 
 describe("pipeline API types", () => {
   // One compile of the file without its markers proves both halves: every marked line is an error

@@ -9,7 +9,11 @@ import { PipelineRepository, Zen, pipeline, step } from "../src/index.ts";
 function sandbox() {
   const root = makeTempDir("zen-pipeline-zen-");
   const configDir = path.join(root, "config");
-  const zen = { cwd: root, env: { ...process.env, ZEN_CONFIG_PATH: configDir, ZEN_REPOSITORY_PATH: undefined, ZEN_STACK: undefined, ZEN_PROFILE: undefined }, onNotice: () => {} };
+  const zen = {
+    cwd: root,
+    env: { ...process.env, ZEN_CONFIG_PATH: configDir, ZEN_REPOSITORY_PATH: undefined, ZEN_STACK: undefined, ZEN_PROFILE: undefined },
+    onNotice: () => {},
+  };
   return { root, configDir, zen };
 }
 

@@ -20,7 +20,14 @@ describe("flavor registry", () => {
 
   it("lists flavors in type-table order, filters by type and loads built-ins", async () => {
     const project = makeProject();
-    flavorPackageFixture({ project, name: "zen-integration-zeta", flavors: [{ type: "artifact_store", name: "zeta" }, { type: "alerter", name: "slack" }] });
+    flavorPackageFixture({
+      project,
+      name: "zen-integration-zeta",
+      flavors: [
+        { type: "artifact_store", name: "zeta" },
+        { type: "alerter", name: "slack" },
+      ],
+    });
     const registry = createFlavorRegistry(options(project));
     expect((await registry.list()).map((f) => `${f.type}/${f.name}`)).toEqual([
       "orchestrator/local",
@@ -88,9 +95,7 @@ describe("flavor registry", () => {
     expect(await registry.find("orchestrator", "kubeflow")).toMatchObject({ ready: false });
     expect(await registry.problems()).toEqual([expect.objectContaining({ package: "@zen/integration-kubeflow", phase: "resolve" })]);
     const error = await rejectionOf(registry.load("orchestrator", "kubeflow"));
-    expect(error.message).toBe(
-      "The orchestrator flavor 'kubeflow' cannot be used: '@zen/integration-kubeflow' is listed as a dependency but not installed.",
-    );
+    expect(error.message).toBe("The orchestrator flavor 'kubeflow' cannot be used: '@zen/integration-kubeflow' is listed as a dependency but not installed.");
     expect(error.hint).toBe("Run your package manager's install command.");
   });
 

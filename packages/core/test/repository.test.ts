@@ -2,12 +2,7 @@ import { describe, expect, it, afterEach } from "@jest/globals";
 import { execFileSync } from "node:child_process";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  findRepositoryRoot,
-  readRepositoryConfig,
-  repositoryConfigFile,
-  updateRepositoryConfig,
-} from "../src/config/repository.ts";
+import { findRepositoryRoot, readRepositoryConfig, repositoryConfigFile, updateRepositoryConfig } from "../src/config/repository.ts";
 import { removeDir, tempDir } from "./fixtures/config/temp-dir.ts";
 
 let dir: string;
@@ -71,10 +66,7 @@ describe("repository", () => {
     await mkdir(join(dir, ".zen", "config.yaml.lock"));
     await writeFile(join(dir, ".zen", "config.yaml.lock", "owner"), "");
     expect((await readdir(join(dir, ".zen"))).sort()).toEqual([".config.yaml.parsed.json", ".gitignore", "config.yaml", "config.yaml.lock"]);
-    expect(git("status", "--porcelain", "--untracked-files=all").split("\n").filter(Boolean).sort()).toEqual([
-      "?? .zen/.gitignore",
-      "?? .zen/config.yaml",
-    ]);
+    expect(git("status", "--porcelain", "--untracked-files=all").split("\n").filter(Boolean).sort()).toEqual(["?? .zen/.gitignore", "?? .zen/config.yaml"]);
     await rm(join(dir, ".zen", "config.yaml.lock"), { recursive: true });
     await writeFile(join(dir, ".zen", ".gitignore"), "# mine\n");
     await updateRepositoryConfig(dir, (c) => {

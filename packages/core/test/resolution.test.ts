@@ -16,9 +16,10 @@ const repository = { active_profile_name: "r", active_stack_name: "r-stack" };
 
 describe("resolveSettings: flag > env > repository > global > default", () => {
   it("takes flags first", () => {
-    expect(
-      resolveSettings({ flags: { profile: "f", stack: "s" }, env: { ZEN_PROFILE: "e", ZEN_STACK: "es" }, repository, global }),
-    ).toEqual({ profile: { name: "f", source: "flag" }, stack: { name: "s", source: "flag" } });
+    expect(resolveSettings({ flags: { profile: "f", stack: "s" }, env: { ZEN_PROFILE: "e", ZEN_STACK: "es" }, repository, global })).toEqual({
+      profile: { name: "f", source: "flag" },
+      stack: { name: "s", source: "flag" },
+    });
   });
 
   it("then the environment", () => {

@@ -44,7 +44,17 @@ describe("parseSecretReference", () => {
   });
 
   it("rejects anything that is not exactly one reference", () => {
-    for (const value of ["mysql.password", "{{mysql}}", "{mysql.password}", "x{{mysql.password}}", "{{mysql.password}} ", "{{a b.c}}", "{{.key}}", "{{name.}}", ""]) {
+    for (const value of [
+      "mysql.password",
+      "{{mysql}}",
+      "{mysql.password}",
+      "x{{mysql.password}}",
+      "{{mysql.password}} ",
+      "{{a b.c}}",
+      "{{.key}}",
+      "{{name.}}",
+      "",
+    ]) {
       expect(parseSecretReference(value)).toBeUndefined();
       expect(isSecretReference(value)).toBe(false);
     }

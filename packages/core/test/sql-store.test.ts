@@ -52,9 +52,7 @@ describe("SQLite stack store", () => {
     v1.close();
     const store = await SqlStackStore.open(file);
     try {
-      expect((await store.read()).components).toEqual([
-        { id: "c1", name: "old", type: "artifact_store", flavor: "local", config: { path: "/tmp/old" } },
-      ]);
+      expect((await store.read()).components).toEqual([{ id: "c1", name: "old", type: "artifact_store", flavor: "local", config: { path: "/tmp/old" } }]);
       await store.transact((draft) => {
         draft.components.push({ id: "c2", name: "lake", type: "artifact_store", flavor: "s3", config: {}, package: "@zen/integration-s3" });
       });

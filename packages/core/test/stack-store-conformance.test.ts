@@ -9,7 +9,11 @@ describeStackStoreConformance("yaml (local)", async () => {
   return { open: async () => new YamlStackStore(dir) };
 });
 
-describeStackStoreConformance("sqlite (sql)", async () => {
-  const file = join(makeTempDir("zen-store-conformance-sqlite-"), "zen.db");
-  return { open: () => SqlStackStore.open(file) };
-}, { concurrentHandlesInOneProcess: false });
+describeStackStoreConformance(
+  "sqlite (sql)",
+  async () => {
+    const file = join(makeTempDir("zen-store-conformance-sqlite-"), "zen.db");
+    return { open: () => SqlStackStore.open(file) };
+  },
+  { concurrentHandlesInOneProcess: false },
+);

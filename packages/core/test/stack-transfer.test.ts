@@ -34,9 +34,10 @@ describe("stack export", () => {
     box = await sandbox();
     const zen = await box.open({ cwd: project });
     await zen.registerCustomFlavor("experiment_tracker", "./src/tracker.ts#tracker");
-    await expect(
-      zen.registerComponent("experiment_tracker", "t", "tracker", { url: "https://t.example", token: "plain-secret" }),
-    ).rejects.toMatchObject({ name: "ValidationError", message: expect.not.stringContaining("plain-secret") });
+    await expect(zen.registerComponent("experiment_tracker", "t", "tracker", { url: "https://t.example", token: "plain-secret" })).rejects.toMatchObject({
+      name: "ValidationError",
+      message: expect.not.stringContaining("plain-secret"),
+    });
     await zen.registerComponent("experiment_tracker", "t", "tracker", { url: "https://t.example", token: "{{tracker.token}}" });
     await zen.registerStack("tracked", { ...DEFAULT_COMPONENTS, experiment_tracker: "t" });
     const doc = await zen.exportStack("tracked");

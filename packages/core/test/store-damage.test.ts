@@ -42,7 +42,10 @@ describe("a missing or damaged stack store is an error, never an empty profile",
     const truncated = full.slice(0, full.indexOf("\nstacks:") + 1);
     await writeFile(stacksFile, truncated);
     const zen = await box.open();
-    await expect(zen.listStacks()).rejects.toMatchObject({ code: "ZEN_CONFIG_MALFORMED", message: expect.stringMatching(/stacks\.yaml' is damaged: .*truncated/) });
+    await expect(zen.listStacks()).rejects.toMatchObject({
+      code: "ZEN_CONFIG_MALFORMED",
+      message: expect.stringMatching(/stacks\.yaml' is damaged: .*truncated/),
+    });
     await expect(zen.registerComponent("orchestrator", "o3", "local", {})).rejects.toMatchObject({ code: "ZEN_CONFIG_MALFORMED" });
     expect(await readFile(stacksFile, "utf8")).toBe(truncated);
   });

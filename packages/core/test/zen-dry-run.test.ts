@@ -19,7 +19,14 @@ describe("dry runs of the facade", () => {
     await zen.registerStack("next", { orchestrator: "busy", artifact_store: "default", metadata_store: "default" });
     await zen.setActiveStack("next");
     expect(zen.plannedChanges()).toEqual([
-      { action: "change", kind: "component", type: "orchestrator", name: "busy", profile: "default", keys: { "config.maxConcurrency": { before: 3, after: 5 } } },
+      {
+        action: "change",
+        kind: "component",
+        type: "orchestrator",
+        name: "busy",
+        profile: "default",
+        keys: { "config.maxConcurrency": { before: 3, after: 5 } },
+      },
       expect.objectContaining({ action: "add", kind: "stack", name: "next", keys: expect.objectContaining({ "components.orchestrator": { after: "busy" } }) }),
       expect.objectContaining({ action: "change", kind: "setting", name: "active stack", keys: { global: { before: "default", after: "next" } } }),
     ]);

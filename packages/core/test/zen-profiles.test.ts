@@ -207,9 +207,7 @@ describe("repositories and resolution", () => {
     await zen.registerStack("custom", { ...DEFAULT_COMPONENTS });
     const result = await Zen.init(box.work, { env: box.env, stack: "custom" });
     expect(result).toEqual({ root: box.work, profile: "zenml", stack: "custom" });
-    expect(await readFile(join(box.work, ".zen", "config.yaml"), "utf8")).toBe(
-      "format_version: 1\nactive_profile_name: zenml\nactive_stack_name: custom\n",
-    );
+    expect(await readFile(join(box.work, ".zen", "config.yaml"), "utf8")).toBe("format_version: 1\nactive_profile_name: zenml\nactive_stack_name: custom\n");
     expect((await stat(join(box.work, ".zen"))).mode & 0o777).toBe(0o700);
     await expect(Zen.init(box.work, { env: box.env })).rejects.toMatchObject({
       name: "ConflictError",

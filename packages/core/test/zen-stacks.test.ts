@@ -213,8 +213,7 @@ describe("stack operations", () => {
     const issues = await zen.validateStack("cloud");
     expect(issues).toEqual([
       {
-        message:
-          "Missing packages: @zen/integration-kubeflow (for orchestrator 'kfp'); @zen/integration-s3 (for artifact store 'bucket').",
+        message: "Missing packages: @zen/integration-kubeflow (for orchestrator 'kfp'); @zen/integration-s3 (for artifact store 'bucket').",
         hint: "Install them with `npm install --global @zen/integration-kubeflow @zen/integration-s3`.",
       },
     ]);

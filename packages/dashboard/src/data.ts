@@ -57,10 +57,7 @@ export async function runs(repository: PipelineRepository, query: RunsQuery) {
   const offset = Math.max(query.offset ?? 0, 0);
   const store = repository.metadataStore;
   if (!query.status && !query.stack) {
-    const [page, total] = await Promise.all([
-      store.listRuns({ pipelineName: query.pipeline, limit, offset }),
-      store.countRuns(query.pipeline),
-    ]);
+    const [page, total] = await Promise.all([store.listRuns({ pipelineName: query.pipeline, limit, offset }), store.countRuns(query.pipeline)]);
     return { total, offset, limit, runs: page.map(runSummary) };
   }
   const all = (await store.listRuns({ pipelineName: query.pipeline })).filter(

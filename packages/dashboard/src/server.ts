@@ -48,7 +48,10 @@ const SECURITY_HEADERS = {
 };
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -94,13 +97,17 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         break;
       case "runs":
         if (parts.length === 1) {
-          return send(response, 200, await data.runs(repository, {
-            pipeline: q.get("pipeline") || undefined,
-            status: q.get("status") || undefined,
-            stack: q.get("stack") || undefined,
-            offset: q.has("offset") ? Number(q.get("offset")) || 0 : undefined,
-            limit: q.has("limit") ? Number(q.get("limit")) || undefined : undefined,
-          }));
+          return send(
+            response,
+            200,
+            await data.runs(repository, {
+              pipeline: q.get("pipeline") || undefined,
+              status: q.get("status") || undefined,
+              stack: q.get("stack") || undefined,
+              offset: q.has("offset") ? Number(q.get("offset")) || 0 : undefined,
+              limit: q.has("limit") ? Number(q.get("limit")) || undefined : undefined,
+            }),
+          );
         }
         if (parts.length === 2) return send(response, 200, await data.run(repository, parts[1]!));
         if (parts[2] === "events") return streamRun(request, response, repository, parts[1]!);

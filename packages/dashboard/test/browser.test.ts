@@ -14,7 +14,16 @@ import { startDashboard, type DashboardServer } from "../src/index.ts";
 import { CANARY, failing, gatedPipeline, setUp, weather, type Setup } from "./fixture.ts";
 
 const SHOTS = fileURLToPath(new URL("../screenshots/", import.meta.url));
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 let setup: Setup;
 let dashboard: DashboardServer;
@@ -58,33 +67,33 @@ describe("the dashboard in a browser", () => {
   it("renders the runs, stacks, flavors and pipelines pages", async () => {
     await visit("/runs", "runs");
     expect(await page.locator("main table tbody tr").count()).toBe(2);
-    expect(await page.locator("main").innerText()).toContain("failing");
+    expect(await page.locator("main").textContent()).toContain("failing");
     await visit("/stacks", "stacks");
-    expect(await page.locator('section[data-stack="secure"]').innerText()).toContain("{{vault_token.token}}");
+    expect(await page.locator('section[data-stack="secure"]').textContent()).toContain("{{vault_token.token}}");
     await visit("/flavors", "flavors");
-    expect(await page.locator("main").innerText()).toContain("broken on purpose");
+    expect(await page.locator("main").textContent()).toContain("broken on purpose");
     await visit("/pipelines", "pipelines");
-    expect(await page.locator("main").innerText()).toContain("weather");
-    expect(await page.locator("#context").innerText()).toBe("profile default · stack default");
+    expect(await page.locator("main").textContent()).toContain("weather");
+    expect(await page.locator("#context").textContent()).toBe("profile default · stack default");
   }, 60_000);
 
   it("shows a run's DAG with each step's status, and a step's details and previews", async () => {
-    const runs = await (await fetch(`${dashboard.url}api/runs?pipeline=failing`)).json() as { runs: { id: string }[] };
+    const runs = (await (await fetch(`${dashboard.url}api/runs?pipeline=failing`)).json()) as { runs: { id: string }[] };
     await visit(`/runs/${runs.runs[0]!.id}`);
     const status = (step: string) => page.locator(`svg.dag g.node[data-step="${step}"]`).getAttribute("class");
     expect(await status("ok")).toBe("node completed");
     expect(await status("boom")).toBe("node failed");
     expect(await status("after")).toMatch(/^node (skipped|pending)$/);
-    expect(await page.locator(".run-status").innerText()).toContain("boom after 1");
+    expect(await page.locator(".run-status").textContent()).toContain("boom after 1");
 
-    const weatherRun = (await (await fetch(`${dashboard.url}api/runs?pipeline=weather`)).json() as { runs: { id: string }[] }).runs[0]!;
+    const weatherRun = ((await (await fetch(`${dashboard.url}api/runs?pipeline=weather`)).json()) as { runs: { id: string }[] }).runs[0]!;
     await visit(`/runs/${weatherRun.id}`);
     expect(await page.locator("svg.dag g.node").count()).toBe(4);
     expect(await page.locator("svg.dag path.edge").count()).toBe(4);
     expect(await page.locator("svg.timeline rect.bar").count()).toBe(4);
     await page.locator('svg.dag g.node[data-step="load"]').click();
     await page.waitForSelector('aside .step[data-step="load"] table');
-    expect(await page.locator("aside .step table").innerText()).toContain("Oslo");
+    expect(await page.locator("aside .step table").textContent()).toContain("Oslo");
     await page.getByLabel("find a step").fill("mean");
     expect(await page.locator("svg.dag g.node.match").count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}run.png`, fullPage: true });
@@ -108,7 +117,7 @@ describe("the dashboard in a browser", () => {
     await done;
     await page.waitForSelector('svg.dag g.node.completed[data-step="waiting"]', { timeout: 10_000 });
     expect(await waiting.getAttribute("class")).toBe("node completed");
-    expect(await page.locator(".run-status").innerText()).toContain("completed");
+    expect(await page.locator(".run-status").textContent()).toContain("completed");
     expect(navigations).toBe(0);
   }, 60_000);
 

@@ -24,7 +24,13 @@ export async function setUp(): Promise<Setup> {
   flavorPackageFixture({ project: root, name: "zen-integration-broken", throwOnImport: "broken on purpose" });
   const zenOptions: ZenOpenOptions = {
     cwd: root,
-    env: { ...process.env, ZEN_CONFIG_PATH: path.join(makeTempDir("zen-dashboard-config-"), "config"), ZEN_REPOSITORY_PATH: undefined, ZEN_STACK: undefined, ZEN_PROFILE: undefined },
+    env: {
+      ...process.env,
+      ZEN_CONFIG_PATH: path.join(makeTempDir("zen-dashboard-config-"), "config"),
+      ZEN_REPOSITORY_PATH: undefined,
+      ZEN_STACK: undefined,
+      ZEN_PROFILE: undefined,
+    },
     onNotice: () => {},
   };
   const zen = await Zen.open(zenOptions);
@@ -32,12 +38,27 @@ export async function setUp(): Promise<Setup> {
   await zen.updateStack("default", { secrets_manager: "local_secrets" });
   await zen.registerSecret("vault_token", { token: CANARY });
   await zen.registerComponent("alerter", "vault_alerter", "vault", { path: "/v", token: "{{vault_token.token}}" });
-  await zen.registerStack("secure", { orchestrator: "default", artifact_store: "default", metadata_store: "default", secrets_manager: "local_secrets", alerter: "vault_alerter" });
+  await zen.registerStack("secure", {
+    orchestrator: "default",
+    artifact_store: "default",
+    metadata_store: "default",
+    secrets_manager: "local_secrets",
+    alerter: "vault_alerter",
+  });
   return { root, zenOptions, zen };
 }
 
-const load = step({ name: "load", run: async () => [{ city: "Oslo", temp: 3 }, { city: "Lima", temp: 19 }] });
-const describeRows = step({ name: "describe_rows", run: async (rows: { city: string; temp: number }[]) => ({ count: rows.length, cities: rows.map((r) => r.city) }) });
+const load = step({
+  name: "load",
+  run: async () => [
+    { city: "Oslo", temp: 3 },
+    { city: "Lima", temp: 19 },
+  ],
+});
+const describeRows = step({
+  name: "describe_rows",
+  run: async (rows: { city: string; temp: number }[]) => ({ count: rows.length, cities: rows.map((r) => r.city) }),
+});
 const mean = step({ name: "mean", run: async (rows: { city: string; temp: number }[]) => rows.reduce((s, r) => s + r.temp, 0) / rows.length });
 const report = step({ name: "report", run: async ({ summary, avg }: { summary: { count: number }; avg: number }) => `${summary.count} cities, mean ${avg}` });
 
@@ -56,7 +77,12 @@ export function gatedPipeline() {
 }
 
 const ok = step({ name: "ok", run: async () => 1 });
-const boom = step({ name: "boom", run: async (n: number): Promise<number> => { throw new Error(`boom after ${n}`); } });
+const boom = step({
+  name: "boom",
+  run: async (n: number): Promise<number> => {
+    throw new Error(`boom after ${n}`);
+  },
+});
 const after = step({ name: "after", run: async (n: number) => n + 1 });
 /** A run that fails in its second step: statuses completed, failed and skipped. */
 export const failing = pipeline("failing", () => void after(boom(ok())));

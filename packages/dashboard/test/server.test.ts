@@ -65,7 +65,10 @@ describe("the dashboard API", () => {
     expect((await get("/api/pipelines")).body).toEqual([expect.objectContaining({ name: "weather", runCount: 2 })]);
     const all = (await get("/api/runs")).body;
     expect(all.total).toBe(2);
-    expect(all.runs.map((r: { status: string; stack: string }) => [r.status, r.stack])).toEqual([["completed", "default"], ["completed", "default"]]);
+    expect(all.runs.map((r: { status: string; stack: string }) => [r.status, r.stack])).toEqual([
+      ["completed", "default"],
+      ["completed", "default"],
+    ]);
     const page = (await get("/api/runs?limit=1&offset=1")).body;
     expect(page).toMatchObject({ total: 2, offset: 1, limit: 1 });
     expect(page.runs[0].id).toBe(all.runs[1].id);
@@ -89,9 +92,18 @@ describe("the dashboard API", () => {
     expect(typeof report.cacheReason).toBe("string");
     expect(Object.keys(report.inputs).sort()).toEqual(["avg", "summary"]);
 
-    const preview = async (step: string) => (await get(`/api/artifacts/${run.steps.find((s: { name: string }) => s.name === step).outputs.output.id}/preview`)).body;
+    const preview = async (step: string) =>
+      (await get(`/api/artifacts/${run.steps.find((s: { name: string }) => s.name === step).outputs.output.id}/preview`)).body;
     expect(await preview("report")).toMatchObject({ kind: "text", text: "2 cities, mean 11" });
-    expect(await preview("load")).toMatchObject({ kind: "table", columns: ["city", "temp"], rows: [["Oslo", "3"], ["Lima", "19"]], totalRows: 2 });
+    expect(await preview("load")).toMatchObject({
+      kind: "table",
+      columns: ["city", "temp"],
+      rows: [
+        ["Oslo", "3"],
+        ["Lima", "19"],
+      ],
+      totalRows: 2,
+    });
     expect(JSON.parse((await preview("describe_rows")).text)).toEqual({ count: 2, cities: ["Oslo", "Lima"] });
     expect((await get(`/api/runs/${encodeURIComponent(latest.name)}`)).body.id).toBe(latest.id);
     expect((await get("/api/runs/no-such-run")).status).toBe(404);

@@ -49,13 +49,13 @@ export function makeProject(options: ProjectFixtureOptions = {}): string {
     dependencies: { ...options.dependencies },
     devDependencies: { ...options.devDependencies },
   };
-  writeTree(dir, { "package.json": JSON.stringify(pkg, null, 2) + "\n" });
+  writeTree(dir, { "package.json": `${JSON.stringify(pkg, null, 2)}\n` });
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   const manager = options.packageManager ?? "npm";
   if (manager === "npm") {
     writeTree(dir, {
-      "package-lock.json": JSON.stringify({ name: pkg.name, lockfileVersion: 3 }) + "\n",
-      "node_modules/.package-lock.json": JSON.stringify({ name: pkg.name, lockfileVersion: 3, stamp: 0 }) + "\n",
+      "package-lock.json": `${JSON.stringify({ name: pkg.name, lockfileVersion: 3 })}\n`,
+      "node_modules/.package-lock.json": `${JSON.stringify({ name: pkg.name, lockfileVersion: 3, stamp: 0 })}\n`,
     });
   } else if (manager === "pnpm") {
     writeTree(dir, { "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "node_modules/.modules.yaml": "stamp: 0\n" });
@@ -75,16 +75,11 @@ export function linkZenCore(project: string): void {
 }
 
 /** Adds (or changes) a dependency in the project's package.json. */
-export function addDependency(
-  project: string,
-  name: string,
-  range = "^1.0.0",
-  field: "dependencies" | "devDependencies" = "dependencies",
-): void {
+export function addDependency(project: string, name: string, range = "^1.0.0", field: "dependencies" | "devDependencies" = "dependencies"): void {
   const file = join(project, "package.json");
   const pkg = JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, string> | undefined>;
   pkg[field] = { ...pkg[field], [name]: range };
-  writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
+  writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
 let stampCounter = 0;
@@ -94,7 +89,7 @@ export function bumpInstallStamp(project: string): void {
   const stamp = candidates.map((c) => join(project, c)).find((p) => existsSync(p));
   if (!stamp) throw new Error(`No install stamp in ${project}; create the project with makeProject().`);
   stampCounter += 1;
-  writeFileSync(stamp, readFileSync(stamp, "utf8") + `# reinstall ${stampCounter} ${"x".repeat(stampCounter)}\n`);
+  writeFileSync(stamp, `${readFileSync(stamp, "utf8")}# reinstall ${stampCounter} ${"x".repeat(stampCounter)}\n`);
   const later = new Date(Date.now() + stampCounter * 2000);
   utimesSync(stamp, later, later);
 }
@@ -176,7 +171,7 @@ function flavorsSource(options: FlavorPackageFixtureOptions, flavors: FixtureFla
     if (options.style === "core") lines.push(`import { defineFlavor } from "@zen/core";`);
   }
   if (options.marker) {
-    lines.push(`appendFileSync(${JSON.stringify(options.marker)}, ${JSON.stringify(options.name + "\n")});`);
+    lines.push(`appendFileSync(${JSON.stringify(options.marker)}, ${JSON.stringify(`${options.name}\n`)});`);
   }
   if (options.throwOnImport !== undefined) lines.push(`throw new Error(${JSON.stringify(options.throwOnImport)});`);
   if (options.printOnImport !== undefined) lines.push(`process.stdout.write(${JSON.stringify(options.printOnImport)});`);
@@ -204,7 +199,7 @@ function flavorsSource(options: FlavorPackageFixtureOptions, flavors: FixtureFla
   else if (options.cjsInterop) {
     lines.push(`Object.defineProperty(exports, "__esModule", { value: true });`, `exports.default = ${list};`);
   } else lines.push(`module.exports = ${list};`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** Writes a flavor package into the project's node_modules (see the options for the broken variants). */
@@ -227,7 +222,7 @@ export function flavorPackageFixture(options: FlavorPackageFixtureOptions): Flav
   const peerRange = options.peerRange === undefined ? "*" : options.peerRange;
   if (peerRange !== null) pkg.peerDependencies = { "@zen/core": peerRange };
   writeTree(root, {
-    "package.json": JSON.stringify(pkg, null, 2) + "\n",
+    "package.json": `${JSON.stringify(pkg, null, 2)}\n`,
     [flavorsFile]: flavorsSource(options, flavors),
   });
   const field = options.dependency ?? "dependencies";

@@ -81,19 +81,32 @@ export async function startKfpApiFake(options: KfpApiFakeOptions = {}): Promise<
   const packages = new Map<string, string>();
   let failure: { status: number; message: string } | undefined;
 
-  const handle = (method: string, path: string, query: Record<string, string>, body: any, upload: KfpExchange["upload"]): [number, unknown, string, string?] => {
+  const handle = (
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: any,
+    upload: KfpExchange["upload"],
+  ): [number, unknown, string, string?] => {
     const api = "/apis/v2beta1";
     if (!path.startsWith(api)) return [404, undefined, "GoogleRpcStatus"];
     const route = path.slice(api.length);
     if (method === "GET" && route === "/healthz") return [200, { multi_user: false }, "V2beta1GetHealthzResponse"];
     if (method === "POST" && (route === "/pipelines/upload" || route === "/pipelines/upload_version")) {
-      if (!upload || upload.field !== "uploadfile") return [400, { message: "no uploadfile in the multipart form" }, "GoogleRpcStatus"];
+      if (upload?.field !== "uploadfile") return [400, { message: "no uploadfile in the multipart form" }, "GoogleRpcStatus"];
       const pipelineId = route === "/pipelines/upload" ? randomUUID() : query.pipelineid;
       let pipeline = pipelines.find((p) => p.pipeline_id === pipelineId);
       if (route === "/pipelines/upload") {
         const name = query.name ?? upload.fileName.replace(/\.ya?ml$/, "");
-        if (pipelines.some((p) => p.display_name === name)) return [409, { message: `Failed to create a pipeline. The pipeline '${name}' already exists.` }, "GoogleRpcStatus"];
-        pipeline = { pipeline_id: pipelineId, display_name: query.display_name ?? name, name, created_at: now(), ...(query.namespace ? { namespace: query.namespace } : {}) };
+        if (pipelines.some((p) => p.display_name === name))
+          return [409, { message: `Failed to create a pipeline. The pipeline '${name}' already exists.` }, "GoogleRpcStatus"];
+        pipeline = {
+          pipeline_id: pipelineId,
+          display_name: query.display_name ?? name,
+          name,
+          created_at: now(),
+          ...(query.namespace ? { namespace: query.namespace } : {}),
+        };
         pipelines.push(pipeline);
       }
       if (!pipeline) return [404, { message: `Pipeline ${String(pipelineId)} not found.` }, "GoogleRpcStatus"];
@@ -115,7 +128,11 @@ export async function startKfpApiFake(options: KfpApiFakeOptions = {}): Promise<
     const versionsRoute = /^\/pipelines\/([^/]+)\/versions$/.exec(route);
     if (method === "GET" && versionsRoute) {
       const found = versions.filter((v) => v.pipeline_id === versionsRoute[1]).reverse();
-      return [200, { pipeline_versions: found.slice(0, Number(query.page_size ?? found.length)), total_size: found.length }, "V2beta1ListPipelineVersionsResponse"];
+      return [
+        200,
+        { pipeline_versions: found.slice(0, Number(query.page_size ?? found.length)), total_size: found.length },
+        "V2beta1ListPipelineVersionsResponse",
+      ];
     }
     if (method === "GET" && route === "/experiments") {
       const found = experiments.filter((e) => matchesFilter(e, query.filter));

@@ -31,7 +31,10 @@ export async function resolve(specifier, context, next) {
 }
 `,
   );
-  writeFileSync(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`);
+  writeFileSync(
+    join(dir, "register.mjs"),
+    `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`,
+  );
   const result = spawnSync(
     process.execPath,
     ["--conditions=zen-source", "--import", join(dir, "register.mjs"), "--import", "tsx", "--input-type=module", "-e", code],

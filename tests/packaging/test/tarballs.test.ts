@@ -28,7 +28,10 @@ function guideCommands(): string[] {
   const guide = readFileSync(join(WORKSPACE, "docs/authoring-flavors.md"), "utf8");
   const block = /<!-- guide-commands[^>]*-->\s*```sh\n([\s\S]*?)```/.exec(guide);
   if (!block) throw new Error("docs/authoring-flavors.md has no guide-commands block.");
-  return block[1]!.split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
+  return block[1]!
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"));
 }
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), "zen-packaging-")));
@@ -50,7 +53,7 @@ beforeAll(async () => {
   registry = await startLocalRegistry([tarballs.core, tarballs.cli, tarballs.s3], join(base, "npmrc"));
   env = baseEnv({ ...registry.env, ZEN_CONFIG_PATH: configDir });
   mkdirSync(project);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-ml-project", version: "1.0.0", private: true, type: "module" }, null, 2) + "\n");
+  writeFileSync(join(project, "package.json"), `${JSON.stringify({ name: "my-ml-project", version: "1.0.0", private: true, type: "module" }, null, 2)}\n`);
 }, 10 * MINUTES);
 
 afterAll(async () => {
@@ -132,7 +135,10 @@ export default pipeline("memo_demo", () => {
   it("passes publint: every packed package", async () => {
     for (const [name, file] of Object.entries(tarballs)) {
       const bytes = readFileSync(file);
-      const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }, level: "warning" });
+      const { messages, pkg } = await publint({
+        pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer },
+        level: "warning",
+      });
       expect({ name, messages: messages.map((m) => `${m.type}: ${formatMessage(m, pkg) ?? m.code}`) }).toEqual({ name, messages: [] });
     }
     expect(manifestOf(tarballs.memo)).toMatchObject({ zen: { apiVersion: 1, flavors: "./flavors" }, peerDependencies: { "@zen/core": "^0.1.0" } });
@@ -173,7 +179,7 @@ export default pipeline("memo_demo", () => {
       expect(commands.length).toBeLessThanOrEqual(6);
       const fresh = join(base, "guide-project");
       mkdirSync(fresh);
-      writeFileSync(join(fresh, "package.json"), JSON.stringify({ name: "guide-project", version: "1.0.0", private: true, type: "module" }, null, 2) + "\n");
+      writeFileSync(join(fresh, "package.json"), `${JSON.stringify({ name: "guide-project", version: "1.0.0", private: true, type: "module" }, null, 2)}\n`);
       const results: Result[] = [];
       for (const command of commands) {
         const result = await sh(command, { cwd: fresh, env });
@@ -188,7 +194,9 @@ export default pipeline("memo_demo", () => {
       expect(existsSync(join(authored, "dist", "flavors.js"))).toBe(true);
       // The flavor package's install compiled nothing: no SQLite driver, no node-gyp output.
       expect(existsSync(join(authored, "node_modules", "better-sqlite3"))).toBe(false);
-      const gypOutputs = (readdirSync(join(authored, "node_modules"), { recursive: true }) as string[]).filter((p) => /(^|\/)build\/(Release|config\.gypi)/.test(p));
+      const gypOutputs = (readdirSync(join(authored, "node_modules"), { recursive: true }) as string[]).filter((p) =>
+        /(^|\/)build\/(Release|config\.gypi)/.test(p),
+      );
       expect(gypOutputs).toEqual([]);
       // The user's project got the driver through @zen/cli's peer dependency.
       expect(existsSync(join(fresh, "node_modules", "better-sqlite3"))).toBe(true);
@@ -210,7 +218,10 @@ export default pipeline("memo_demo", () => {
       const authorEnv = { ...env, ZEN_CONFIG_PATH: join(base, "author-config") };
       const listed = await sh("npx zen artifact-store flavor list", { cwd: authored, env: authorEnv });
       expect(failure(listed)).toEqual({ status: 0, output: "" });
-      writeFileSync(join(authored, "run.mjs"), `import { pipeline, step } from "@zen/core";\nconst one = step({ name: "one", run: () => 1 });\nexport default pipeline("p", () => {\n  one();\n});\n`);
+      writeFileSync(
+        join(authored, "run.mjs"),
+        `import { pipeline, step } from "@zen/core";\nconst one = step({ name: "one", run: () => 1 });\nexport default pipeline("p", () => {\n  one();\n});\n`,
+      );
       const noDriver = await sh("npx zen pipeline run run.mjs", { cwd: authored, env: authorEnv });
       rmSync(join(authored, "run.mjs"));
       expect({ status: noDriver.status, output: noDriver.stdout + noDriver.stderr }).toEqual({
@@ -231,13 +242,17 @@ export default pipeline("memo_demo", () => {
 describe("a global install", () => {
   const prefix = join(base, "global");
   const elsewhere = join(base, "elsewhere");
-  const globalZen = (args: string) => sh(`${join(prefix, "bin", "zen")} ${args}`, { cwd: elsewhere, env: { ...env, ZEN_CONFIG_PATH: join(base, "global-config") } });
+  const globalZen = (args: string) =>
+    sh(`${join(prefix, "bin", "zen")} ${args}`, { cwd: elsewhere, env: { ...env, ZEN_CONFIG_PATH: join(base, "global-config") } });
 
   it(
     "lists the flavors of packages installed next to the CLI, outside any project",
     async () => {
       mkdirSync(elsewhere, { recursive: true });
-      const installed = await run("npm", ["install", "--global", "--prefix", prefix, tarballs.core, tarballs.cli, tarballs.s3, tarballs.memo], { cwd: base, env });
+      const installed = await run("npm", ["install", "--global", "--prefix", prefix, tarballs.core, tarballs.cli, tarballs.s3, tarballs.memo], {
+        cwd: base,
+        env,
+      });
       expect(failure(installed)).toEqual({ status: 0, output: "" });
       expect(existsSync(join(elsewhere, "package.json"))).toBe(false);
 
@@ -266,16 +281,20 @@ describe("a global install", () => {
     15 * MINUTES,
   );
 
-  it("after a global uninstall, names the missing package and how to install it globally", async () => {
-    const removed = await run("npm", ["uninstall", "--global", "--prefix", prefix, "zen-integration-memo"], { cwd: base, env });
-    expect(failure(removed)).toEqual({ status: 0, output: "" });
-    const validate = await globalZen("stack validate global_stack");
-    expect(validate.status).toBe(1);
-    expect(validate.stderr).toContain("Missing package: zen-integration-memo (for artifact store 'memo_global').");
-    expect(validate.stderr).toContain("Install it with `npm install --global zen-integration-memo`.");
-    const list = await globalZen("artifact-store flavor list --output json");
-    expect(list.status).toBe(0);
-    expect(flavorItems(list).map((f) => f.name)).toEqual(["local", "s3"]);
-    expect((await globalZen("stack list")).status).toBe(0);
-  }, 5 * MINUTES);
+  it(
+    "after a global uninstall, names the missing package and how to install it globally",
+    async () => {
+      const removed = await run("npm", ["uninstall", "--global", "--prefix", prefix, "zen-integration-memo"], { cwd: base, env });
+      expect(failure(removed)).toEqual({ status: 0, output: "" });
+      const validate = await globalZen("stack validate global_stack");
+      expect(validate.status).toBe(1);
+      expect(validate.stderr).toContain("Missing package: zen-integration-memo (for artifact store 'memo_global').");
+      expect(validate.stderr).toContain("Install it with `npm install --global zen-integration-memo`.");
+      const list = await globalZen("artifact-store flavor list --output json");
+      expect(list.status).toBe(0);
+      expect(flavorItems(list).map((f) => f.name)).toEqual(["local", "s3"]);
+      expect((await globalZen("stack list")).status).toBe(0);
+    },
+    5 * MINUTES,
+  );
 });

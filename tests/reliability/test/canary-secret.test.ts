@@ -28,7 +28,11 @@ const leaks = (text: string) => FORMS.filter((form) => text.includes(form));
 
 let scannedFiles = 0;
 let scannedOutputs = 0;
-afterAll(() => recordFigures("canary secret", 7, [["canary secret (clear, base64, hex) in files and outputs", `0 allowed; ${scannedFiles} files and ${scannedOutputs} command outputs scanned`]]));
+afterAll(() =>
+  recordFigures("canary secret", 7, [
+    ["canary secret (clear, base64, hex) in files and outputs", `0 allowed; ${scannedFiles} files and ${scannedOutputs} command outputs scanned`],
+  ]),
+);
 
 describe("a canary secret", () => {
   it("never appears in any file or any command's output", async () => {
@@ -62,7 +66,16 @@ export default pipeline("canary_pipeline", () => { total(make()); });
     await zen(["secret", "register", "canary", `--token=@${join(home.base, "input", "token.txt")}`, "--note=plain"]);
     // A literal in a secret field is refused, without echoing it.
     await zen(["artifact-store", "register", "leaky", "--flavor", "memo", "--path=memo://b/p", `--root=${memoRoot}`, `--token=${CANARY}`], 1);
-    await zen(["artifact-store", "register", "memo_store", "--flavor", "memo", "--path=memo://canary-bucket/zen", `--root=${memoRoot}`, "--token={{canary.token}}"]);
+    await zen([
+      "artifact-store",
+      "register",
+      "memo_store",
+      "--flavor",
+      "memo",
+      "--path=memo://canary-bucket/zen",
+      `--root=${memoRoot}`,
+      "--token={{canary.token}}",
+    ]);
     await zen(["stack", "update", "canary_stack", "-a", "memo_store"]);
     await zen(["pipeline", "run", "pipe.ts", "--no-cache"]);
     await zen(["pipeline", "run", "pipe.ts"], 0, { ZEN_DEBUG: "1" });

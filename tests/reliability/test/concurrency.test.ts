@@ -52,7 +52,10 @@ describe.each([
     const failed = results.map((r, i) => [names[i], r] as const).filter(([, r]) => r.status !== 0);
     const listed = ((await json(["orchestrator", "list"], profile)).items as { name: string }[]).map((c) => c.name);
     const missing = names.filter((name) => !listed.includes(name));
-    figures.push([`${PARALLEL_REGISTERS} parallel \`orchestrator register\`, ${label} profile`, `${PARALLEL_REGISTERS - failed.length} exit 0, ${PARALLEL_REGISTERS - missing.length} listed, slowest ${ms(Math.max(...results.map((r) => r.ms)))}, all done in ${ms(wall)}`]);
+    figures.push([
+      `${PARALLEL_REGISTERS} parallel \`orchestrator register\`, ${label} profile`,
+      `${PARALLEL_REGISTERS - failed.length} exit 0, ${PARALLEL_REGISTERS - missing.length} listed, slowest ${ms(Math.max(...results.map((r) => r.ms)))}, all done in ${ms(wall)}`,
+    ]);
     expect(failed.map(([name, r]) => `${name}: ${brief(r)}`)).toEqual([]);
     expect(missing).toEqual([]);
   });
@@ -66,7 +69,10 @@ describe.each([
       const config = (await json(["artifact-store", "describe", "multi"], profile)).item.config as Record<string, string>;
       for (const key of KEYS) if (config[key] !== `r${round}-${key}`) lost.push(`round ${round}: ${key} is ${config[key]}`);
     }
-    figures.push([`${ROUNDS}×${PARALLEL_UPDATES} parallel \`artifact-store update\` of different keys, ${label}`, `${ROUNDS * KEYS.length - lost.length} of ${ROUNDS * KEYS.length} writes kept`]);
+    figures.push([
+      `${ROUNDS}×${PARALLEL_UPDATES} parallel \`artifact-store update\` of different keys, ${label}`,
+      `${ROUNDS * KEYS.length - lost.length} of ${ROUNDS * KEYS.length} writes kept`,
+    ]);
     expect(lost).toEqual([]);
   });
 
@@ -83,7 +89,10 @@ describe.each([
     }
     const keys = (await json(["secret", "get", "s", "--stack", "sec"], profile)).item.keys as string[];
     const lost = written.filter((key) => !keys.includes(key));
-    figures.push([`${ROUNDS}×${PARALLEL_UPDATES} parallel \`secret update\` of different keys, ${label}`, `${written.length - 1 - lost.length} of ${ROUNDS * KEYS.length} keys kept`]);
+    figures.push([
+      `${ROUNDS}×${PARALLEL_UPDATES} parallel \`secret update\` of different keys, ${label}`,
+      `${written.length - 1 - lost.length} of ${ROUNDS * KEYS.length} keys kept`,
+    ]);
     expect(failures).toEqual([]);
     expect(lost).toEqual([]);
   });
@@ -98,9 +107,13 @@ describe.each([
       const results = await Promise.all(FIXTURE_TYPES.map((type) => zen(["stack", "update", "st", STACK_OPTION[type], `${type}_r${round % 2}`], profile)));
       for (const r of results) if (r.status !== 0) lost.push(`round ${round}: ${brief(r)}`);
       const components = (await json(["stack", "describe", "st"], profile)).item.components as Record<string, { name: string }>;
-      for (const type of FIXTURE_TYPES) if (components[type]?.name !== `${type}_r${round % 2}`) lost.push(`round ${round}: ${type} is ${components[type]?.name}`);
+      for (const type of FIXTURE_TYPES)
+        if (components[type]?.name !== `${type}_r${round % 2}`) lost.push(`round ${round}: ${type} is ${components[type]?.name}`);
     }
-    figures.push([`${ROUNDS}×${PARALLEL_UPDATES} parallel \`stack update\` of different components, ${label}`, `${ROUNDS * FIXTURE_TYPES.length - lost.length} of ${ROUNDS * FIXTURE_TYPES.length} writes kept`]);
+    figures.push([
+      `${ROUNDS}×${PARALLEL_UPDATES} parallel \`stack update\` of different components, ${label}`,
+      `${ROUNDS * FIXTURE_TYPES.length - lost.length} of ${ROUNDS * FIXTURE_TYPES.length} writes kept`,
+    ]);
     expect(lost).toEqual([]);
   });
 });

@@ -116,7 +116,9 @@ describe(`kill -9 during writes (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=
             if (/taking it over/.test(r.stderr)) takeOvers++;
             const refusedDuplicate = what === "same-name write" && r.status === 1 && /already exists/.test(r.stderr);
             if ((r.status !== 0 && !refusedDuplicate) || r.ms > PROMPT_MS) {
-              problems.push(`kill #${n} (${kind} at ${Math.round(moment * duration[kind]!)} ms), then ${what} \`zen ${(what === "read" ? read : write).join(" ")}\`: ${brief(r)}`);
+              problems.push(
+                `kill #${n} (${kind} at ${Math.round(moment * duration[kind]!)} ms), then ${what} \`zen ${(what === "read" ? read : write).join(" ")}\`: ${brief(r)}`,
+              );
             }
           }
           const left = leftovers(home.configDir);
@@ -130,8 +132,14 @@ describe(`kill -9 during writes (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=
     );
 
     figures.push(
-      [`\`kill -9\` during register / update / profile create / secret writes (${LANES} config dirs at once, seed ${SEED})`, `${kills} kills of running writers, in ${ms(performance.now() - started)}`],
-      ["read + write right after each kill", `${followUpCount} follow-ups, ${problems.length} problems, slowest ${ms(maxFollowUp)}, ${slowFollowUps} over ${ms(PROMPT_MS)}`],
+      [
+        `\`kill -9\` during register / update / profile create / secret writes (${LANES} config dirs at once, seed ${SEED})`,
+        `${kills} kills of running writers, in ${ms(performance.now() - started)}`,
+      ],
+      [
+        "read + write right after each kill",
+        `${followUpCount} follow-ups, ${problems.length} problems, slowest ${ms(maxFollowUp)}, ${slowFollowUps} over ${ms(PROMPT_MS)}`,
+      ],
       ["dead writer's lock taken over (notice on stderr)", `${takeOvers} times`],
     );
     expect(kills).toBeGreaterThanOrEqual(KILLS);
@@ -168,7 +176,8 @@ export default pipeline("slow_pipeline", () => { slow(first()); });
       const item = (JSON.parse(list.stdout || "{}").items ?? []).find((r: { name: string }) => r.name === run) as { status: string } | undefined;
       const describe = await runZen(home, ["pipeline", "runs", "describe", run], { cwd: project, timeoutMs: 20_000 });
       results.push(`${run}: ${item?.status}`);
-      if (!item || !/^(failed|crashed)$/.test(item.status)) problems.push(`killed run ${run} (${waitFor.source}) is listed as '${item?.status}': ${brief(list)}`);
+      if (!item || !/^(failed|crashed)$/.test(item.status))
+        problems.push(`killed run ${run} (${waitFor.source}) is listed as '${item?.status}': ${brief(list)}`);
       if (describe.status !== 0 || !/crash|no longer running|was killed|process .* (ended|exited|gone)/i.test(describe.stdout + describe.stderr)) {
         problems.push(`\`zen pipeline runs describe ${run}\` does not give the reason: ${brief(describe)}`);
       }

@@ -50,61 +50,77 @@ const IMPORT_CMDS = [{ args: ["stack", "import", "../export.yaml", "--name", "im
 
 const five: Damage[] = ["empty", "truncated", "garbage", "wrong shape", "future version"];
 const cases: Case[] = [
-  ...[...five, "alias bomb" as const].map((damage): Case => ({ target: "config.yaml", damage, commands: STORE_CMDS, status: 1, orNames: damage === "truncated" ? ["stacks.yaml"] : [] })),
-  ...[...five, "alias bomb" as const, "missing" as const].map((damage): Case => ({
-    target: "stacks.yaml",
-    damage,
-    shape: "format_version: 1\ncomponents: 7\nstacks: [a, b]\n",
-    commands: STORE_CMDS,
-    status: 1,
-  })),
-  ...(["empty", "truncated", "garbage", "table missing", "future version", "missing"] as Damage[]).map((damage): Case => ({
-    target: "zen.db",
-    damage,
-    sql: damage === "table missing" ? "DROP TABLE stacks" : "UPDATE schema_version SET version = 999",
-    commands: SQL_CMDS,
-    status: 1,
-  })),
-  ...(["empty", "truncated", "garbage", "table missing", "future version"] as Damage[]).map((damage): Case => ({
-    target: "metadata.db",
-    damage,
-    sql: damage === "table missing" ? "PRAGMA foreign_keys = OFF; DROP TABLE runs" : "PRAGMA user_version = 999",
-    commands: RUNS_CMDS,
-    status: 1,
-  })),
+  ...[...five, "alias bomb" as const].map(
+    (damage): Case => ({ target: "config.yaml", damage, commands: STORE_CMDS, status: 1, orNames: damage === "truncated" ? ["stacks.yaml"] : [] }),
+  ),
+  ...[...five, "alias bomb" as const, "missing" as const].map(
+    (damage): Case => ({
+      target: "stacks.yaml",
+      damage,
+      shape: "format_version: 1\ncomponents: 7\nstacks: [a, b]\n",
+      commands: STORE_CMDS,
+      status: 1,
+    }),
+  ),
+  ...(["empty", "truncated", "garbage", "table missing", "future version", "missing"] as Damage[]).map(
+    (damage): Case => ({
+      target: "zen.db",
+      damage,
+      sql: damage === "table missing" ? "DROP TABLE stacks" : "UPDATE schema_version SET version = 999",
+      commands: SQL_CMDS,
+      status: 1,
+    }),
+  ),
+  ...(["empty", "truncated", "garbage", "table missing", "future version"] as Damage[]).map(
+    (damage): Case => ({
+      target: "metadata.db",
+      damage,
+      sql: damage === "table missing" ? "PRAGMA foreign_keys = OFF; DROP TABLE runs" : "PRAGMA user_version = 999",
+      commands: RUNS_CMDS,
+      status: 1,
+    }),
+  ),
   ...(["empty", "truncated", "garbage", "missing"] as Damage[]).map((damage): Case => ({ target: "secrets.key", damage, commands: SECRET_CMDS, status: 1 })),
   ...five.map((damage): Case => ({ target: "secret file", damage, shape: '{"format_version": 1, "iv": 5}', commands: SECRET_CMDS, status: 1 })),
-  ...[...five, "alias bomb" as const].map((damage): Case => ({
-    target: ".zen/config.yaml",
-    damage,
-    // The repository config's own key with a list for a name (an unknown key is kept, not refused).
-    shape: "format_version: 1\nactive_profile_name: [x]\n",
-    commands: REPO_CMDS,
-    status: 1,
-  })),
+  ...[...five, "alias bomb" as const].map(
+    (damage): Case => ({
+      target: ".zen/config.yaml",
+      damage,
+      // The repository config's own key with a list for a name (an unknown key is kept, not refused).
+      shape: "format_version: 1\nactive_profile_name: [x]\n",
+      commands: REPO_CMDS,
+      status: 1,
+    }),
+  ),
   // Not "truncated": an export cut short can still be a valid, smaller export (its components then clash).
-  ...(["empty", "null", "garbage", "wrong shape", "future version", "alias bomb", "missing"] as Damage[]).map((damage): Case => ({
-    target: "export.yaml",
-    damage,
-    shape: "format: zen-stack\nformatVersion: 1\nstack: {name: imported}\ncomponents: [1, 2]\n",
-    commands: IMPORT_CMDS,
-    status: 1,
-  })),
-  ...(["empty", "truncated", "garbage", "null", "wrong shape", "future version"] as Damage[]).map((damage): Case => ({
-    target: "discovery cache",
-    damage,
-    shape: '{"builtins": null}',
-    commands: CACHE_CMDS,
-    status: 0,
-    silent: true,
-  })),
-  ...(["empty", "garbage", "null"] as Damage[]).map((damage): Case => ({
-    target: "stacks.yaml parse cache",
-    damage,
-    commands: [{ args: ["stack", "list", "--output", "json"] }],
-    status: 0,
-    silent: true,
-  })),
+  ...(["empty", "null", "garbage", "wrong shape", "future version", "alias bomb", "missing"] as Damage[]).map(
+    (damage): Case => ({
+      target: "export.yaml",
+      damage,
+      shape: "format: zen-stack\nformatVersion: 1\nstack: {name: imported}\ncomponents: [1, 2]\n",
+      commands: IMPORT_CMDS,
+      status: 1,
+    }),
+  ),
+  ...(["empty", "truncated", "garbage", "null", "wrong shape", "future version"] as Damage[]).map(
+    (damage): Case => ({
+      target: "discovery cache",
+      damage,
+      shape: '{"builtins": null}',
+      commands: CACHE_CMDS,
+      status: 0,
+      silent: true,
+    }),
+  ),
+  ...(["empty", "garbage", "null"] as Damage[]).map(
+    (damage): Case => ({
+      target: "stacks.yaml parse cache",
+      damage,
+      commands: [{ args: ["stack", "list", "--output", "json"] }],
+      status: 0,
+      silent: true,
+    }),
+  ),
 ];
 
 function label(c: Case): string {
@@ -120,7 +136,12 @@ function restore(): void {
 beforeAll(async () => {
   base = makeTempDir("zen-rel-damaged-");
   const root = join(base, "home");
-  home = { base: root, configDir: join(root, "config"), cwd: join(root, "work"), env: { PATH: process.env.PATH ?? "", HOME: root, ZEN_CONFIG_PATH: join(root, "config"), NO_COLOR: "1", CI: "1" } };
+  home = {
+    base: root,
+    configDir: join(root, "config"),
+    cwd: join(root, "work"),
+    env: { PATH: process.env.PATH ?? "", HOME: root, ZEN_CONFIG_PATH: join(root, "config"), NO_COLOR: "1", CI: "1" },
+  };
   writeTree(home.cwd, { ".keep": "" });
   project = makeRelProject(home);
   writeTree(project, {
@@ -197,7 +218,9 @@ describe("damaged files", () => {
     if (!c.silent) {
       const after = existsSync(file) ? readFileSync(file) : undefined;
       if (before === undefined ? after !== undefined : after === undefined || !before.equals(after)) {
-        problems.push(`${relative} was ${after === undefined ? "deleted" : before === undefined ? "created" : "changed"} (${before?.length ?? "no"} → ${after?.length ?? "no"} bytes)`);
+        problems.push(
+          `${relative} was ${after === undefined ? "deleted" : before === undefined ? "created" : "changed"} (${before?.length ?? "no"} → ${after?.length ?? "no"} bytes)`,
+        );
       }
     }
     outcomes.push({ label: name, ok: problems.length === 0 });
@@ -209,7 +232,8 @@ describe("damaged files", () => {
     const problems: string[] = [];
     for (const target of ["/nonexistent/dir/x.yaml", join(home.cwd, `${"x".repeat(300)}.yaml`)]) {
       const r = await runZen(home, ["stack", "export", "sec", target], { timeoutMs: 30_000 });
-      if (r.status !== 1 || BUG_PATTERN.test(r.stderr) || !r.stderr.includes(target.slice(0, 40))) problems.push(`export to ${target.slice(0, 60)}…: ${brief(r)}`);
+      if (r.status !== 1 || BUG_PATTERN.test(r.stderr) || !r.stderr.includes(target.slice(0, 40)))
+        problems.push(`export to ${target.slice(0, 60)}…: ${brief(r)}`);
     }
     outcomes.push({ label: "export paths", ok: problems.length === 0 });
     expect(problems).toEqual([]);

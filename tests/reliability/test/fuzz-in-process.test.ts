@@ -43,17 +43,74 @@ async function check(name: string, numRuns: number, property: fc.IAsyncPropertyW
 const PROTO_KEYS = ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "prototype", "__defineGetter__"];
 const program = buildProgram();
 const WORDS = [
-  "stack", "list", "register", "update", "describe", "delete", "set", "get", "export", "import", "copy", "rename",
-  "profile", "create", "secret", "secrets-manager", "artifact-store", "orchestrator", "metadata-store", "container-registry",
-  "flavor", "pipeline", "run", "runs", "doctor", "status", "init", "clean", "help", "version", "-", "--", "-h", "--help",
-  "-V", "--version", "--output", "json", "yaml", "table", "--profile", "--stack", "-q", "--quiet", "--q=1", "-y", "--yes",
-  "--flavor", "local", "-o", "-a", "-m", "-x", "--path=/tmp/x", "--uri=@/dev/null", "--=", "---", "-abc", "--no-cache",
-  ...PROTO_KEYS, ...PROTO_KEYS.map((k) => `--${k}`), ...PROTO_KEYS.map((k) => `--${k}=1`),
+  "stack",
+  "list",
+  "register",
+  "update",
+  "describe",
+  "delete",
+  "set",
+  "get",
+  "export",
+  "import",
+  "copy",
+  "rename",
+  "profile",
+  "create",
+  "secret",
+  "secrets-manager",
+  "artifact-store",
+  "orchestrator",
+  "metadata-store",
+  "container-registry",
+  "flavor",
+  "pipeline",
+  "run",
+  "runs",
+  "doctor",
+  "status",
+  "init",
+  "clean",
+  "help",
+  "version",
+  "-",
+  "--",
+  "-h",
+  "--help",
+  "-V",
+  "--version",
+  "--output",
+  "json",
+  "yaml",
+  "table",
+  "--profile",
+  "--stack",
+  "-q",
+  "--quiet",
+  "--q=1",
+  "-y",
+  "--yes",
+  "--flavor",
+  "local",
+  "-o",
+  "-a",
+  "-m",
+  "-x",
+  "--path=/tmp/x",
+  "--uri=@/dev/null",
+  "--=",
+  "---",
+  "-abc",
+  "--no-cache",
+  ...PROTO_KEYS,
+  ...PROTO_KEYS.map((k) => `--${k}`),
+  ...PROTO_KEYS.map((k) => `--${k}=1`),
 ];
 const word = fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 12 }), fc.string({ unit: "binary", maxLength: 8 }));
 
 function assertPrototypeClean(): void {
-  for (const key of ["polluted", "x", "1", "a"]) if ((Object.prototype as Record<string, unknown>)[key] !== undefined) throw new Error(`Object.prototype.${key} was set`);
+  for (const key of ["polluted", "x", "1", "a"])
+    if ((Object.prototype as Record<string, unknown>)[key] !== undefined) throw new Error(`Object.prototype.${key} was set`);
 }
 
 describe(`in-process fuzzing (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=${SEED})`, () => {
@@ -89,7 +146,11 @@ describe(`in-process fuzzing (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=${S
       fc.constantFrom("@small.txt", "@@small.txt", "@at.txt", "@big.bin", "@sub", "@fifo", "@missing", "@/dev/zero", "@/dev/null", "@", "@@", "=", "a=b=c"),
     );
     const key = fc.oneof(fc.constantFrom(...PROTO_KEYS, "a", "path", "q", "k-1", "_x"), fc.string({ maxLength: 10 }));
-    const arg = fc.oneof(fc.tuple(key, value).map(([k, v]) => [`--${k}=${v}`]), fc.tuple(key, value).map(([k, v]) => [`--${k}`, v]), word.map((w) => [w]));
+    const arg = fc.oneof(
+      fc.tuple(key, value).map(([k, v]) => [`--${k}=${v}`]),
+      fc.tuple(key, value).map(([k, v]) => [`--${k}`, v]),
+      word.map((w) => [w]),
+    );
     await check(
       "`--key=value` / `@file` values (`parseKeyValues`)",
       1200,
@@ -146,7 +207,8 @@ describe(`in-process fuzzing (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=${S
     const storeDir = join(dir, "store");
     mkdirSync(configDir);
     mkdirSync(storeDir);
-    const realConfig = "format_version: 1\nuser_id: 1f0c\nactive_profile: default\nprofiles:\n  default:\n    store_type: local\n    store_url: file:///tmp/x\n    active_stack: default\n";
+    const realConfig =
+      "format_version: 1\nuser_id: 1f0c\nactive_profile: default\nprofiles:\n  default:\n    store_type: local\n    store_url: file:///tmp/x\n    active_stack: default\n";
     const realStore =
       "format_version: 1\ncomponents:\n  orchestrator:\n    default:\n      id: 9880aaf7\n      flavor: local\n      config: {}\nstacks:\n  default:\n    id: e696\n    components:\n      orchestrator: default\nflavors: {}\n";
     await check(
@@ -183,7 +245,10 @@ describe(`in-process fuzzing (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=${S
       formatVersion: 1,
       zenVersion: "0.1.0",
       stack: { name: "prod" },
-      components: { orchestrator: { name: "default", flavor: "local", config: {} }, artifact_store: { name: "s3", flavor: "s3", package: "@zen/integration-s3", config: { path: "s3://b" } } },
+      components: {
+        orchestrator: { name: "default", flavor: "local", config: {} },
+        artifact_store: { name: "s3", flavor: "s3", package: "@zen/integration-s3", config: { path: "s3://b" } },
+      },
     });
     const doc = fc.oneof(
       fc.anything({ maxDepth: 4 }),
@@ -191,7 +256,10 @@ describe(`in-process fuzzing (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=${S
         format: fc.constantFrom("zen-stack", "other", undefined),
         formatVersion: fc.oneof(fc.integer(), fc.double(), fc.string()),
         stack: fc.oneof(fc.record({ name: fc.oneof(fc.string(), fc.constantFrom(...PROTO_KEYS)) }), fc.anything()),
-        components: fc.dictionary(fc.oneof(fc.constantFrom("orchestrator", "artifact_store", "metadata_store", ...PROTO_KEYS), fc.string()), fc.anything({ maxDepth: 2 })),
+        components: fc.dictionary(
+          fc.oneof(fc.constantFrom("orchestrator", "artifact_store", "metadata_store", ...PROTO_KEYS), fc.string()),
+          fc.anything({ maxDepth: 2 }),
+        ),
       }),
     );
     await check(

@@ -19,27 +19,106 @@ const figures: Row[] = [];
 afterAll(() => recordFigures("fuzzing (processes)", 5, figures));
 
 const COMMANDS = [
-  [], ["stack"], ["stack", "list"], ["stack", "register"], ["stack", "update"], ["stack", "describe"], ["stack", "delete"], ["stack", "set"],
-  ["stack", "export"], ["stack", "import"], ["stack", "copy"], ["stack", "rename"], ["stack", "validate"],
-  ["orchestrator", "register"], ["artifact-store", "register"], ["artifact-store", "update"], ["artifact-store", "describe"], ["artifact-store", "delete"],
-  ["artifact-store", "flavor", "list"], ["container-registry", "register"], ["secrets-manager", "register"],
-  ["secret", "register"], ["secret", "update"], ["secret", "get"], ["secret", "delete"], ["secret", "list"],
-  ["profile", "create"], ["profile", "set"], ["profile", "delete"], ["profile", "list"], ["profile", "describe"],
-  ["status"], ["doctor"], ["init"], ["help"], ["pipeline", "runs", "list"], ["pipeline", "runs", "describe"], ["flavor", "check"],
+  [],
+  ["stack"],
+  ["stack", "list"],
+  ["stack", "register"],
+  ["stack", "update"],
+  ["stack", "describe"],
+  ["stack", "delete"],
+  ["stack", "set"],
+  ["stack", "export"],
+  ["stack", "import"],
+  ["stack", "copy"],
+  ["stack", "rename"],
+  ["stack", "validate"],
+  ["orchestrator", "register"],
+  ["artifact-store", "register"],
+  ["artifact-store", "update"],
+  ["artifact-store", "describe"],
+  ["artifact-store", "delete"],
+  ["artifact-store", "flavor", "list"],
+  ["container-registry", "register"],
+  ["secrets-manager", "register"],
+  ["secret", "register"],
+  ["secret", "update"],
+  ["secret", "get"],
+  ["secret", "delete"],
+  ["secret", "list"],
+  ["profile", "create"],
+  ["profile", "set"],
+  ["profile", "delete"],
+  ["profile", "list"],
+  ["profile", "describe"],
+  ["status"],
+  ["doctor"],
+  ["init"],
+  ["help"],
+  ["pipeline", "runs", "list"],
+  ["pipeline", "runs", "describe"],
+  ["flavor", "check"],
 ];
 const PROTO = ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty"];
 const WORD = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(
-    "default", "s", "x.yaml", "out.yaml", "-", "--", "-h", "--help", "--output", "json", "yaml", "--profile", "--stack", "-q", "--q=1", "-y", "--yes",
-    "--flavor", "local", "default", "sqlite", "-o", "-a", "-m", "-x", "--path=store", "--path=/tmp/zen-fuzz-abs", "--uri=@/dev/zero", "--uri=@fifo", "--uri=@.",
-    "--uri=@missing", "--key=@@x", "--store-type", "sql", "--force", "--no-cache", "../escape", "../../escape.yaml", "/", ".", "", " ", "é", "a".repeat(300),
-    ...PROTO, ...PROTO.map((k) => `--${k}`), ...PROTO.map((k) => `--${k}=1`),
-  ) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      "default",
+      "s",
+      "x.yaml",
+      "out.yaml",
+      "-",
+      "--",
+      "-h",
+      "--help",
+      "--output",
+      "json",
+      "yaml",
+      "--profile",
+      "--stack",
+      "-q",
+      "--q=1",
+      "-y",
+      "--yes",
+      "--flavor",
+      "local",
+      "default",
+      "sqlite",
+      "-o",
+      "-a",
+      "-m",
+      "-x",
+      "--path=store",
+      "--path=/tmp/zen-fuzz-abs",
+      "--uri=@/dev/zero",
+      "--uri=@fifo",
+      "--uri=@.",
+      "--uri=@missing",
+      "--key=@@x",
+      "--store-type",
+      "sql",
+      "--force",
+      "--no-cache",
+      "../escape",
+      "../../escape.yaml",
+      "/",
+      ".",
+      "",
+      " ",
+      "é",
+      "a".repeat(300),
+      ...PROTO,
+      ...PROTO.map((k) => `--${k}`),
+      ...PROTO.map((k) => `--${k}=1`),
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
   { weight: 1, arbitrary: fc.tuple(fc.string({ minLength: 1, maxLength: 6 }), fc.string({ maxLength: 8 })).map(([k, v]) => `--${k}=${v}`) },
 );
 // A command line cannot carry NUL bytes (the OS refuses them), so none are generated.
-const LINE = fc.tuple(fc.constantFrom(...COMMANDS), fc.array(WORD, { maxLength: 6 })).map(([command, rest]) => [...command, ...rest.map((w) => w.replaceAll("\u0000", ""))]);
+const LINE = fc
+  .tuple(fc.constantFrom(...COMMANDS), fc.array(WORD, { maxLength: 6 }))
+  .map(([command, rest]) => [...command, ...rest.map((w) => w.replaceAll("\u0000", ""))]);
 
 describe(`fuzzed command lines as processes (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=${SEED})`, () => {
   it(`${PROCESSES} processes: exit 0/1/2, no bug report, no hang, no file outside the config and project dirs`, async () => {
@@ -70,7 +149,12 @@ describe(`fuzzed command lines as processes (seed ${SEED}; replay with ZEN_RELIA
     });
     const created = outside().filter((f) => !before.includes(f));
     figures.push(
-      [`fuzzed command lines run as processes (seed ${SEED})`, `${lines.length} in ${ms(performance.now() - started)}; exit codes ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(", ")}`],
+      [
+        `fuzzed command lines run as processes (seed ${SEED})`,
+        `${lines.length} in ${ms(performance.now() - started)}; exit codes ${Object.entries(counts)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(", ")}`,
+      ],
       ["problems (exit outside 0/1/2, bug report, hang), files created outside", `${problems.length}, ${created.length}`],
     );
     expect(problems).toEqual([]);

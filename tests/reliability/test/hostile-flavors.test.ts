@@ -25,21 +25,60 @@ interface Hostile {
 const pkg = (project: string, name: string, flavor: string, extra: Partial<FlavorPackageFixtureOptions> = {}) =>
   flavorPackageFixture({ project, name, flavors: [{ type: "artifact_store", name: flavor }], ...extra });
 /** A package whose flavors module is `source` (its package.json is a valid flavor package's). */
-const withModule = (project: string, name: string, source: string) => writeFileSync(pkg(project, name, name.replace(/^zen-integration-/, "")).flavorsFile, source);
+const withModule = (project: string, name: string, source: string) =>
+  writeFileSync(pkg(project, name, name.replace(/^zen-integration-/, "")).flavorsFile, source);
 
 const HOSTILE: Hostile[] = [
-  { label: "throws on import", package: "zen-integration-throws", install: (p) => pkg(p, "zen-integration-throws", "throws", { throwOnImport: "the storage SDK is not installed" }), cause: /failed to load: the storage SDK is not installed/ },
-  { label: "declares a wrong apiVersion", package: "zen-integration-future", install: (p) => pkg(p, "zen-integration-future", "future", { apiVersion: 2 }), cause: /flavor API version 2/ },
-  { label: "imports a missing module", package: "zen-integration-nosdk", install: (p) => withModule(p, "zen-integration-nosdk", 'import "zen-missing-sdk-xyz";\nexport default [];\n'), cause: /zen-missing-sdk-xyz/ },
-  { label: "calls process.exit during import", package: "zen-integration-exits", install: (p) => withModule(p, "zen-integration-exits", "process.exit(0);\n"), cause: /exit/i, checkFails: true },
+  {
+    label: "throws on import",
+    package: "zen-integration-throws",
+    install: (p) => pkg(p, "zen-integration-throws", "throws", { throwOnImport: "the storage SDK is not installed" }),
+    cause: /failed to load: the storage SDK is not installed/,
+  },
+  {
+    label: "declares a wrong apiVersion",
+    package: "zen-integration-future",
+    install: (p) => pkg(p, "zen-integration-future", "future", { apiVersion: 2 }),
+    cause: /flavor API version 2/,
+  },
+  {
+    label: "imports a missing module",
+    package: "zen-integration-nosdk",
+    install: (p) => withModule(p, "zen-integration-nosdk", 'import "zen-missing-sdk-xyz";\nexport default [];\n'),
+    cause: /zen-missing-sdk-xyz/,
+  },
+  {
+    label: "calls process.exit during import",
+    package: "zen-integration-exits",
+    install: (p) => withModule(p, "zen-integration-exits", "process.exit(0);\n"),
+    cause: /exit/i,
+    checkFails: true,
+  },
   {
     label: "prints to stdout during import",
     package: "zen-integration-prints",
-    install: (p) => withModule(p, "zen-integration-prints", 'console.log("HELLO FROM A PLUGIN");\nprocess.stdout.write("{not json\\n");\nthrow new Error("and then fails");\n'),
+    install: (p) =>
+      withModule(
+        p,
+        "zen-integration-prints",
+        'console.log("HELLO FROM A PLUGIN");\nprocess.stdout.write("{not json\\n");\nthrow new Error("and then fails");\n',
+      ),
     cause: /and then fails/,
   },
-  { label: "never finishes importing", package: "zen-integration-hangs", install: (p) => withModule(p, "zen-integration-hangs", "await new Promise(() => {});\nexport default [];\n"), cause: /time|took longer|did not (finish|settle)|never (finish|settle)|hang/i, checkFails: true },
-  { label: "shadows the built-in local artifact store", package: "zen-integration-shadow", install: (p) => pkg(p, "zen-integration-shadow", "local"), cause: /built-in|@zen\/core/, runPipeline: true },
+  {
+    label: "never finishes importing",
+    package: "zen-integration-hangs",
+    install: (p) => withModule(p, "zen-integration-hangs", "await new Promise(() => {});\nexport default [];\n"),
+    cause: /time|took longer|did not (finish|settle)|never (finish|settle)|hang/i,
+    checkFails: true,
+  },
+  {
+    label: "shadows the built-in local artifact store",
+    package: "zen-integration-shadow",
+    install: (p) => pkg(p, "zen-integration-shadow", "local"),
+    cause: /built-in|@zen\/core/,
+    runPipeline: true,
+  },
   {
     label: "duplicates another package's flavor",
     package: "@acme/zen-integration-twin-b",
@@ -86,8 +125,14 @@ describe("hostile flavor packages", () => {
     if (local.length !== 1 || !/@zen\/core/.test(JSON.stringify(local[0]))) problems.push(`'local' is not the built-in one: ${JSON.stringify(local)}`);
 
     const doctor = await run(["doctor"]);
-    if (doctor.status !== 1 || !doctor.stdout.includes(hostile.package) || !hostile.cause.test(doctor.stdout + doctor.stderr)) problems.push(`doctor does not name ${hostile.package} with its cause: ${brief(doctor)}`);
-    for (const args of [["stack", "list"], ["stack", "validate", "default"], ["--help"], ["artifact-store", "register", `m_${HOSTILE.indexOf(hostile)}`, "--flavor", "multi", "--path", join(home.base, "m1")]]) {
+    if (doctor.status !== 1 || !doctor.stdout.includes(hostile.package) || !hostile.cause.test(doctor.stdout + doctor.stderr))
+      problems.push(`doctor does not name ${hostile.package} with its cause: ${brief(doctor)}`);
+    for (const args of [
+      ["stack", "list"],
+      ["stack", "validate", "default"],
+      ["--help"],
+      ["artifact-store", "register", `m_${HOSTILE.indexOf(hostile)}`, "--flavor", "multi", "--path", join(home.base, "m1")],
+    ]) {
       const r = await run(args);
       if (r.status !== 0 || BUG_PATTERN.test(r.stderr)) problems.push(`zen ${args.join(" ")}: ${brief(r)}`);
     }
@@ -96,7 +141,9 @@ describe("hostile flavor packages", () => {
       if (check.status === 0) problems.push(`flavor check passes it: ${brief(check)}`);
     }
     if (hostile.runPipeline) {
-      writeTree(project, { "pipe.ts": `import { pipeline, step } from "@zen/core";\nconst one = step({ name: "one", run: async () => 1 });\nexport default pipeline("p", () => { one(); });\n` });
+      writeTree(project, {
+        "pipe.ts": `import { pipeline, step } from "@zen/core";\nconst one = step({ name: "one", run: async () => 1 });\nexport default pipeline("p", () => { one(); });\n`,
+      });
       const r = await run(["pipeline", "run", "pipe.ts", "--stack", "default"]);
       if (r.status !== 0) problems.push(`pipeline run on the default stack: ${brief(r)}`);
     }

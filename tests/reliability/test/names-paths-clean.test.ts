@@ -2,7 +2,7 @@
 // Object.prototype keys (as profile, stack, component and secret names, secret keys, `--profile`
 // and ZEN_PROFILE: a clean error or a name that works fully, never a crash), and relative `--path`
 // values (stored absolute, so run history is the same from any directory and no file appears there).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { writeTree } from "@zen/test-utils";
@@ -59,7 +59,7 @@ describe("names that are Object.prototype keys", () => {
         const run = async (args: string[], env?: Record<string, string>) => {
           const r = await runZen(home, args, { timeoutMs: 60_000, env });
           commands++;
-          if (!clean(r)) out.push(`${env ? "ZEN_PROFILE=" + name + " " : ""}zen ${args.join(" ")}: ${brief(r)}`);
+          if (!clean(r)) out.push(`${env ? `ZEN_PROFILE=${name} ` : ""}zen ${args.join(" ")}: ${brief(r)}`);
           return r;
         };
         const stillWorks = async (after: string) => {
@@ -74,7 +74,8 @@ describe("names that are Object.prototype keys", () => {
           if (r.status !== 0) return;
           worked++;
           const shown = await run(read);
-          if (shown.status !== 0 || !expectOut.test(shown.stdout)) out.push(`${what} '${name}' was created but \`zen ${read.join(" ")}\` does not show it: ${brief(shown)}`);
+          if (shown.status !== 0 || !expectOut.test(shown.stdout))
+            out.push(`${what} '${name}' was created but \`zen ${read.join(" ")}\` does not show it: ${brief(shown)}`);
         };
 
         await created("profile", ["profile", "create", name], ["profile", "list"], new RegExp(`\\b${name}\\b`));
@@ -102,7 +103,10 @@ describe("names that are Object.prototype keys", () => {
         return out;
       })
     ).flat();
-    figures.push(["Object.prototype keys as names and keys (profile, stack, component, secret, --profile, ZEN_PROFILE)", `${PROTO_NAMES.length} names, ${commands} commands, ${worked} creations that worked fully, ${problems.length} problems`]);
+    figures.push([
+      "Object.prototype keys as names and keys (profile, stack, component, secret, --profile, ZEN_PROFILE)",
+      `${PROTO_NAMES.length} names, ${commands} commands, ${worked} creations that worked fully, ${problems.length} problems`,
+    ]);
     expect(problems).toEqual([]);
   });
 });

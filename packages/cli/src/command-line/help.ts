@@ -59,11 +59,34 @@ export function renderHelp(program: Program, path: readonly CommandSpec[]): stri
   const own = optionsOf(program, path).filter((option) => !option.hidden && (path.length === 1 || !globals.has(option)));
 
   const lines = [`Usage: ${usageLine(path)}`, "", ...wrap(command.description, "", 0)];
-  lines.push(...section("Arguments", (command.arguments ?? []).filter((a) => a.description).map((a) => [a.name, a.description!])));
-  lines.push(...section("Options", own.map((option) => [optionTerm(option), optionDescription(option)])));
-  if (path.length > 1) lines.push(...section("Global options", program.globalOptions.map((o) => [optionTerm(o), optionDescription(o)])));
+  lines.push(
+    ...section(
+      "Arguments",
+      (command.arguments ?? []).filter((a) => a.description).map((a) => [a.name, a.description!]),
+    ),
+  );
+  lines.push(
+    ...section(
+      "Options",
+      own.map((option) => [optionTerm(option), optionDescription(option)]),
+    ),
+  );
+  if (path.length > 1)
+    lines.push(
+      ...section(
+        "Global options",
+        program.globalOptions.map((o) => [optionTerm(o), optionDescription(o)]),
+      ),
+    );
   if (isGroup) {
-    lines.push(...section("Commands", subcommandsOf(command).filter((sub) => !sub.hidden).map((sub) => [commandTerm(sub), sub.description])));
+    lines.push(
+      ...section(
+        "Commands",
+        subcommandsOf(command)
+          .filter((sub) => !sub.hidden)
+          .map((sub) => [commandTerm(sub), sub.description]),
+      ),
+    );
     lines.push("", `Run '${name} <command> --help' for a command's arguments and options.`);
   }
   return `${lines.join("\n")}\n`;

@@ -9,10 +9,7 @@ import { UsageError } from "@zen/core/errors";
 import { optionKey, type CommandSpec, type Invocation, type OptionSpec, type Program } from "./spec.ts";
 import { closest } from "./suggest.ts";
 
-export type Outcome =
-  | { kind: "run"; command: CommandSpec; invocation: Invocation }
-  | { kind: "help"; path: readonly CommandSpec[] }
-  | { kind: "version" };
+export type Outcome = { kind: "run"; command: CommandSpec; invocation: Invocation } | { kind: "help"; path: readonly CommandSpec[] } | { kind: "version" };
 
 export const HELP_OPTION: OptionSpec = { long: "help", short: "h", description: "show help for this command" };
 export const VERSION_OPTION: OptionSpec = { long: "version", short: "V", description: "print the version of zen" };
@@ -48,7 +45,10 @@ function suggestOption(declared: readonly OptionSpec[], rawName: string): string
   const name = rawName.replace(/^-+/, "");
   const short = rawName.startsWith("--") ? declared.find((o) => o.short === name) : undefined;
   if (short) return `Did you mean -${name} (--${short.long})? `;
-  const guess = closest(name, declared.map((o) => o.long));
+  const guess = closest(
+    name,
+    declared.map((o) => o.long),
+  );
   return guess ? `Did you mean --${guess}? ` : "";
 }
 

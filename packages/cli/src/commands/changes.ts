@@ -17,8 +17,7 @@ const MARK = { add: "+", change: "~", remove: "-" } as const;
 const VERB = { add: "add", change: "change", remove: "remove" } as const;
 
 function title(change: PlannedChange): string {
-  const what =
-    change.type === undefined ? change.kind : `${componentType(change.type).displayName}${change.kind === "flavor" ? " flavor" : ""}`;
+  const what = change.type === undefined ? change.kind : `${componentType(change.type).displayName}${change.kind === "flavor" ? " flavor" : ""}`;
   const where = change.profile ? ` (profile '${change.profile}')` : "";
   return `${VERB[change.action]} ${what} '${change.name}'${where}`;
 }

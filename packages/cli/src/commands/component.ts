@@ -181,8 +181,10 @@ export function handlers(type: ComponentType) {
       const zen = await openZen(command);
       const { replace } = options(command) as { replace?: boolean };
       const flavor = await zen.registerCustomFlavor(type, specifier, { replace: replace === true });
-      if (flavor.outcome === "unchanged") success(`The custom ${info.displayName} flavor '${flavor.name}' is already registered from ${specifier}: nothing changed.`);
-      else if (flavor.outcome === "replaced") success(`Replaced the custom ${info.displayName} flavor '${flavor.name}' (was ${flavor.replaced}) with ${specifier}.`);
+      if (flavor.outcome === "unchanged")
+        success(`The custom ${info.displayName} flavor '${flavor.name}' is already registered from ${specifier}: nothing changed.`);
+      else if (flavor.outcome === "replaced")
+        success(`Replaced the custom ${info.displayName} flavor '${flavor.name}' (was ${flavor.replaced}) with ${specifier}.`);
       else success(`Registered custom ${info.displayName} flavor '${flavor.name}' from ${specifier}.`);
     },
   };

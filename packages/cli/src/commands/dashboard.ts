@@ -13,7 +13,12 @@ import type { Invocation } from "../command-line/spec.ts";
 export const DASHBOARD_PACKAGE = "@zen/dashboard";
 
 interface DashboardModule {
-  startDashboard(options: { zen: unknown; stack?: string | undefined; host?: string; port?: number }): Promise<{ url: string; token: string | undefined; close(): Promise<void> }>;
+  startDashboard(options: {
+    zen: unknown;
+    stack?: string | undefined;
+    host?: string;
+    port?: number;
+  }): Promise<{ url: string; token: string | undefined; close(): Promise<void> }>;
   isLoopback(host: string): boolean;
 }
 
@@ -53,12 +58,17 @@ export async function dashboard(command: Invocation): Promise<void> {
   const host = opts.host ?? "127.0.0.1";
   const server = await module.startDashboard({ zen, stack: opts.stack, host, port }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE") {
-      throw new ZenError(`Port ${port} on ${host} is already in use.`, { code: "ZEN_PORT_IN_USE", hint: "Pass another port with --port N (or --port 0 for any free port)." });
+      throw new ZenError(`Port ${port} on ${host} is already in use.`, {
+        code: "ZEN_PORT_IN_USE",
+        hint: "Pass another port with --port N (or --port 0 for any free port).",
+      });
     }
     throw error;
   });
   if (server.token !== undefined) {
-    output.warn(`Bound to ${host}, which is not loopback: every request needs the token in the URL below. Share it only with people who may read this profile.`);
+    output.warn(
+      `Bound to ${host}, which is not loopback: every request needs the token in the URL below. Share it only with people who may read this profile.`,
+    );
   }
   if (!opts.quiet) output.info("Read-only. Press Ctrl+C to stop.");
   output.success(`Dashboard serving at ${server.url}`);
@@ -73,5 +83,7 @@ export async function dashboard(command: Invocation): Promise<void> {
 async function openBrowser(url: string): Promise<void> {
   const { spawn } = await import("node:child_process");
   const opener = process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open";
-  spawn(opener, [url], { stdio: "ignore", detached: true }).on("error", () => {}).unref();
+  spawn(opener, [url], { stdio: "ignore", detached: true })
+    .on("error", () => {})
+    .unref();
 }

@@ -27,7 +27,12 @@ export async function init(command: Invocation): Promise<void> {
   for (const file of result.files) info(`  ${colors.dim(file)}`);
   info("Next:");
   const cd = where === "." ? [] : [`cd ${where}`];
-  for (const line of [...cd, "npm install", "npm test          # type-checks, then runs the conformance kits of @zen/core", "npm run check     # builds, then zen flavor check (npm pack and npm publish run it first)"]) {
+  for (const line of [
+    ...cd,
+    "npm install",
+    "npm test          # type-checks, then runs the conformance kits of @zen/core",
+    "npm run check     # builds, then zen flavor check (npm pack and npm publish run it first)",
+  ]) {
     info(`  ${line}`);
   }
   info(`To use it in a project: npm install ${where === "." ? "<this directory>" : result.dir}, then zen ${names.type.cliGroup} flavor list.`);

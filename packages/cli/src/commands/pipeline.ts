@@ -29,13 +29,18 @@ export async function run(command: Invocation): Promise<void> {
   // A remote orchestrator runs the steps from the file inside the project's image: it needs the path there.
   if (stack.orchestrator.flavor !== "local" && runtime[PIPELINE_FILE] === undefined) runtime[PIPELINE_FILE] = await projectPath(file);
   if (opts.dryRun) {
-    await dryRun(stack, pipeline, { runName: opts.runName ?? config.runName ?? `${pipeline.name}-dry-run`, runtime, parameters: config.parameters, outDir: opts.out ?? "." });
+    await dryRun(stack, pipeline, {
+      runName: opts.runName ?? config.runName ?? `${pipeline.name}-dry-run`,
+      runtime,
+      parameters: config.parameters,
+      outDir: opts.out ?? ".",
+    });
     return;
   }
   const result = await pipeline.run({
     ...runtime,
     stack,
-    ...(opts.runName ?? config.runName ? { runName: opts.runName ?? config.runName } : {}),
+    ...((opts.runName ?? config.runName) ? { runName: opts.runName ?? config.runName } : {}),
     ...(enableCache === undefined ? {} : { enableCache }),
     ...(config.parameters ? { parameters: config.parameters } : {}),
     onEvent: opts.quiet ? false : core.createProgressReporter({ stream: process.stderr }),
@@ -43,7 +48,9 @@ export async function run(command: Invocation): Promise<void> {
 
   const executed = result.steps.filter((s) => s.status === "completed").length;
   const cached = result.steps.filter((s) => s.cached).length;
-  output.success(`Run '${result.name}' of pipeline '${result.pipelineName}' completed on stack '${result.stack.name}': ${executed} step${executed === 1 ? "" : "s"} executed, ${cached} reused from the cache.`);
+  output.success(
+    `Run '${result.name}' of pipeline '${result.pipelineName}' completed on stack '${result.stack.name}': ${executed} step${executed === 1 ? "" : "s"} executed, ${cached} reused from the cache.`,
+  );
   if (!opts.quiet) output.info(`Inspect it with: zen pipeline runs describe ${result.name}`);
 }
 
@@ -140,7 +147,11 @@ export async function describeRun(command: Invocation): Promise<void> {
   ]);
   const [name] = command.args;
   const format = outputFormat(command);
-  const [{ openZen }, { PipelineRepository }, { trackerRunUrl }] = await Promise.all([import("./common.ts"), import("@zen/core"), import("./tracker-run-url.ts")]);
+  const [{ openZen }, { PipelineRepository }, { trackerRunUrl }] = await Promise.all([
+    import("./common.ts"),
+    import("@zen/core"),
+    import("./tracker-run-url.ts"),
+  ]);
   const stack = await (await openZen(command)).loadStack();
   const repository = PipelineRepository.forStack(stack);
   const found = name ? await repository.getRun(name) : await repository.latestRun();
@@ -215,14 +226,30 @@ export function renderRun(run: PipelineRunView, colors: Colors, trackerRun?: str
   lines.push(`${colors.bold(`Run '${run.name}'`)} of pipeline '${run.pipelineName}': ${paintStatus(colors, run.status)}`);
   const header: [string, string][] = [
     ["id", run.id],
-    ["stack", `${run.stack.name} (${Object.entries(run.stack.components).map(([type, c]) => `${type}: ${c.name} [${c.flavor}]`).join(", ")})`],
+    [
+      "stack",
+      `${run.stack.name} (${Object.entries(run.stack.components)
+        .map(([type, c]) => `${type}: ${c.name} [${c.flavor}]`)
+        .join(", ")})`,
+    ],
     ["started", when(run.startedAt)],
     ["duration", duration(run.durationMs)],
     ["cache", run.enableCache ? "enabled" : "disabled"],
   ];
-  if (Object.keys(run.parameters).length > 0) header.push(["parameters", Object.entries(run.parameters).map(([k, v]) => `${k}=${value(v)}`).join(", ")]);
+  if (Object.keys(run.parameters).length > 0)
+    header.push([
+      "parameters",
+      Object.entries(run.parameters)
+        .map(([k, v]) => `${k}=${value(v)}`)
+        .join(", "),
+    ]);
   if (Object.keys(run.runtimeConfiguration).length > 0) {
-    header.push(["runtime options", Object.entries(run.runtimeConfiguration).map(([k, v]) => `${k}=${value(v)}`).join(", ")]);
+    header.push([
+      "runtime options",
+      Object.entries(run.runtimeConfiguration)
+        .map(([k, v]) => `${k}=${value(v)}`)
+        .join(", "),
+    ]);
   }
   if (trackerRun) header.push(["tracker run", trackerRun]);
   if (run.error) header.push(["error", run.error]);
@@ -238,14 +265,20 @@ export function renderRun(run: PipelineRunView, colors: Colors, trackerRun?: str
     const decision = cacheDecision(step);
     if (decision) lines.push(`    ${colors.dim("cache")}    ${decision}`);
     if (Object.keys(step.parameters).length > 0) {
-      lines.push(`    ${colors.dim("params")}   ${Object.entries(step.parameters).map(([k, v]) => `${k}=${value(v)}`).join(", ")}`);
+      lines.push(
+        `    ${colors.dim("params")}   ${Object.entries(step.parameters)
+          .map(([k, v]) => `${k}=${value(v)}`)
+          .join(", ")}`,
+      );
     }
     for (const [inputName, artifact] of Object.entries(step.inputs)) {
       lines.push(`    ${colors.dim("input")}    ${inputName} ← ${artifact.uri}`);
     }
     for (const [outputName, artifact] of Object.entries(step.outputs)) {
       const reused = artifact.producerStepId !== step.id ? colors.dim(" (from an earlier run)") : "";
-      lines.push(`    ${colors.dim("output")}   ${outputName} → ${artifact.uri}  ${colors.dim(`[${artifact.materializer}, ${artifact.contentHash.slice(0, 19)}]`)}${reused}`);
+      lines.push(
+        `    ${colors.dim("output")}   ${outputName} → ${artifact.uri}  ${colors.dim(`[${artifact.materializer}, ${artifact.contentHash.slice(0, 19)}]`)}${reused}`,
+      );
     }
     if (step.error) lines.push(`    ${colors.dim("error")}    ${colors.red(step.error)}`);
   }

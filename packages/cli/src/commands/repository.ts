@@ -73,7 +73,10 @@ export async function clean(command: Invocation) {
     return;
   }
   for (const path of plan.remove) process.stderr.write(`Will delete ${path}\n`);
-  await confirm(command, "This deletes every profile, stack, component, local artifact and metadata store in the global config, and this repository's .zen directory (the paths above).");
+  await confirm(
+    command,
+    "This deletes every profile, stack, component, local artifact and metadata store in the global config, and this repository's .zen directory (the paths above).",
+  );
   const removed = await executeClean(plan);
   if (format !== "table") {
     await printDocument(format, { kind: "clean", formatVersion: OUTPUT_FORMAT_VERSION, dryRun, items: { remove: removed, keep: plan.keep } });

@@ -220,5 +220,3 @@ export async function validate(command: Invocation) {
   }
   process.exitCode = 1;
 }
-
-

@@ -9,7 +9,9 @@ const ASK_TIMEOUT_MS = 15_000;
 
 export async function trackerRunUrl(stack: LoadedStack, run: PipelineRunView): Promise<{ url?: string; problem?: string } | undefined> {
   const used = run.stack.components.experiment_tracker;
-  const tracker = stack.components.experiment_tracker as { name: string; runUrl?: (r: { pipelineName: string; runName: string }) => Promise<string | undefined> } | undefined;
+  const tracker = stack.components.experiment_tracker as
+    | { name: string; runUrl?: (r: { pipelineName: string; runName: string }) => Promise<string | undefined> }
+    | undefined;
   if (!used || !tracker || tracker.name !== used.name || typeof tracker.runUrl !== "function") return undefined;
   let timer: NodeJS.Timeout | undefined;
   try {

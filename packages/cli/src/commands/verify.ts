@@ -35,13 +35,19 @@ async function report(command: Invocation, store: BaseArtifactStore, what: strin
     await printObject(format, "artifact_store_verification", "", [], { ...result, ok: true });
     return;
   }
-  await printObject(format, "artifact_store_verification", `${what} verified`, [
-    ["NAME", result.store],
-    ["FLAVOR", result.flavor],
-    ["PATH", result.path],
-    ...result.steps.map((s) => [s.name.toUpperCase(), ms(s.durationMs)] as [string, string]),
-    ["TOTAL", ms(result.durationMs)],
-  ], result);
+  await printObject(
+    format,
+    "artifact_store_verification",
+    `${what} verified`,
+    [
+      ["NAME", result.store],
+      ["FLAVOR", result.flavor],
+      ["PATH", result.path],
+      ...result.steps.map((s) => [s.name.toUpperCase(), ms(s.durationMs)] as [string, string]),
+      ["TOTAL", ms(result.durationMs)],
+    ],
+    result,
+  );
   success(`Wrote, read back and deleted a probe object under '${result.path}'.`);
 }
 

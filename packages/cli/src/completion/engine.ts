@@ -61,7 +61,6 @@ function walk(program: Program, words: readonly string[]): Position | undefined 
       else if (option?.value) position.pending = option;
       else if (!option && command.acceptsConfig && !word.includes("=")) configValue = true;
     } else if (word === "help" && index === 0) {
-      continue; // `zen help stack list`: the words after it name a command
     } else if (command.subcommands && !command.run) {
       const next = subcommandsOf(command).find((c) => c.name === word);
       if (!next) return undefined;
@@ -111,7 +110,11 @@ async function argumentValues(argument: ArgumentSpec, path: readonly CommandSpec
 }
 
 /** The candidates for the last of `words`, filtered by what it already holds. */
-export async function complete(program: Program, rawWords: readonly string[], names: (context: Pick<NameContext, "profile" | "stack">) => Names): Promise<Candidates> {
+export async function complete(
+  program: Program,
+  rawWords: readonly string[],
+  names: (context: Pick<NameContext, "profile" | "stack">) => Names,
+): Promise<Candidates> {
   const words = joinAssignments(rawWords.length > 0 ? rawWords : [""]);
   const current = words.at(-1)!;
   const position = walk(program, words.slice(0, -1));
@@ -132,10 +135,16 @@ export async function complete(program: Program, rawWords: readonly string[], na
     return values === FILES || !split ? values : values.map((value) => value.slice(assignment[0].length));
   }
   if (current.startsWith("-")) {
-    return within(optionsOf(program, path).filter((option) => !option.hidden).map((option) => `--${option.long}`));
+    return within(
+      optionsOf(program, path)
+        .filter((option) => !option.hidden)
+        .map((option) => `--${option.long}`),
+    );
   }
   if (command.subcommands && !command.run) {
-    const commands = subcommandsOf(command).filter((c) => !c.hidden).map((c) => c.name);
+    const commands = subcommandsOf(command)
+      .filter((c) => !c.hidden)
+      .map((c) => c.name);
     return within(path.length === 1 && words.length === 1 ? [...commands, "help"] : commands);
   }
   const argument = command.arguments?.[position.argumentCount];

@@ -155,10 +155,7 @@ export function readNames(context: NameContext): Names {
 /** Flavor names of a type from the discovery cache as last written (project's, else the user cache's). */
 function flavorNames(type: ComponentType, context: NameContext, configDir: string): string[] {
   const project = findUp(context.cwd, (dir) => isFile(join(dir, "package.json")));
-  const files = [
-    ...(project ? newestFirst(join(project, "node_modules", ".cache", "zen")) : []),
-    ...newestFirst(join(configDir, "cache")),
-  ];
+  const files = [...(project ? newestFirst(join(project, "node_modules", ".cache", "zen")) : []), ...newestFirst(join(configDir, "cache"))];
   const names = new Set<string>();
   for (const file of files) {
     let index: Mapping;

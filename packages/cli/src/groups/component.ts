@@ -8,7 +8,10 @@ type ComponentModule = typeof import("../commands/component.ts");
 
 export function componentGroup(type: ComponentTypeInfo): CommandSpec {
   const handler = (name: keyof ReturnType<ComponentModule["handlers"]>) =>
-    lazy(() => import("../commands/component.ts"), (m) => m.handlers(type.key)[name]);
+    lazy(
+      () => import("../commands/component.ts"),
+      (m) => m.handlers(type.key)[name],
+    );
   const a = withArticle(type.displayName);
   const verify: CommandSpec[] =
     type.key === "artifact_store"
@@ -31,7 +34,11 @@ export function componentGroup(type: ComponentTypeInfo): CommandSpec {
         name: "register",
         description: `register ${a}: zen ${type.cliGroup} register NAME --flavor FLAVOR [--key=value ...]; the keys are listed by \`zen ${type.cliGroup} flavor describe FLAVOR\``,
         arguments: [{ name: "name", required: true, description: `name of the new ${type.displayName}` }],
-        options: [{ long: "flavor", short: "f", value: "<flavor>", required: true, description: `flavor; see zen ${type.cliGroup} flavor list` }, DRY_RUN, OUTPUT],
+        options: [
+          { long: "flavor", short: "f", value: "<flavor>", required: true, description: `flavor; see zen ${type.cliGroup} flavor list` },
+          DRY_RUN,
+          OUTPUT,
+        ],
         acceptsConfig: true,
         run: handler("register"),
       },
@@ -62,7 +69,10 @@ export function componentGroup(type: ComponentTypeInfo): CommandSpec {
       {
         name: "rename",
         description: `rename ${a} (stacks that use it follow)`,
-        arguments: [{ name: "name", required: true }, { name: "new-name", required: true }],
+        arguments: [
+          { name: "name", required: true },
+          { name: "new-name", required: true },
+        ],
         run: handler("rename"),
       },
       {

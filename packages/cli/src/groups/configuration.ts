@@ -16,13 +16,25 @@ export function profileGroup(): CommandSpec {
         description: "create a profile with its own default stack",
         arguments: [name],
         options: [
-          { long: "store-type", short: "t", value: "<type>", description: "where the profile keeps its stacks (default: sql for a database --url, else $ZEN_DEFAULT_STORE_TYPE or local)", choices: ["local", "sql"] },
+          {
+            long: "store-type",
+            short: "t",
+            value: "<type>",
+            description: "where the profile keeps its stacks (default: sql for a database --url, else $ZEN_DEFAULT_STORE_TYPE or local)",
+            choices: ["local", "sql"],
+          },
           { long: "url", value: "<url>", description: "store location (default: under the config directory)" },
         ],
         run: handler("create"),
       },
       { name: "list", description: "list profiles", options: [OUTPUT], run: handler("list") },
-      { name: "set", description: "activate a profile (in this repository, or globally with --global)", arguments: [name], options: [global], run: handler("set") },
+      {
+        name: "set",
+        description: "activate a profile (in this repository, or globally with --global)",
+        arguments: [name],
+        options: [global],
+        run: handler("set"),
+      },
       { name: "get", description: "print the active profile", run: handler("get") },
       { name: "describe", description: "show a profile's settings", arguments: [{ name: "name" }], options: [OUTPUT], run: handler("describe") },
       { name: "delete", description: "delete a profile and all its stacks", arguments: [name], options: [YES, DRY_RUN, OUTPUT], run: handler("remove") },
@@ -93,7 +105,8 @@ export function repositoryCommands(): CommandSpec[] {
     },
     {
       name: "completion",
-      description: "print the shell completion script: zen completion bash > ~/.local/share/bash-completion/completions/zen (zsh, fish: see the script's first lines)",
+      description:
+        "print the shell completion script: zen completion bash > ~/.local/share/bash-completion/completions/zen (zsh, fish: see the script's first lines)",
       arguments: [{ name: "shell", required: true, description: "bash, zsh or fish" }],
       run: handlers(() => import("../commands/completion.ts"))("completion"),
     },

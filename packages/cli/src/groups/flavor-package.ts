@@ -15,7 +15,11 @@ export function flavorPackageCommands(): CommandSpec {
           { long: "type", short: "t", value: "<type>", required: true, description: "component type of the flavor, e.g. artifact-store or orchestrator" },
           { long: "name", short: "n", value: "<flavor>", required: true, description: "name of the flavor, e.g. memo" },
           { long: "package", short: "p", value: "<name>", description: "npm package name (default: zen-integration-<flavor>)" },
-          { long: "zen-from", value: "<path>", description: "install @zen/core and @zen/cli from a directory of zen tarballs or a built zen checkout (default: the registry, this zen's version)" },
+          {
+            long: "zen-from",
+            value: "<path>",
+            description: "install @zen/core and @zen/cli from a directory of zen tarballs or a built zen checkout (default: the registry, this zen's version)",
+          },
           { long: "core", value: "<spec>", hidden: true, description: "where the package's devDependencies get @zen/core (default: this version)" },
           { long: "cli", value: "<spec>", hidden: true, description: "where the package's devDependencies get @zen/cli (default: this version)" },
         ],

@@ -55,7 +55,10 @@ export function pipelineCommands(): CommandSpec {
           { long: "run-name", value: "<name>", description: "name of the run (unique; default: <pipeline>-<date>-<time>-<random>)" },
           { long: "no-cache", description: "run every step, reusing nothing from earlier runs" },
           { long: "config", value: "<file>", description: "YAML file with `parameters:` and runtime options (run_name, enable_cache too)" },
-          { long: "dry-run", description: "write what a remote orchestrator would submit (e.g. the compiled spec, the image plan); run, push and send nothing" },
+          {
+            long: "dry-run",
+            description: "write what a remote orchestrator would submit (e.g. the compiled spec, the image plan); run, push and send nothing",
+          },
           { long: "out", value: "<dir>", description: "with --dry-run: the directory to write to (default: the current one)" },
         ],
         run: handler("run"),

@@ -10,10 +10,7 @@ function componentOptions(mode: "register" | "update" | "remove"): OptionSpec[] 
     long: type.longOption,
     short: type.shortOption,
     ...(mode === "remove" ? {} : { value: "<name>" }),
-    description:
-      mode === "remove"
-        ? `remove the ${type.displayName}`
-        : `${type.displayName}${type.required && mode === "register" ? " (required)" : ""}`,
+    description: mode === "remove" ? `remove the ${type.displayName}` : `${type.displayName}${type.required && mode === "register" ? " (required)" : ""}`,
   }));
 }
 

@@ -73,10 +73,11 @@ export async function checkFlavorPackage(dirArg: string, coreVersion: string): P
   const name = typeof pkg.name === "string" ? pkg.name : undefined;
   const check: PackageCheck = { dir, package: name, version: pkg.version, flavors: [], findings };
 
-  if (!name) add("error", "name-missing", "package.json has no \"name\".", 'Add a "name", e.g. "zen-integration-<flavor>" or "@your-scope/zen-integration-<flavor>".');
-  if (!pkg.version) add("error", "version-missing", "package.json has no \"version\".", 'Add a "version", e.g. "0.1.0".');
+  if (!name)
+    add("error", "name-missing", 'package.json has no "name".', 'Add a "name", e.g. "zen-integration-<flavor>" or "@your-scope/zen-integration-<flavor>".');
+  if (!pkg.version) add("error", "version-missing", 'package.json has no "version".', 'Add a "version", e.g. "0.1.0".');
   if (pkg.zen === undefined) {
-    add("error", "zen-key-missing", "package.json has no \"zen\" key, so zen ignores the package.", `Add ${ZEN_KEY_EXAMPLE} to package.json.`);
+    add("error", "zen-key-missing", 'package.json has no "zen" key, so zen ignores the package.', `Add ${ZEN_KEY_EXAMPLE} to package.json.`);
   }
   checkPeerRange(pkg, coreVersion, add);
   checkKeywords(pkg, add);
@@ -121,7 +122,12 @@ function checkPeerRange(pkg: PublishedJson, coreVersion: string, add: Add): void
     );
   }
   if (range === undefined) {
-    add("error", "peer-range-missing", `package.json declares no peer range on ${CORE}, so zen cannot tell which versions the package supports.`, `Add ${wanted}.`);
+    add(
+      "error",
+      "peer-range-missing",
+      `package.json declares no peer range on ${CORE}, so zen cannot tell which versions the package supports.`,
+      `Add ${wanted}.`,
+    );
     return;
   }
   if (range.startsWith("workspace:")) {
@@ -142,7 +148,12 @@ function checkPeerRange(pkg: PublishedJson, coreVersion: string, add: Add): void
 function checkKeywords(pkg: PublishedJson, add: Add): void {
   const keywords = Array.isArray(pkg.keywords) ? pkg.keywords : [];
   if (!keywords.includes("zen-integration")) {
-    add("warning", "keyword-missing", 'package.json lacks the keyword "zen-integration", which is how users find flavor packages on npm.', 'Add "zen-integration" to "keywords".');
+    add(
+      "warning",
+      "keyword-missing",
+      'package.json lacks the keyword "zen-integration", which is how users find flavor packages on npm.',
+      'Add "zen-integration" to "keywords".',
+    );
   }
 }
 
@@ -156,10 +167,20 @@ function checkExportTargets(dir: string, pkg: PublishedJson, flavorsSubpath: str
     const conditions = ["import", "node", "default"];
     if (view.label !== "exports") {
       if (resolveExportPath(dir, view.pkg, "./package.json", ["require", "node", "default"]) === undefined) {
-        add("error", "published-package-json-not-exported", `"${view.label}" lacks "./package.json", so zen cannot read the published package's metadata.`, `Add "./package.json": "./package.json" to "${view.label}".`);
+        add(
+          "error",
+          "published-package-json-not-exported",
+          `"${view.label}" lacks "./package.json", so zen cannot read the published package's metadata.`,
+          `Add "./package.json": "./package.json" to "${view.label}".`,
+        );
       }
       if (flavorsSubpath && resolveExportPath(dir, view.pkg, flavorsSubpath, conditions) === undefined) {
-        add("error", "published-flavors-not-exported", `"${view.label}" lacks "${flavorsSubpath}", which "zen.flavors" names.`, `Add "${flavorsSubpath}" to "${view.label}".`);
+        add(
+          "error",
+          "published-flavors-not-exported",
+          `"${view.label}" lacks "${flavorsSubpath}", which "zen.flavors" names.`,
+          `Add "${flavorsSubpath}" to "${view.label}".`,
+        );
       }
     }
     if (!flavorsSubpath) continue;
@@ -168,9 +189,19 @@ function checkExportTargets(dir: string, pkg: PublishedJson, flavorsSubpath: str
     const shown = relative(dir, target);
     if (!existsSync(target)) {
       missingBuild = true;
-      add("error", "flavors-not-built", `"${flavorsSubpath}" maps to ${shown} (in "${view.label}"), which does not exist.`, "Build the package first (`npm run build`).");
+      add(
+        "error",
+        "flavors-not-built",
+        `"${flavorsSubpath}" maps to ${shown} (in "${view.label}"), which does not exist.`,
+        "Build the package first (`npm run build`).",
+      );
     } else if (!listedInFiles(pkg.files, shown)) {
-      add("error", "flavors-not-published", `${shown} is not listed in "files", so it would be missing from the published package.`, `Add "${shown.split("/")[0]}" to "files".`);
+      add(
+        "error",
+        "flavors-not-published",
+        `${shown} is not listed in "files", so it would be missing from the published package.`,
+        `Add "${shown.split("/")[0]}" to "files".`,
+      );
     }
   }
   return missingBuild;
@@ -184,7 +215,13 @@ function listedInFiles(files: unknown, path: string): boolean {
     if (typeof entry !== "string" || entry.startsWith("!")) return false;
     const clean = entry.replace(/^\.\//, "").replace(/\/+$/, "");
     if (normalized === clean || normalized.startsWith(`${clean}/`)) return true;
-    const pattern = new RegExp(`^${clean.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*\*/g, "\0").replace(/\*/g, "[^/]*").replace(/\0/g, ".*")}(/.*)?$`);
+    const pattern = new RegExp(
+      `^${clean
+        .replace(/[.+^${}()|\\]/g, "\\$&")
+        .replace(/\*\*/g, "\0")
+        .replace(/\*/g, "[^/]*")
+        .replace(/\0/g, ".*")}(/.*)?$`,
+    );
     return pattern.test(normalized);
   });
 }
@@ -221,13 +258,23 @@ async function checkFlavors(flavorsFile: string | undefined, infos: FlavorInfo[]
     seen.add(key);
     const info = infos.find((i) => i.type === flavor.type && i.name === flavor.name);
     if (info && info.configSchema.type !== "object") {
-      add("error", "config-not-object", `The config schema of the ${label} is not an object schema, so zen cannot show or check its keys.`, "Make `config` a zod object: `config: z.object({ … })`.");
+      add(
+        "error",
+        "config-not-object",
+        `The config schema of the ${label} is not an object schema, so zen cannot show or check its keys.`,
+        "Make `config` a zod object: `config: z.object({ … })`.",
+      );
     }
     let implementation;
     try {
       implementation = await loadImplementation(flavor);
     } catch (error) {
-      add("error", "implementation-load-failed", `The implementation of the ${label} does not load: ${causeMessage(error)}`, "Fix `implementation` so it imports and returns the component class.");
+      add(
+        "error",
+        "implementation-load-failed",
+        `The implementation of the ${label} does not load: ${causeMessage(error)}`,
+        "Fix `implementation` so it imports and returns the component class.",
+      );
       continue;
     }
     if (implementation.componentType !== flavor.type) {

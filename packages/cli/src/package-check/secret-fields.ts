@@ -26,7 +26,10 @@ export function checkSecrets(infos: FlavorInfo[], add: Add): void {
     const properties = (info.configSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
     const secrets = new Set(info.secretFields);
     for (const [key, property] of Object.entries(properties)) {
-      const variants = [property, ...(["anyOf", "oneOf"] as const).flatMap((k) => (Array.isArray(property[k]) ? (property[k] as Record<string, unknown>[]) : []))];
+      const variants = [
+        property,
+        ...(["anyOf", "oneOf"] as const).flatMap((k) => (Array.isArray(property[k]) ? (property[k] as Record<string, unknown>[]) : [])),
+      ];
       if (secrets.has(key)) {
         const literal = variants.some((v) => Object.hasOwn(v, "default") && !(typeof v.default === "string" && REFERENCE.test(v.default)));
         if (literal) {

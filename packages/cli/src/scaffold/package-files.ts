@@ -111,7 +111,10 @@ const TSCONFIG = `${JSON.stringify(
   },
   null,
   2,
-)}\n`.replace('"rewriteRelativeImportExtensions"', '// Sources import "./x.ts" (as they run under Jest); tsc rewrites it to "./x.js".\n    "rewriteRelativeImportExtensions"');
+)}\n`.replace(
+  '"rewriteRelativeImportExtensions"',
+  '// Sources import "./x.ts" (as they run under Jest); tsc rewrites it to "./x.js".\n    "rewriteRelativeImportExtensions"',
+);
 
 /** Sources and tests, type-checked by \`npm test\` before Jest runs (swc strips types without checking them). */
 const TSCONFIG_TEST = `${JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { rootDir: ".", noEmit: true, declaration: false, declarationMap: false }, include: ["src", "test"] }, null, 2)}\n`;
@@ -190,9 +193,7 @@ function secretKey(template: TypeTemplate, n: ScaffoldNames): string | undefined
 
 function testModule(n: ScaffoldNames, template: TypeTemplate): string {
   const { imports, body } = template.test(n);
-  const withHelper = imports.map((line) =>
-    line.endsWith(`from "@zen/core/testing";`) ? line.replace("import { ", "import { componentTestConfig, ") : line,
-  );
+  const withHelper = imports.map((line) => (line.endsWith(`from "@zen/core/testing";`) ? line.replace("import { ", "import { componentTestConfig, ") : line));
   const secret = secretKey(template, n);
   const given = secret
     ? `{ ...validConfig, ${secret}: "{{example_secret.token}}" }, {
@@ -253,9 +254,9 @@ TODO: what the \`${n.flavor}\` ${n.type.displayName} flavor does, and for which 
 \`\`\`sh
 npm install ${n.packageName}
 ${commented([
-    [`npx zen ${n.type.cliGroup} flavor list`, `lists '${n.flavor}' from ${n.packageName}`],
-    [`npx zen ${n.type.cliGroup} flavor describe ${n.flavor}`, "its config keys"],
-  ])}
+  [`npx zen ${n.type.cliGroup} flavor list`, `lists '${n.flavor}' from ${n.packageName}`],
+  [`npx zen ${n.type.cliGroup} flavor describe ${n.flavor}`, "its config keys"],
+])}
 \`\`\`
 
 ## Configure

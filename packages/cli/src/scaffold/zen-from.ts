@@ -35,7 +35,9 @@ export function zenFromSpecs(zenFrom: string, packageDir: string, version: strin
   const cli = join(source, "packages", "cli");
   if (existsSync(join(core, "package.json")) && existsSync(join(cli, "package.json"))) {
     if (!existsSync(join(core, "dist")) || !existsSync(join(cli, "dist"))) {
-      throw new UsageError(`The zen checkout ${zenFrom} is not built.`, { hint: `Build it first (\`npx pnpm@10.34.9 build\` in ${source}), or pack it and pass the tarballs' directory.` });
+      throw new UsageError(`The zen checkout ${zenFrom} is not built.`, {
+        hint: `Build it first (\`npx pnpm@10.34.9 build\` in ${source}), or pack it and pass the tarballs' directory.`,
+      });
     }
     return { coreSpec: fileSpec(packageDir, core), cliSpec: fileSpec(packageDir, cli) };
   }

@@ -5,13 +5,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Writable, type Readable } from "node:stream";
-import {
-  BaseArtifactStore,
-  type ArtifactStoreConfig,
-  type CopyOptions,
-  type FileStat,
-  type WriteOptions,
-} from "../components/artifact-store.ts";
+import { BaseArtifactStore, type ArtifactStoreConfig, type CopyOptions, type FileStat, type WriteOptions } from "../components/artifact-store.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 
 /** Files up to this size are written without the thread pool. */
@@ -82,7 +76,10 @@ export class LocalArtifactStore extends BaseArtifactStore<ArtifactStoreConfig> {
       },
       final(callback) {
         file.end(() => {
-          commit(temp, target, overwrite, uri).then(() => callback(), (error: Error) => callback(error));
+          commit(temp, target, overwrite, uri).then(
+            () => callback(),
+            (error: Error) => callback(error),
+          );
         });
       },
       destroy(error, callback) {

@@ -36,8 +36,7 @@ export function damagedMetadata(file: string, error: unknown): unknown {
   if (error instanceof ZenError) return error;
   const code = (error as { code?: unknown }).code;
   const message = (error as Error).message ?? String(error);
-  const damaged =
-    code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT" || code === "SQLITE_CANTOPEN" || /no such (table|column)|malformed/i.test(message);
+  const damaged = code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT" || code === "SQLITE_CANTOPEN" || /no such (table|column)|malformed/i.test(message);
   if (!damaged) return error;
   const backup = newestBackup(file);
   return new ZenError(`The metadata store '${file}' is damaged: ${message}.`, {
@@ -54,9 +53,11 @@ export function emptyMetadata(file: string): ZenError {
   const backup = newestBackup(file);
   return new ZenError(`The metadata store '${file}' is empty (0 bytes): it was truncated, and the run history it held is gone.`, {
     code: "ZEN_METADATA_DAMAGED",
-    hint:
-      (backup ? `zen changed nothing. Restore the copy zen kept of it (\`cp '${backup}' '${file}'\`), or remove` : "zen changed nothing. Restore it from your own backup, or remove") +
-      ` it (\`rm '${file}'\`) to start a new run history.`,
+    hint: `${
+      backup
+        ? `zen changed nothing. Restore the copy zen kept of it (\`cp '${backup}' '${file}'\`), or remove`
+        : "zen changed nothing. Restore it from your own backup, or remove"
+    } it (\`rm '${file}'\`) to start a new run history.`,
   });
 }
 

@@ -279,7 +279,9 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
   private execution(row: Row): StepExecution {
     const step = toStep(row);
     const linked = (table: "step_inputs" | "step_outputs") => {
-      const rows = this.statement(`SELECT l.name AS link_name, a.* FROM ${table} l JOIN artifacts a ON a.id = l.artifact_id WHERE l.step_id = ?`).all(step.id) as Row[];
+      const rows = this.statement(`SELECT l.name AS link_name, a.* FROM ${table} l JOIN artifacts a ON a.id = l.artifact_id WHERE l.step_id = ?`).all(
+        step.id,
+      ) as Row[];
       return Object.fromEntries(rows.map((r) => [r.link_name as string, toArtifact(r)]));
     };
     return { step, runName: row.run_name as string, inputs: linked("step_inputs"), outputs: linked("step_outputs") };
@@ -408,4 +410,3 @@ export function databasePathOf(uri: string): string {
   }
   return path.resolve(uri);
 }
-

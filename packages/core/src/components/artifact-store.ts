@@ -1,5 +1,5 @@
 import nodePath from "node:path";
-import { Readable, Writable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import { pipeline as streamPipeline } from "node:stream/promises";
 import { ValidationError } from "../errors.ts";
 import { StackComponent, type ComponentInit } from "../stack-component.ts";
@@ -176,7 +176,7 @@ export function globToRegExp(pattern: string): RegExp {
       if (end === -1) source += "\\[";
       else {
         const body = pattern.slice(i + 1, end).replace(/\\/g, "\\\\");
-        source += `[${body.startsWith("!") ? "^" + body.slice(1) : body}]`;
+        source += `[${body.startsWith("!") ? `^${body.slice(1)}` : body}]`;
         i = end;
       }
     } else source += c.replace(/[.+^${}()|\\]/g, "\\$&");

@@ -76,7 +76,9 @@ export function toAlertMessage(message: string | Alert): AlertMessage {
 /** A plain-text rendering of an alert, for channels that only take text. */
 export function formatAlertText(alert: AlertMessage): string {
   const head = alert.title ? `${alert.title}\n` : "";
-  const facts = Object.entries(alert.fields).map(([k, v]) => `\n${k}: ${v}`).join("");
+  const facts = Object.entries(alert.fields)
+    .map(([k, v]) => `\n${k}: ${v}`)
+    .join("");
   return `${alert.severity === "info" ? "" : `[${alert.severity}] `}${head}${alert.text}${facts}${alert.url ? `\n${alert.url}` : ""}`;
 }
 

@@ -93,7 +93,13 @@ export async function executeClean(plan: CleanPlan): Promise<string[]> {
   }
   for (const dir of plan.containers) {
     // rmdir refuses a non-empty directory: whatever the user kept there stays, and so does the directory.
-    if (await rmdir(dir).then(() => true, () => false)) removed.push(dir);
+    if (
+      await rmdir(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(dir);
   }
   return removed;
 }

@@ -11,13 +11,10 @@ export function checkFormatVersion(file: string, value: unknown, current: number
     });
   }
   if (value > current) {
-    throw new ZenError(
-      `'${file}' has format version ${value}, which is newer than this version of zen understands (up to ${current}).`,
-      {
-        code: "ZEN_FORMAT_TOO_NEW",
-        hint: "It was written by a newer zen: upgrade zen (`npm install -g @zen/cli@latest`), or point ZEN_CONFIG_PATH at another directory.",
-      },
-    );
+    throw new ZenError(`'${file}' has format version ${value}, which is newer than this version of zen understands (up to ${current}).`, {
+      code: "ZEN_FORMAT_TOO_NEW",
+      hint: "It was written by a newer zen: upgrade zen (`npm install -g @zen/cli@latest`), or point ZEN_CONFIG_PATH at another directory.",
+    });
   }
   return value;
 }

@@ -98,10 +98,7 @@ function toFile(config: GlobalConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { format_version: GLOBAL_CONFIG_FORMAT_VERSION, user_id };
   if (active_profile !== undefined) out.active_profile = active_profile;
   out.profiles = Object.fromEntries(
-    Object.entries(profiles).map(([name, { active_stack, ...entry }]) => [
-      name,
-      active_stack === undefined ? entry : { ...entry, active_stack },
-    ]),
+    Object.entries(profiles).map(([name, { active_stack, ...entry }]) => [name, active_stack === undefined ? entry : { ...entry, active_stack }]),
   );
   return { ...out, ...rest };
 }

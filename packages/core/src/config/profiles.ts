@@ -31,13 +31,7 @@ export interface NewProfileOptions {
  * Opens (creating if needed) the store of a new profile and registers its default stack.
  * Notices, in the order ZenML users know them: "Initializing profile `x`...", "Initializing store...", registrations.
  */
-async function initializeProfile(
-  configDir: string,
-  name: string,
-  options: NewProfileOptions,
-  env: Env,
-  notice: Notice,
-): Promise<ProfileEntry> {
+async function initializeProfile(configDir: string, name: string, options: NewProfileOptions, env: Env, notice: Notice): Promise<ProfileEntry> {
   // A database or sqlite:// URL (any scheme but file://) can only be a `sql` store: no need to say it twice.
   const storeType = options.storeType ?? (options.url && /^(?!file:)[a-z][a-z0-9+.-]*:\/\//i.test(options.url) ? "sql" : defaultStoreType(env));
   if (!isStoreType(storeType)) {
@@ -85,13 +79,7 @@ export async function ensureDefaultProfile(file: GlobalConfigFile, env: Env, not
   });
 }
 
-export async function createProfile(
-  file: GlobalConfigFile,
-  name: string,
-  options: NewProfileOptions,
-  env: Env,
-  notice: Notice,
-): Promise<ProfileEntry> {
+export async function createProfile(file: GlobalConfigFile, name: string, options: NewProfileOptions, env: Env, notice: Notice): Promise<ProfileEntry> {
   validateName("profile", name);
   const exists = (config: GlobalConfig | undefined) => {
     if (config && Object.hasOwn(config.profiles, name)) {

@@ -39,8 +39,7 @@ export function resolveSettings({ flags, env, repository, global }: ResolutionIn
   // The repository's stack belongs to the repository's profile: it applies only when that profile is
   // in effect (a `--profile` flag pointing elsewhere must not borrow a stack name from another profile).
   const repositoryStack =
-    repository?.active_stack_name !== undefined &&
-    (nonEmpty(repository.active_profile_name) ?? profile.name) === profile.name
+    repository?.active_stack_name !== undefined && (nonEmpty(repository.active_profile_name) ?? profile.name) === profile.name
       ? nonEmpty(repository.active_stack_name)
       : undefined;
   const stack = pick<ResolvedSetting>(

@@ -52,7 +52,11 @@ function recordConflicts(builtins: readonly FlavorInfo[], packages: IndexedPacka
         note(pkg, key, message);
       }
     } else if (claimants.length > 1) {
-      const message = conflictMessage(type, name, claimants.map((pkg) => pkg.name));
+      const message = conflictMessage(
+        type,
+        name,
+        claimants.map((pkg) => pkg.name),
+      );
       const hint = "Uninstall one of them (or remove it from package.json); components registered with one keep using it.";
       problems.push({ package: claimants.at(-1)!.name, root: claimants.at(-1)!.root, phase: "duplicate", message, hint });
       for (const pkg of claimants) note(pkg, key, message);

@@ -83,8 +83,7 @@ export interface CacheLocations {
 }
 
 export function cacheLocations(projectRoot: string | undefined, cliRoot: string | undefined, cacheDir: string): CacheLocations {
-  const hasNodeModules =
-    projectRoot !== undefined && statSync(join(projectRoot, "node_modules"), { throwIfNoEntry: false })?.isDirectory();
+  const hasNodeModules = projectRoot !== undefined && statSync(join(projectRoot, "node_modules"), { throwIfNoEntry: false })?.isDirectory();
   const identity = projectRoot ?? `cli:${cliRoot ?? ""}`;
   let fallback: string | undefined;
   return {
@@ -161,7 +160,7 @@ export async function writeCachedIndex(locations: CacheLocations, index: Discove
   const { writeFileAtomic } = await import("../fs/atomic-write.ts"); // only on a miss
   for (const file of cacheFiles(locations)) {
     try {
-      await writeFileAtomic(file, JSON.stringify(index, null, 1) + "\n", 0o644);
+      await writeFileAtomic(file, `${JSON.stringify(index, null, 1)}\n`, 0o644);
       return file;
     } catch {
       // read-only node_modules (or cache dir): try the next location

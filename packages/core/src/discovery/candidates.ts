@@ -41,9 +41,7 @@ export function listNodeModules(dir: string): string[] {
   const names: string[] = [];
   const entries = (path: string) => {
     try {
-      return readdirSync(path, { withFileTypes: true }).filter(
-        (e) => !e.name.startsWith(".") && (e.isDirectory() || e.isSymbolicLink()),
-      );
+      return readdirSync(path, { withFileTypes: true }).filter((e) => !e.name.startsWith(".") && (e.isDirectory() || e.isSymbolicLink()));
     } catch {
       return [];
     }

@@ -81,7 +81,7 @@ export async function rememberDescription(cacheDir: string, record: CustomFlavor
   entries.set(key, { stamp, described });
   try {
     const { writeFileAtomic } = await import("../fs/atomic-write.ts");
-    await writeFileAtomic(join(cacheDir, FILE_NAME), JSON.stringify(Object.fromEntries(entries), null, 1) + "\n", 0o644);
+    await writeFileAtomic(join(cacheDir, FILE_NAME), `${JSON.stringify(Object.fromEntries(entries), null, 1)}\n`, 0o644);
   } catch {
     // not writable: listing shows the generic description
   }

@@ -58,10 +58,9 @@ export async function loadCustomFlavor(request: CustomFlavorLoadRequest): Promis
   if (value.type !== request.type) {
     const actual = componentType(value.type);
     const expected = componentType(request.type);
-    throw new ValidationError(
-      `'${request.specifier}' is ${article(actual.displayName)} flavor, not ${article(expected.displayName)} flavor.`,
-      { hint: `Register it with \`zen ${actual.cliGroup} flavor register ${request.specifier}\`.` },
-    );
+    throw new ValidationError(`'${request.specifier}' is ${article(actual.displayName)} flavor, not ${article(expected.displayName)} flavor.`, {
+      hint: `Register it with \`zen ${actual.cliGroup} flavor register ${request.specifier}\`.`,
+    });
   }
   if (request.name !== undefined && value.name !== request.name) {
     const display = componentType(request.type).displayName;

@@ -139,7 +139,13 @@ function runChild(request: ScanRequest, timeoutMs: number, env: Record<string, s
 }
 
 function failedInspection(candidate: Candidate, failed: NonNullable<ChildRun["failed"]>, stderr: string): Inspection {
-  const report: CandidateReport = { package: candidate.name, origin: candidate.origin, status: "broken", flavors: [], ...(failed.root ? { root: failed.root } : {}) };
+  const report: CandidateReport = {
+    package: candidate.name,
+    origin: candidate.origin,
+    status: "broken",
+    flavors: [],
+    ...(failed.root ? { root: failed.root } : {}),
+  };
   const problem = new PackageProblem(
     "import",
     `'${candidate.name}' ${failed.cause}`,

@@ -47,9 +47,7 @@ export function requiredKeys(schema: JsonSchema): Set<string> {
 /** Names of the properties marked with `x-zen-secret: true`. */
 export function secretFieldsOf(schema: JsonSchema): string[] {
   const properties = configProperties(schema) ?? {};
-  return Object.keys(properties).filter((key) =>
-    schemaVariants(properties[key], schema).some((variant) => variant[SECRET_KEYWORD] === true),
-  );
+  return Object.keys(properties).filter((key) => schemaVariants(properties[key], schema).some((variant) => variant[SECRET_KEYWORD] === true));
 }
 
 /** The JSON types a property accepts (`string`, `number`, …); empty when the schema says nothing. */

@@ -143,12 +143,7 @@ function resolveTarget(target: unknown, conditions: ReadonlySet<string>, star: s
  * The file an export subpath (`"./flavors"`) of the package at `root` maps to, or undefined when the
  * package does not export it. Packages without `exports` map the subpath to a file in the package.
  */
-export function resolveExportPath(
-  root: string,
-  pkg: PackageJson,
-  subpath: string,
-  conditions: readonly string[] = importConditions(),
-): string | undefined {
+export function resolveExportPath(root: string, pkg: PackageJson, subpath: string, conditions: readonly string[] = importConditions()): string | undefined {
   const exportsField = pkg.exports;
   if (exportsField === undefined) {
     const relative = subpath === "." ? (pkg.main ?? "index.js") : subpath;
@@ -159,10 +154,7 @@ export function resolveExportPath(
     return undefined;
   }
   const isSubpathMap =
-    typeof exportsField === "object" &&
-    exportsField !== null &&
-    !Array.isArray(exportsField) &&
-    Object.keys(exportsField).some((key) => key.startsWith("."));
+    typeof exportsField === "object" && exportsField !== null && !Array.isArray(exportsField) && Object.keys(exportsField).some((key) => key.startsWith("."));
   const map = (isSubpathMap ? exportsField : { ".": exportsField }) as Record<string, unknown>;
   const set = new Set(conditions);
   let target: string | null | undefined;

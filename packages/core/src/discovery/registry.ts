@@ -127,7 +127,8 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
       } else if (custom) {
         listed = { ...custom, info: { ...custom.info, ...(packages.length ? { shadows: packages.map((e) => e.info.source) } : {}) } };
         const display = componentType(custom.info.type).displayName;
-        for (const loser of packages) warn(`The ${display} flavor '${custom.info.name}' ${sourceLabel(custom.info.source)} shadows ${describeSource(loser.info.source)}.`);
+        for (const loser of packages)
+          warn(`The ${display} flavor '${custom.info.name}' ${sourceLabel(custom.info.source)} shadows ${describeSource(loser.info.source)}.`);
       } else if (packages.length > 1) {
         const [first, ...others] = packages as [Entry, ...Entry[]];
         const owners = packages.map((e) => (e.origin as { pkg: IndexedPackage }).pkg.name);
@@ -143,11 +144,13 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
 
   async list(type?: ComponentType): Promise<FlavorInfo[]> {
     const order = (t: ComponentType) => COMPONENT_TYPE_KEYS.indexOf(t);
-    return [...(await this.groups()).values()]
-      .map((entry) => entry.listed.info)
-      .filter((info) => type === undefined || info.type === type)
-      // Code-point order: localeCompare would load ICU's collator (~6 ms of a warm start).
-      .sort((a, b) => order(a.type) - order(b.type) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return (
+      [...(await this.groups()).values()]
+        .map((entry) => entry.listed.info)
+        .filter((info) => type === undefined || info.type === type)
+        // Code-point order: localeCompare would load ICU's collator (~6 ms of a warm start).
+        .sort((a, b) => order(a.type) - order(b.type) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    );
   }
 
   async find(type: ComponentType, name: string): Promise<FlavorInfo | undefined> {
@@ -195,16 +198,12 @@ class DiscoveredFlavorRegistry implements FlavorRegistry {
    */
   async load(type: ComponentType, name: string, options: { package?: string | undefined } = {}): Promise<Flavor> {
     const found = (await this.groups()).get(keyOf(type, name));
-    const entry = options.package
-      ? found?.all.find((e) => e.origin.kind === "package" && e.origin.pkg.name === options.package)
-      : found?.listed;
+    const entry = options.package ? found?.all.find((e) => e.origin.kind === "package" && e.origin.pkg.name === options.package) : found?.listed;
     if (!entry) {
       const available = (await this.list(type)).map((info) => info.name);
       const { index } = await this.discovery();
       // Where the flavor came from: the component's own record, else discovery's memory.
-      const former =
-        (options.package ? { package: options.package } : undefined) ??
-        index.formerFlavors?.find((f) => f.type === type && f.name === name);
+      const former = (options.package ? { package: options.package } : undefined) ?? index.formerFlavors?.find((f) => f.type === type && f.name === name);
       const problem = former && index.problems.find((p) => p.package === former.package);
       throw unknownFlavorError(type, name, available, {
         projectRoot: this.options.projectRoot,

@@ -58,7 +58,13 @@ export async function runScanChild(): Promise<void> {
         `'${candidate.name}' called process.exit(${String(calls[0] ?? "")}) while its flavors module was imported`,
         `A flavors module must only define flavors: report it to the maintainers of ${candidate.name}, or uninstall it.`,
       );
-      const report = { package: candidate.name, origin: candidate.origin, status: "broken" as const, flavors: [], ...(importedFrom ? { root: importedFrom.root } : {}) };
+      const report = {
+        package: candidate.name,
+        origin: candidate.origin,
+        status: "broken" as const,
+        flavors: [],
+        ...(importedFrom ? { root: importedFrom.root } : {}),
+      };
       inspection = brokenInspection(candidate, report, importedFrom?.root, importedFrom?.version, problem);
     }
     await send({ kind: "done", index, inspection });

@@ -220,11 +220,7 @@ export async function inspectSafely(candidate: Candidate, onImport?: ImportListe
  * A scan in this process, with no protection against a package that exits, prints or hangs while it
  * is imported: what the isolated scan's child runs, and its fallback where no child can be started.
  */
-export async function scanInProcess(
-  candidates: readonly Candidate[],
-  key: string,
-  sourceProblems: readonly DiscoveryProblem[] = [],
-): Promise<DiscoveryIndex> {
+export async function scanInProcess(candidates: readonly Candidate[], key: string, sourceProblems: readonly DiscoveryProblem[] = []): Promise<DiscoveryIndex> {
   const inspections: Inspection[] = [];
   for (const candidate of candidates) inspections.push(await inspectSafely(candidate));
   return assembleIndex(describeBuiltins(), candidates, inspections, key, sourceProblems);

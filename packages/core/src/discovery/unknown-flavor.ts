@@ -54,21 +54,19 @@ export interface UnknownFlavorOptions {
   former?: { package: string; problem?: DiscoveryProblem | undefined } | undefined;
 }
 
-export function unknownFlavorError(
-  type: ComponentType,
-  name: string,
-  available: readonly string[],
-  options: UnknownFlavorOptions = {},
-): NotFoundError {
+export function unknownFlavorError(type: ComponentType, name: string, available: readonly string[], options: UnknownFlavorOptions = {}): NotFoundError {
   const info = componentType(type);
   const hints: string[] = [];
   const { former } = options;
   if (former?.problem) {
     // Still installed, but discovery cannot use it: say why.
-    return new NotFoundError(`No ${info.displayName} flavor '${name}': it comes from ${former.package}, which cannot be used (${former.problem.message.replace(/\.$/, "")}).`, {
-      hint: former.problem.hint ?? "Run `zen doctor` for details.",
-      code: "ZEN_FLAVOR_UNAVAILABLE", // installed: reinstalling or fixing it helps, installing does not
-    });
+    return new NotFoundError(
+      `No ${info.displayName} flavor '${name}': it comes from ${former.package}, which cannot be used (${former.problem.message.replace(/\.$/, "")}).`,
+      {
+        hint: former.problem.hint ?? "Run `zen doctor` for details.",
+        code: "ZEN_FLAVOR_UNAVAILABLE", // installed: reinstalling or fixing it helps, installing does not
+      },
+    );
   }
   if (former) {
     const command = installCommand(detectPackageManager(options.projectRoot), former.package, options.projectRoot === undefined);
@@ -83,11 +81,7 @@ export function unknownFlavorError(
     hints.push(`It is provided by ${provider}: install it with \`${command}\`.`);
   }
   const names = [...new Set(available)].sort();
-  hints.push(
-    names.length > 0
-      ? `Available ${info.displayName} flavors: ${names.join(", ")}.`
-      : `No ${info.displayName} flavors are available.`,
-  );
+  hints.push(names.length > 0 ? `Available ${info.displayName} flavors: ${names.join(", ")}.` : `No ${info.displayName} flavors are available.`);
   if (!provider) {
     hints.push(`To add your own, run \`zen ${info.cliGroup} flavor register <module>#<export>\`.`);
   }

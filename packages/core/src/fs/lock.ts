@@ -64,10 +64,13 @@ async function lockAndRun<T>(target: string, fn: () => Promise<T> | T, options: 
   const owner: Owner = { pid: process.pid, host: hostname(), nonce: crypto.randomUUID() };
   await acquire(lockFile, owner, options.timeoutMs ?? 60_000, staleMs, options.notice ?? toStderr);
   // Keeps the mtime fresh so a waiter on another host never mistakes a slow holder for a dead one.
-  const refresh = setInterval(() => {
-    const now = new Date();
-    utimes(lockFile, now, now).catch(() => {});
-  }, Math.max(50, Math.floor(staleMs / 3)));
+  const refresh = setInterval(
+    () => {
+      const now = new Date();
+      utimes(lockFile, now, now).catch(() => {});
+    },
+    Math.max(50, Math.floor(staleMs / 3)),
+  );
   refresh.unref();
   try {
     return await fn();
@@ -247,9 +250,7 @@ async function waitersAhead(lockFile: string, ticket: string, staleMs: number): 
   return previous === undefined ? { ahead: 0 } : { ahead: live, previous };
 }
 
-type Inspection =
-  | { state: "gone" }
-  | { state: "held" | "stale"; key: string; owner: Owner | undefined; dead: boolean };
+type Inspection = { state: "gone" } | { state: "held" | "stale"; key: string; owner: Owner | undefined; dead: boolean };
 
 async function inspect(lockFile: string, staleMs: number): Promise<Inspection> {
   const info = await stat(lockFile).catch(() => undefined);

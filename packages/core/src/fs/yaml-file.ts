@@ -71,7 +71,11 @@ function parseWith(yaml: YamlModule, text: string, file: string): unknown {
 }
 
 /** The line (0 when unknown) of the first alias that sits inside its own anchor's node, if any. */
-function selfReferenceLine(yaml: YamlModule, doc: ReturnType<YamlModule["parseDocument"]>, lineCounter: InstanceType<YamlModule["LineCounter"]>): number | undefined {
+function selfReferenceLine(
+  yaml: YamlModule,
+  doc: ReturnType<YamlModule["parseDocument"]>,
+  lineCounter: InstanceType<YamlModule["LineCounter"]>,
+): number | undefined {
   let found: number | undefined;
   yaml.visit(doc, {
     Alias(_key, node, path) {

@@ -148,7 +148,9 @@ export async function planImage(spec: ImageSpec, options: ImageBuildOptions = {}
   const registry = client(target.registry);
   const upToDate = await registry.hasManifest(target.repository, manifestDigest);
   const has = (digest: string) => (upToDate ? Promise.resolve(true) : registry.hasBlob(target.repository, digest));
-  const baseLayers = await Promise.all(base.layers.map(async (l) => ({ name: `base:${l.digest}`, digest: l.digest, size: l.size, push: !(await has(l.digest)) })));
+  const baseLayers = await Promise.all(
+    base.layers.map(async (l) => ({ name: `base:${l.digest}`, digest: l.digest, size: l.size, push: !(await has(l.digest)) })),
+  );
   const layers = await Promise.all(spec.layers.map(async (l) => ({ name: l.name, digest: l.digest, size: l.blob.length, push: !(await has(l.digest)) })));
   return {
     target,

@@ -147,7 +147,8 @@ export class RegistryClient {
     const response = await this.send("GET", `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_TYPES.join(", ") } });
     if (!response.ok) throw registryError(this.registry, `read manifest ${repository}:${reference}`, response, await response.text());
     const bytes = Buffer.from(await response.arrayBuffer());
-    const mediaType = (response.headers.get("content-type") ?? "").split(";")[0]!.trim() || ((JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType ?? "");
+    const mediaType =
+      (response.headers.get("content-type") ?? "").split(";")[0]!.trim() || ((JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType ?? "");
     return { mediaType, bytes, digest: response.headers.get("docker-content-digest") ?? undefined };
   }
 

@@ -14,7 +14,7 @@ const BLOCK = 512;
 export const LAYER_MTIME = 946684800;
 
 function octal(value: number, width: number): string {
-  return value.toString(8).padStart(width - 1, "0") + "\0";
+  return `${value.toString(8).padStart(width - 1, "0")}\0`;
 }
 
 function writeString(buf: Buffer, offset: number, width: number, text: string): void {
@@ -45,7 +45,7 @@ function header(name: string, typeflag: string, size: number, mode: number, link
   writeString(buf, 297, 32, "root");
   let sum = 0;
   for (const byte of buf) sum += byte;
-  writeString(buf, 148, 8, sum.toString(8).padStart(6, "0") + "\0 ");
+  writeString(buf, 148, 8, `${sum.toString(8).padStart(6, "0")}\0 `);
   return buf;
 }
 
@@ -58,14 +58,14 @@ export function createTar(entries: readonly TarEntry[]): Buffer {
   const byPath = new Map<string, TarEntry>();
   for (const entry of entries) byPath.set(entry.path.replace(/^\/+|\/+$/g, ""), entry);
   const chunks: Buffer[] = [];
-  for (const path of [...byPath.keys()].sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))))) {
+  for (const path of [...byPath.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
     const entry = byPath.get(path)!;
     const name = entry.type === "dir" ? `${path}/` : path;
     const link = entry.type === "symlink" ? entry.target : "";
     const pax = [Buffer.byteLength(name) > 100 ? paxRecord("path", name) : "", Buffer.byteLength(link) > 100 ? paxRecord("linkpath", link) : ""].join("");
     if (pax !== "") {
       const data = Buffer.from(pax, "utf8");
-      chunks.push(header("PaxHeaders/" + path.slice(0, 80), "x", data.length, 0o644), data, padding(data.length));
+      chunks.push(header(`PaxHeaders/${path.slice(0, 80)}`, "x", data.length, 0o644), data, padding(data.length));
     }
     const shortName = name.slice(0, 100);
     if (entry.type === "file") {

@@ -66,11 +66,7 @@ export abstract class ObjectArtifactStore<Config extends ArtifactStoreConfig = A
   /** Deletes objects; missing ones are not an error. */
   protected abstract deleteObjects(bucket: string, keys: string[]): Promise<void>;
   /** Server-side copy; with `ifAbsent`, fails with `alreadyExists(uri)` if the destination exists. */
-  protected abstract copyObject(
-    source: ObjectLocation,
-    destination: ObjectLocation,
-    options: { ifAbsent: boolean; uri: string; size: number },
-  ): Promise<void>;
+  protected abstract copyObject(source: ObjectLocation, destination: ObjectLocation, options: { ifAbsent: boolean; uri: string; size: number }): Promise<void>;
   /**
    * Whether the bucket exists; rejects (mapped) on bad credentials or an unreachable endpoint.
    * Implementations list one object under `prefix` rather than reading the bucket's metadata, so
@@ -270,7 +266,11 @@ export abstract class ObjectArtifactStore<Config extends ArtifactStoreConfig = A
   /** Bucket exists and answers; throws one clear ZenError otherwise. */
   async checkAccess(timeoutMs: number): Promise<void> {
     const { bucket, key } = this.locate(this.path);
-    const exists = await withTimeout(this.bucketExists(bucket, key === "" ? "" : `${key}/`), timeoutMs, `${this.serviceName} bucket '${bucket}' of artifact store '${this.name}'`);
+    const exists = await withTimeout(
+      this.bucketExists(bucket, key === "" ? "" : `${key}/`),
+      timeoutMs,
+      `${this.serviceName} bucket '${bucket}' of artifact store '${this.name}'`,
+    );
     if (!exists) throw this.missingBucket(bucket);
   }
 
@@ -315,7 +315,9 @@ export abstract class ObjectArtifactStore<Config extends ArtifactStoreConfig = A
       });
     }
     if (from.bucket === to.bucket && (to.key === from.key || to.key.startsWith(`${from.key}/`))) {
-      throw new ValidationError(`Cannot ${move ? "rename" : "copy"} '${source}' into itself ('${destination}').`, { hint: "Choose a destination outside the source." });
+      throw new ValidationError(`Cannot ${move ? "rename" : "copy"} '${source}' into itself ('${destination}').`, {
+        hint: "Choose a destination outside the source.",
+      });
     }
     const file = await this.headObject(from.bucket, from.key);
     const tree = file ? [] : await this.objectsUnder(from.bucket, `${from.key}/`);
@@ -337,7 +339,11 @@ export abstract class ObjectArtifactStore<Config extends ArtifactStoreConfig = A
         { ifAbsent: false, uri: this.uriOf(to.bucket, `${to.key}/${object.key.slice(from.key.length + 1)}`), size: object.size },
       ),
     );
-    if (move) await this.deleteKeys(from.bucket, tree.map((o) => o.key));
+    if (move)
+      await this.deleteKeys(
+        from.bucket,
+        tree.map((o) => o.key),
+      );
   }
 }
 

@@ -90,9 +90,7 @@ export function isJsonValue(value: unknown, seen: Set<object> = new Set()): bool
       if (Array.isArray(value)) ok = value.every((item) => isJsonValue(item, seen));
       else {
         const proto = Object.getPrototypeOf(value) as unknown;
-        ok =
-          (proto === Object.prototype || proto === null) &&
-          Object.values(value as Record<string, unknown>).every((item) => isJsonValue(item, seen));
+        ok = (proto === Object.prototype || proto === null) && Object.values(value as Record<string, unknown>).every((item) => isJsonValue(item, seen));
       }
       seen.delete(value);
       return ok;
@@ -104,11 +102,7 @@ export function isJsonValue(value: unknown, seen: Set<object> = new Set()): bool
 
 // ── registry ──────────────────────────────────────────────────────────────────
 
-const BUILT_IN: readonly Materializer[] = [
-  bytesMaterializer as Materializer,
-  stringMaterializer as Materializer,
-  jsonMaterializer,
-];
+const BUILT_IN: readonly Materializer[] = [bytesMaterializer as Materializer, stringMaterializer as Materializer, jsonMaterializer];
 const REGISTRY_KEY = Symbol.for("@zen/core.materializers");
 
 function userMaterializers(): Map<string, Materializer> {

@@ -16,7 +16,9 @@ export async function loadPipelineFile(specifier: string, cwd: string = process.
   const file = path.resolve(cwd, hash > 0 ? specifier.slice(0, hash) : specifier);
   const exportName = hash > 0 ? specifier.slice(hash + 1) : undefined;
   if (!existsSync(file)) {
-    throw new NotFoundError(`No pipeline file '${file}'.`, { hint: "Pass the path of a module that exports a pipeline, e.g. `zen pipeline run src/pipeline.ts`." });
+    throw new NotFoundError(`No pipeline file '${file}'.`, {
+      hint: "Pass the path of a module that exports a pipeline, e.g. `zen pipeline run src/pipeline.ts`.",
+    });
   }
   let ns: Record<string, unknown>;
   try {
@@ -41,7 +43,7 @@ export async function loadPipelineFile(specifier: string, cwd: string = process.
   if (named.length === 1) return named[0]![1];
   if (named.length === 0) {
     throw new NotFoundError(`'${file}' exports no pipeline.`, {
-      hint: "Export one: `export default pipeline(\"name\", (params) => { … })`. Running it at import time is not needed.",
+      hint: 'Export one: `export default pipeline("name", (params) => { … })`. Running it at import time is not needed.',
     });
   }
   throw new UsageError(`'${file}' exports several pipelines: ${named.map(([n]) => n).join(", ")}.`, { hint: hintFor(ns, file) });

@@ -116,7 +116,7 @@ function checkHandle(pipelineName: string, stepName: string, handle: unknown, kn
     });
   }
   const producer = known.get(handle.step);
-  if (!producer || !producer.outputNames.includes(handle.output)) {
+  if (!producer?.outputNames.includes(handle.output)) {
     throw new ValidationError(`Step '${stepName}' takes an output of '${handle.step}' that is not part of pipeline '${pipelineName}'.`, {
       hint: "Wire only outputs of steps called in the same pipeline builder.",
     });
@@ -155,7 +155,9 @@ function validateParameters(stepName: string, name: string, schema: unknown, giv
     }
     return {};
   }
-  const parsed = (schema as { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } }).safeParse(given ?? {});
+  const parsed = (
+    schema as { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } }
+  ).safeParse(given ?? {});
   if (!parsed.success) {
     const issues = (parsed.error?.issues ?? []).map((i) => `${i.path.map(String).join(".") || "parameters"}: ${i.message}`);
     throw new ValidationError(`Invalid parameters for ${label}: ${issues.join("; ")}.`, {

@@ -108,7 +108,7 @@ function createLines(stream: ProgressStream, heartbeatMs: number): PipelineEvent
   });
   return (event) => {
     running.update(event);
-    stream.write(formatEvent(event) + "\n");
+    stream.write(`${formatEvent(event)}\n`);
   };
 }
 
@@ -142,13 +142,13 @@ function createLiveView(stream: ProgressStream, color: boolean, tickMs: number, 
     if (fallback) return fallback(event);
     running.update(event);
     if (event.type === "run-started") {
-      stream.write(formatEvent(event) + "\n");
+      stream.write(`${formatEvent(event)}\n`);
       draw();
       return;
     }
     if (event.type === "hook-failed") {
       // A warning line under the table; the table is drawn again below it.
-      stream.write(formatEvent(event) + "\n");
+      stream.write(`${formatEvent(event)}\n`);
       drawn = 0;
       draw();
       return;
@@ -159,7 +159,7 @@ function createLiveView(stream: ProgressStream, color: boolean, tickMs: number, 
         if (event.status === "cancelled" && (s === "pending" || s === "running")) status.set(name, "cancelled");
       }
       draw();
-      stream.write(formatEvent(event) + "\n");
+      stream.write(`${formatEvent(event)}\n`);
       return;
     }
     switch (event.type) {

@@ -22,7 +22,11 @@ export interface RepositorySources {
 
 /** The output values of a step definition, by output name. */
 export type StepOutputsOf<S> =
-  S extends StepInfo<any, infer O, any, infer K> ? ([K] extends [never] ? { output: O } : { [P in K]: P extends keyof O ? O[P] : never }) : Record<string, unknown>;
+  S extends StepInfo<any, infer O, any, infer K>
+    ? [K] extends [never]
+      ? { output: O }
+      : { [P in K]: P extends keyof O ? O[P] : never }
+    : Record<string, unknown>;
 
 export class ArtifactView<T = unknown> {
   readonly id: string;
@@ -188,8 +192,7 @@ export class PipelineRunView {
   getStep<S extends StepInfo>(step: S): StepView<StepOutputsOf<S>>;
   getStep(name: string): StepView;
   getStep(step: string | StepInfo): StepView {
-    const found =
-      typeof step === "string" ? this.steps.find((s) => s.name === step) : this.steps.find((s) => s.stepName === step.stepName);
+    const found = typeof step === "string" ? this.steps.find((s) => s.name === step) : this.steps.find((s) => s.stepName === step.stepName);
     if (!found) {
       const wanted = typeof step === "string" ? step : step.stepName;
       throw new NotFoundError(`Run '${this.name}' has no step '${wanted}'.`, {

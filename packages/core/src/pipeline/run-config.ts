@@ -39,7 +39,10 @@ export async function readRunConfig(file: string): Promise<RunConfig> {
     // The shared parser bounds alias expansion (a "billion laughs" file) and names the line.
     doc = await parseYaml(text, file);
   } catch (error) {
-    const detail = (error as Error).message.replace(/^Malformed YAML in '.*?'/s, "").replace(/^:\s*/, ": ").replace(/\.$/, "");
+    const detail = (error as Error).message
+      .replace(/^Malformed YAML in '.*?'/s, "")
+      .replace(/^:\s*/, ": ")
+      .replace(/\.$/, "");
     throw new ValidationError(`The run configuration '${file}' is not valid YAML${detail}.`, {
       hint: "Fix the YAML syntax.",
     });

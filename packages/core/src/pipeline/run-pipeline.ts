@@ -79,8 +79,7 @@ const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|credential|private[-_]?
 
 export async function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}): Promise<PipelineRunView> {
   const { runName: givenRunName, enableCache, parameters, stack: stackOption, onEvent, signal, handleSignals, zen, ...runtime } = options;
-  const listener: PipelineEventListener =
-    onEvent === false ? () => {} : (onEvent ?? createProgressReporter({ stream: process.stderr }));
+  const listener: PipelineEventListener = onEvent === false ? () => {} : (onEvent ?? createProgressReporter({ stream: process.stderr }));
   const emit = (event: PipelineEvent) => {
     try {
       listener(event);
@@ -181,10 +180,13 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
     await stack.orchestrator.runPipeline(steps.orchestratorRun(deployment));
     result = await steps.result(cancelledBy !== undefined);
     if (result.neverRun.length > 0 && !cancelledBy) {
-      failure = new ZenError(`The orchestrator of stack '${stack.name}' ended the run without running step${result.neverRun.length > 1 ? "s" : ""} ${result.neverRun.map((n) => `'${n}'`).join(", ")}.`, {
-        code: "ZEN_ORCHESTRATOR_INCOMPLETE",
-        hint: "Check the orchestrator: it must run every step (or report a cancellation) before runPipeline() resolves.",
-      });
+      failure = new ZenError(
+        `The orchestrator of stack '${stack.name}' ended the run without running step${result.neverRun.length > 1 ? "s" : ""} ${result.neverRun.map((n) => `'${n}'`).join(", ")}.`,
+        {
+          code: "ZEN_ORCHESTRATOR_INCOMPLETE",
+          hint: "Check the orchestrator: it must run every step (or report a cancellation) before runPipeline() resolves.",
+        },
+      );
     }
   } catch (error) {
     failure = error;
@@ -238,8 +240,7 @@ async function runPipelineHooks(
     return;
   }
   const error =
-    outcome.result?.failed[0]?.error ??
-    (outcome.failure instanceof Error ? outcome.failure : new Error(outcome.errorText ?? "the run did not complete"));
+    outcome.result?.failed[0]?.error ?? (outcome.failure instanceof Error ? outcome.failure : new Error(outcome.errorText ?? "the run did not complete"));
   const failedSteps = view.steps.filter((s) => s.status === "failed").map((s) => ({ step: s.name, error: s.error ?? "unknown error" }));
   await invokeHook(pipeline.onFailure, { ...base, status, error, failedSteps }, { ...where, hook: "onFailure" });
 }
@@ -290,11 +291,14 @@ async function cleanupAll(components: StackComponent[], deployment: PipelineDepl
     try {
       await component.cleanupPipelineRun(deployment);
     } catch (error) {
-      first ??= new ZenError(`Cleaning up ${component.type.replace(/_/g, " ")} '${component.name}' after run '${deployment.runName}' failed: ${error instanceof Error ? error.message : String(error)}`, {
-        code: "ZEN_CLEANUP_FAILED",
-        hint: "Check the component's service; the run's results are recorded.",
-        cause: error,
-      });
+      first ??= new ZenError(
+        `Cleaning up ${component.type.replace(/_/g, " ")} '${component.name}' after run '${deployment.runName}' failed: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          code: "ZEN_CLEANUP_FAILED",
+          hint: "Check the component's service; the run's results are recorded.",
+          cause: error,
+        },
+      );
     }
   }
   return first;

@@ -15,7 +15,7 @@ import type { PipelineEvent } from "../components/run-events.ts";
 import { invokeHook } from "./hook-runner.ts";
 import { runStack } from "./resolve-stack.ts";
 import { artifactContentHash, cacheKeyOf, canonicalJson, sha256 } from "./hashing.ts";
-import { RecentFiles, createMaterializerContext, findMaterializer, selectMaterializer, type Materializer } from "./materializers.ts";
+import { type RecentFiles, createMaterializerContext, findMaterializer, selectMaterializer, type Materializer } from "./materializers.ts";
 import { SINGLE_INPUT, SINGLE_OUTPUT, type PipelinePlan, type PlannedStep } from "./plan.ts";
 import type { ArtifactRecord, StepExecution } from "../components/run-records.ts";
 import type { Step, StepContext } from "./step.ts";
@@ -313,20 +313,18 @@ export async function readArtifactWith(
   recent?: RecentFiles,
 ): Promise<unknown> {
   if (!materializer) {
-    throw new ZenError(`Artifact '${artifact.name}' (${artifact.id}) was written by materializer '${artifact.materializer}', which is not registered in this process.`, {
-      code: "ZEN_NO_MATERIALIZER",
-      hint: `Import the module that calls registerMaterializer() for '${artifact.materializer}' before reading the artifact.`,
-    });
+    throw new ZenError(
+      `Artifact '${artifact.name}' (${artifact.id}) was written by materializer '${artifact.materializer}', which is not registered in this process.`,
+      {
+        code: "ZEN_NO_MATERIALIZER",
+        hint: `Import the module that calls registerMaterializer() for '${artifact.materializer}' before reading the artifact.`,
+      },
+    );
   }
   return materializer.read(createMaterializerContext(store, artifact.uri, recent), artifact.dataType);
 }
 
-async function loadInputs(
-  store: BaseArtifactStore,
-  planned: PlannedStep,
-  artifacts: Record<string, ArtifactRecord>,
-  recent: RecentFiles,
-): Promise<unknown> {
+async function loadInputs(store: BaseArtifactStore, planned: PlannedStep, artifacts: Record<string, ArtifactRecord>, recent: RecentFiles): Promise<unknown> {
   if (planned.inputShape === "none") return undefined;
   const values = await Promise.all(
     planned.inputs.map((b) => {
@@ -389,7 +387,13 @@ async function hashTree(store: BaseArtifactStore, root: string): Promise<{ path:
   for await (const entry of store.walk(root)) {
     for (const file of entry.files) {
       const full = store.join(entry.dir, file);
-      files.push({ path: full.slice(root.length).replace(/^[/\\]+/, "").replace(/\\/g, "/"), sha256: sha256(await store.readBytes(full)) });
+      files.push({
+        path: full
+          .slice(root.length)
+          .replace(/^[/\\]+/, "")
+          .replace(/\\/g, "/"),
+        sha256: sha256(await store.readBytes(full)),
+      });
     }
   }
   return files;

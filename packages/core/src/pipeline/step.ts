@@ -97,9 +97,7 @@ export type StepCallArgs<I, S> =
     : [inputs: WiredInputs<I>, ...OptionalIfEmpty<ParametersInput<S>>, options?: StepCallOptions];
 
 /** With `outputs: ["a", "b"]` a step has one artifact per named member of its result; otherwise one, `output`. */
-export type StepCallResult<O, K extends string> = [K] extends [never]
-  ? StepOutput<O>
-  : { [P in K]: StepOutput<P extends keyof O ? O[P] : never> };
+export type StepCallResult<O, K extends string> = [K] extends [never] ? StepOutput<O> : { [P in K]: StepOutput<P extends keyof O ? O[P] : never> };
 
 export interface StepSpec<I, O, S, K extends string> extends StepHooks {
   /** Letters, digits, `_`, `-`, `.`; unique within a pipeline unless renamed per call. */

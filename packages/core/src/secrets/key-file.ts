@@ -57,7 +57,8 @@ export async function readOrCreateKeyFile(path: string): Promise<Buffer> {
   if (await createExclusively(path, key)) return key;
   // Another process created it first: use theirs.
   const theirs = await readKeyFile(path);
-  if (!theirs) throw new ZenError(`The secrets key file ${path} disappeared while it was being created.`, { code: "ZEN_SECRETS_KEY", hint: "Run the command again." });
+  if (!theirs)
+    throw new ZenError(`The secrets key file ${path} disappeared while it was being created.`, { code: "ZEN_SECRETS_KEY", hint: "Run the command again." });
   return theirs;
 }
 
@@ -65,13 +66,10 @@ function assertPrivate(path: string, mode: number): void {
   // POSIX permission bits mean little on Windows, where the file lives in the user's profile.
   if (process.platform === "win32") return;
   if ((mode & 0o077) !== 0) {
-    throw new ZenError(
-      `The secrets key file ${path} can be accessed by other users (mode ${(mode & 0o777).toString(8).padStart(3, "0")}).`,
-      {
-        code: "ZEN_SECRETS_KEY_PERMISSIONS",
-        hint: `Run \`chmod 600 ${path}\`; if others could read it, rotate the secrets it protects.`,
-      },
-    );
+    throw new ZenError(`The secrets key file ${path} can be accessed by other users (mode ${(mode & 0o777).toString(8).padStart(3, "0")}).`, {
+      code: "ZEN_SECRETS_KEY_PERMISSIONS",
+      hint: `Run \`chmod 600 ${path}\`; if others could read it, rotate the secrets it protects.`,
+    });
   }
 }
 

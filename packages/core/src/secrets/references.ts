@@ -63,25 +63,19 @@ export async function resolveSecretReferences(
     } catch (error) {
       if (!isZenError(error) || error.code !== "ZEN_NOT_FOUND") throw error;
       const known = await manager.listSecretNames().catch(() => undefined);
-      throw new NotFoundError(
-        `${where} refers to secret '${reference.secret}', which does not exist in secrets manager '${manager.name}'.`,
-        {
-          hint:
-            `Register it with \`zen secret register ${reference.secret} --${reference.key}=...\`` +
-            (known && known.length > 0 ? `, or refer to one of: ${known.join(", ")}.` : "."),
-        },
-      );
+      throw new NotFoundError(`${where} refers to secret '${reference.secret}', which does not exist in secrets manager '${manager.name}'.`, {
+        hint:
+          `Register it with \`zen secret register ${reference.secret} --${reference.key}=...\`` +
+          (known && known.length > 0 ? `, or refer to one of: ${known.join(", ")}.` : "."),
+      });
     }
     if (!Object.hasOwn(secret.values, reference.key)) {
       const keys = Object.keys(secret.values).sort();
-      throw new NotFoundError(
-        `${where} refers to key '${reference.key}' of secret '${reference.secret}', which has no such key.`,
-        {
-          hint:
-            `Add it with \`zen secret update ${reference.secret} --${reference.key}=...\`` +
-            (keys.length > 0 ? `, or refer to one of its keys: ${keys.join(", ")}.` : "."),
-        },
-      );
+      throw new NotFoundError(`${where} refers to key '${reference.key}' of secret '${reference.secret}', which has no such key.`, {
+        hint:
+          `Add it with \`zen secret update ${reference.secret} --${reference.key}=...\`` +
+          (keys.length > 0 ? `, or refer to one of its keys: ${keys.join(", ")}.` : "."),
+      });
     }
     resolved[field] = secret.values[reference.key];
   }

@@ -6,9 +6,19 @@ import { DEFAULT_CONNECT_TIMEOUT_MS, type SqlServerOptions } from "./server-opti
 export function sqlServerConfigSchema(defaultPort: number, defaultUser: string) {
   return z.object({
     host: z.string().min(1).meta({ description: "Host name or address of the database server" }),
-    port: z.number().int().min(1).max(65535).optional().meta({ description: `TCP port (default ${defaultPort})` }),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .meta({ description: `TCP port (default ${defaultPort})` }),
     database: z.string().min(1).max(64).meta({ description: "Database holding zen's tables (created beforehand)" }),
-    username: z.string().min(1).optional().meta({ description: `User name (default ${defaultUser})` }),
+    username: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: `User name (default ${defaultUser})` }),
     password: secretField("Password, as a secret reference").optional(),
     ssl: z.boolean().optional().meta({ description: "Connect over TLS (implied by any ssl_* option)" }),
     ssl_ca: z.string().min(1).optional().meta({ description: "Path to the PEM file of the CA that signed the server certificate" }),

@@ -83,7 +83,12 @@ export class ServerStackStore implements StackStore {
       if (row.updated_at != null) record.updatedAt = String(row.updated_at);
       return record;
     });
-    const flavors = flavorRows.map((row) => ({ type: this.componentType(row.type), name: String(row.name), specifier: String(row.specifier), root: String(row.root) }));
+    const flavors = flavorRows.map((row) => ({
+      type: this.componentType(row.type),
+      name: String(row.name),
+      specifier: String(row.specifier),
+      root: String(row.root),
+    }));
     return { components, stacks, flavors };
   }
 
@@ -118,7 +123,17 @@ async function writeSnapshot(tx: SqlConnection, snapshot: StoreSnapshot): Promis
     tx,
     "zen_components",
     ["position", "id", "type", "name", "flavor", "config", "package", "created_at", "updated_at"],
-    snapshot.components.map((c, i) => [i, c.id, c.type, c.name, c.flavor, JSON.stringify(c.config), c.package ?? null, c.createdAt ?? null, c.updatedAt ?? null]),
+    snapshot.components.map((c, i) => [
+      i,
+      c.id,
+      c.type,
+      c.name,
+      c.flavor,
+      JSON.stringify(c.config),
+      c.package ?? null,
+      c.createdAt ?? null,
+      c.updatedAt ?? null,
+    ]),
   );
   await insertRows(
     tx,
@@ -126,9 +141,23 @@ async function writeSnapshot(tx: SqlConnection, snapshot: StoreSnapshot): Promis
     ["position", "id", "name", "created_at", "updated_at"],
     snapshot.stacks.map((s, i) => [i, s.id, s.name, s.createdAt ?? null, s.updatedAt ?? null]),
   );
-  const members = snapshot.stacks.flatMap((s) => Object.entries(s.components).filter(([, name]) => name !== undefined).map(([type, name]) => [s.id, type, name]));
-  await insertRows(tx, "zen_stack_components", ["position", "stack_id", "type", "component_name"], members.map((m, i) => [i, ...m]));
-  await insertRows(tx, "zen_custom_flavors", ["position", "type", "name", "specifier", "root"], snapshot.flavors.map((f, i) => [i, f.type, f.name, f.specifier, f.root]));
+  const members = snapshot.stacks.flatMap((s) =>
+    Object.entries(s.components)
+      .filter(([, name]) => name !== undefined)
+      .map(([type, name]) => [s.id, type, name]),
+  );
+  await insertRows(
+    tx,
+    "zen_stack_components",
+    ["position", "stack_id", "type", "component_name"],
+    members.map((m, i) => [i, ...m]),
+  );
+  await insertRows(
+    tx,
+    "zen_custom_flavors",
+    ["position", "type", "name", "specifier", "root"],
+    snapshot.flavors.map((f, i) => [i, f.type, f.name, f.specifier, f.root]),
+  );
 }
 
 async function insertRows(tx: SqlConnection, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {

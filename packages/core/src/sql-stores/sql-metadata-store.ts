@@ -154,7 +154,13 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
   async finishRun(runId: string, c: RunCompletion): Promise<void> {
     const client = await this.client();
     await client.transaction(async (tx) => {
-      await tx.execute("UPDATE zen_runs SET status = ?, ended_at = ?, duration_ms = ?, error = ? WHERE id = ?", [c.status, c.endedAt, c.durationMs, c.error ?? null, runId]);
+      await tx.execute("UPDATE zen_runs SET status = ?, ended_at = ?, duration_ms = ?, error = ? WHERE id = ?", [
+        c.status,
+        c.endedAt,
+        c.durationMs,
+        c.error ?? null,
+        runId,
+      ]);
       await tx.execute("UPDATE zen_steps SET status = ?, ended_at = ? WHERE run_id = ? AND status = 'pending'", [c.unfinishedSteps.pending, c.endedAt, runId]);
       await tx.execute("UPDATE zen_steps SET status = ?, ended_at = ?, error = COALESCE(error, ?) WHERE run_id = ? AND status = 'running'", [
         c.unfinishedSteps.running,

@@ -35,7 +35,10 @@ export function parseStoreUrl(raw: string, schemes: readonly string[], defaultPo
   }
   if (!schemes.includes(url.protocol)) throw invalid(`the scheme must be ${schemes.join(" or ")}`);
   if (url.password) {
-    throw invalid("it contains a password", `Leave the password out of the URL: set ${STORE_PASSWORD_ENV}, or name an owner-only file with ?password_file=/path.`);
+    throw invalid(
+      "it contains a password",
+      `Leave the password out of the URL: set ${STORE_PASSWORD_ENV}, or name an owner-only file with ?password_file=/path.`,
+    );
   }
   if (!url.hostname) throw invalid("no host");
   if (!url.username) throw invalid("no user name");
@@ -58,7 +61,11 @@ export function parseStoreUrl(raw: string, schemes: readonly string[], defaultPo
   let tls: SqlTlsOptions | undefined;
   if (wantsTls) {
     tls = { verify: flag("ssl_verify") ?? true };
-    for (const [key, field] of [["ssl_ca", "ca"], ["ssl_cert", "cert"], ["ssl_key", "key"]] as const) {
+    for (const [key, field] of [
+      ["ssl_ca", "ca"],
+      ["ssl_cert", "cert"],
+      ["ssl_key", "key"],
+    ] as const) {
       const path = q.get(key);
       if (path !== null) {
         if (!isAbsolute(path)) throw invalid(`${key} must be an absolute path`);

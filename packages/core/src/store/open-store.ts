@@ -32,10 +32,7 @@ export function normalizeStoreUrl(type: StoreType, url: string): string {
 export function storePath(type: StoreType, url: string): string {
   const invalid = (why: string) =>
     new ValidationError(`Invalid URL for a ${type} store: '${url}' (${why}).`, {
-      hint:
-        type === "local"
-          ? "Use `file:///absolute/dir` or an absolute directory path."
-          : "Use `sqlite:///absolute/path/zen.db` or an absolute file path.",
+      hint: type === "local" ? "Use `file:///absolute/dir` or an absolute directory path." : "Use `sqlite:///absolute/path/zen.db` or an absolute file path.",
     });
   if (type === "local") {
     if (url.startsWith("file:")) {

@@ -224,9 +224,7 @@ function openDatabase(file: string): Database.Database {
 }
 
 function hasSchema(db: Database.Database, file: string): boolean {
-  return guard(file, () =>
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get() !== undefined,
-  );
+  return guard(file, () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get() !== undefined);
 }
 
 function initialize(db: Database.Database, file: string): void {
@@ -248,9 +246,7 @@ function initialize(db: Database.Database, file: string): void {
 
 /** The schema version, refusing a database written by a newer zen. */
 function schemaVersion(db: Database.Database, file: string): number {
-  const row = guard(file, () => db.prepare("SELECT MAX(version) AS version FROM schema_version").get()) as
-    | { version: number | null }
-    | undefined;
+  const row = guard(file, () => db.prepare("SELECT MAX(version) AS version FROM schema_version").get()) as { version: number | null } | undefined;
   const version = row?.version ?? SQL_SCHEMA_VERSION;
   if (version > SQL_SCHEMA_VERSION) {
     throw new ZenError(

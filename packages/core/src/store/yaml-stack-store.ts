@@ -142,12 +142,7 @@ function fromFile(shape: Shape, raw: Record<string, unknown>): StoreSnapshot {
   return { components, stacks, flavors };
 }
 
-function withTimes<T extends { createdAt?: string; updatedAt?: string }>(
-  shape: Shape,
-  record: T,
-  entry: Record<string, unknown>,
-  path: string,
-): T {
+function withTimes<T extends { createdAt?: string; updatedAt?: string }>(shape: Shape, record: T, entry: Record<string, unknown>, path: string): T {
   // YAML turns unquoted ISO timestamps into strings already (yaml 1.2 core schema); keep them as text.
   const created = shape.optionalString(entry.created_at, `${path}.created_at`);
   const updated = shape.optionalString(entry.updated_at, `${path}.updated_at`);
@@ -168,7 +163,13 @@ function toFile(snapshot: StoreSnapshot): Record<string, unknown> {
   const components: Record<string, Record<string, unknown>> = {};
   for (const type of COMPONENT_TYPE_KEYS) {
     for (const c of snapshot.components.filter((c) => c.type === type)) {
-      (components[type] ??= Object.create(null) as Record<string, unknown>)[c.name] = { id: c.id, flavor: c.flavor, ...(c.package ? { package: c.package } : {}), config: c.config, ...times(c) };
+      (components[type] ??= Object.create(null) as Record<string, unknown>)[c.name] = {
+        id: c.id,
+        flavor: c.flavor,
+        ...(c.package ? { package: c.package } : {}),
+        config: c.config,
+        ...times(c),
+      };
     }
   }
   const stacks: Record<string, unknown> = Object.create(null) as Record<string, unknown>;

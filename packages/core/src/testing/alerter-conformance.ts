@@ -52,80 +52,96 @@ export function describeAlerterConformance(name: string, makeAlerter: () => Prom
       }
     }, timeout);
 
-    it("posts a plain message", async () => {
-      const text = `plain message ${suffix}`;
-      expect(await fixture.alerter.post(text)).toBe(true);
-      expect(await receivedWith(text)).toHaveLength(1);
-    }, timeout);
+    it(
+      "posts a plain message",
+      async () => {
+        const text = `plain message ${suffix}`;
+        expect(await fixture.alerter.post(text)).toBe(true);
+        expect(await receivedWith(text)).toHaveLength(1);
+      },
+      timeout,
+    );
 
-    it("posts a structured alert with its title and fields", async () => {
-      const text = `structured alert ${suffix}`;
-      const delivered = await fixture.alerter.post({
-        text,
-        title: `Training finished ${suffix}`,
-        severity: "success",
-        fields: { run: `run-${suffix}`, accuracy: 0.93 },
-        url: "https://dashboard.example.com/runs/1",
-      });
-      expect(delivered).toBe(true);
-      expect(await receivedWith(text, `Training finished ${suffix}`, `run-${suffix}`, "0.93")).toHaveLength(1);
-    }, timeout);
+    it(
+      "posts a structured alert with its title and fields",
+      async () => {
+        const text = `structured alert ${suffix}`;
+        const delivered = await fixture.alerter.post({
+          text,
+          title: `Training finished ${suffix}`,
+          severity: "success",
+          fields: { run: `run-${suffix}`, accuracy: 0.93 },
+          url: "https://dashboard.example.com/runs/1",
+        });
+        expect(delivered).toBe(true);
+        expect(await receivedWith(text, `Training finished ${suffix}`, `run-${suffix}`, "0.93")).toHaveLength(1);
+      },
+      timeout,
+    );
 
-    it("refuses an empty or malformed alert before sending anything", async () => {
-      const before = (await fixture.received()).length;
-      await expectRejection(fixture.alerter.post(""), "ZEN_INVALID");
-      await expectRejection(fixture.alerter.post({ text: "x", severity: "loud" as "info" }), "ZEN_INVALID", { mentions: "severity" });
-      await expectRejection(fixture.alerter.post({ text: "x", fields: { nested: {} as string } }), "ZEN_INVALID", { mentions: "nested" });
-      expect((await fixture.received()).length).toBe(before);
-    }, timeout);
+    it(
+      "refuses an empty or malformed alert before sending anything",
+      async () => {
+        const before = (await fixture.received()).length;
+        await expectRejection(fixture.alerter.post(""), "ZEN_INVALID");
+        await expectRejection(fixture.alerter.post({ text: "x", severity: "loud" as "info" }), "ZEN_INVALID", { mentions: "severity" });
+        await expectRejection(fixture.alerter.post({ text: "x", fields: { nested: {} as string } }), "ZEN_INVALID", { mentions: "nested" });
+        expect((await fixture.received()).length).toBe(before);
+      },
+      timeout,
+    );
 
-    it("is reached from a step and from the pipeline's success and failure hooks as ctx.stack.alerter", async () => {
-      const made = conformanceStack({ name: "conformance", components: { alerter: fixture.alerter } });
-      stacks.push(made);
-      const notify = step({
-        name: "notify",
-        enableCache: false,
-        run: async (_: void, _params, ctx) => {
-          if (!ctx.stack.alerter) throw new Error("the stack has no alerter");
-          return ctx.stack.alerter.post(`from step ${ctx.runName}`);
-        },
-      });
-      const fail = step({
-        name: "fail",
-        enableCache: false,
-        run: async (): Promise<void> => {
-          throw new Error(`planned failure ${suffix}`);
-        },
-      });
-      const ok = pipeline(
-        "alerter_conformance_ok",
-        {
-          onSuccess: async (ctx) => {
-            await ctx.stack.alerter?.post({ text: `run ${ctx.runName} ${ctx.status}`, severity: "success", fields: { steps: ctx.run.steps.length } });
+    it(
+      "is reached from a step and from the pipeline's success and failure hooks as ctx.stack.alerter",
+      async () => {
+        const made = conformanceStack({ name: "conformance", components: { alerter: fixture.alerter } });
+        stacks.push(made);
+        const notify = step({
+          name: "notify",
+          enableCache: false,
+          run: async (_: void, _params, ctx) => {
+            if (!ctx.stack.alerter) throw new Error("the stack has no alerter");
+            return ctx.stack.alerter.post(`from step ${ctx.runName}`);
           },
-        },
-        () => {
-          notify();
-        },
-      );
-      const failing = pipeline(
-        "alerter_conformance_failing",
-        {
-          onFailure: async (ctx) => {
-            await ctx.stack.alerter?.post({ text: `run ${ctx.runName} ${ctx.status}: ${ctx.error.message}`, severity: "error" });
+        });
+        const fail = step({
+          name: "fail",
+          enableCache: false,
+          run: async (): Promise<void> => {
+            throw new Error(`planned failure ${suffix}`);
           },
-        },
-        () => {
-          fail();
-        },
-      );
-      const base = { stack: made.stack, onEvent: false as const, handleSignals: false };
-      await ok.run({ ...base, runName: `alerts-ok-${suffix}` });
-      await expectRejection(failing.run({ ...base, runName: `alerts-failing-${suffix}` }), "ZEN_RUN_FAILED");
+        });
+        const ok = pipeline(
+          "alerter_conformance_ok",
+          {
+            onSuccess: async (ctx) => {
+              await ctx.stack.alerter?.post({ text: `run ${ctx.runName} ${ctx.status}`, severity: "success", fields: { steps: ctx.run.steps.length } });
+            },
+          },
+          () => {
+            notify();
+          },
+        );
+        const failing = pipeline(
+          "alerter_conformance_failing",
+          {
+            onFailure: async (ctx) => {
+              await ctx.stack.alerter?.post({ text: `run ${ctx.runName} ${ctx.status}: ${ctx.error.message}`, severity: "error" });
+            },
+          },
+          () => {
+            fail();
+          },
+        );
+        const base = { stack: made.stack, onEvent: false as const, handleSignals: false };
+        await ok.run({ ...base, runName: `alerts-ok-${suffix}` });
+        await expectRejection(failing.run({ ...base, runName: `alerts-failing-${suffix}` }), "ZEN_RUN_FAILED");
 
-      expect(await receivedWith(`from step alerts-ok-${suffix}`)).toHaveLength(1);
-      expect(await receivedWith(`run alerts-ok-${suffix} completed`, "1")).toHaveLength(1);
-      expect(await receivedWith(`run alerts-failing-${suffix} failed: planned failure ${suffix}`)).toHaveLength(1);
-    }, timeout);
+        expect(await receivedWith(`from step alerts-ok-${suffix}`)).toHaveLength(1);
+        expect(await receivedWith(`run alerts-ok-${suffix} completed`, "1")).toHaveLength(1);
+        expect(await receivedWith(`run alerts-failing-${suffix} failed: planned failure ${suffix}`)).toHaveLength(1);
+      },
+      timeout,
+    );
   });
 }

@@ -138,249 +138,300 @@ export function describeArtifactStoreConformance(
       }
     }, timeout * 5);
 
-    it("writes and reads bytes, text, empty files and streams", async () => {
-      const bytes = randomBytes(70_000);
-      await store.writeBytes(at("rw", "data.bin"), bytes);
-      expect((await store.readBytes(at("rw", "data.bin"))).equals(bytes)).toBe(true);
+    it(
+      "writes and reads bytes, text, empty files and streams",
+      async () => {
+        const bytes = randomBytes(70_000);
+        await store.writeBytes(at("rw", "data.bin"), bytes);
+        expect((await store.readBytes(at("rw", "data.bin"))).equals(bytes)).toBe(true);
 
-      await store.writeText(at("rw", "text.txt"), "héllo wörld ✓\n");
-      expect(await store.readText(at("rw", "text.txt"))).toBe("héllo wörld ✓\n");
+        await store.writeText(at("rw", "text.txt"), "héllo wörld ✓\n");
+        expect(await store.readText(at("rw", "text.txt"))).toBe("héllo wörld ✓\n");
 
-      await store.writeBytes(at("rw", "empty"), new Uint8Array(0));
-      expect((await store.readBytes(at("rw", "empty"))).length).toBe(0);
-      expect(await store.exists(at("rw", "empty"))).toBe(true);
+        await store.writeBytes(at("rw", "empty"), new Uint8Array(0));
+        expect((await store.readBytes(at("rw", "empty"))).length).toBe(0);
+        expect(await store.exists(at("rw", "empty"))).toBe(true);
 
-      const chunks = [randomBytes(1000), randomBytes(65_536), randomBytes(3)];
-      await writeStream(store, at("rw", "streamed.bin"), chunks);
-      const read = await sha256Of(await store.openRead(at("rw", "streamed.bin")));
-      expect(read).toEqual(await sha256Of(Readable.from(chunks)));
+        const chunks = [randomBytes(1000), randomBytes(65_536), randomBytes(3)];
+        await writeStream(store, at("rw", "streamed.bin"), chunks);
+        const read = await sha256Of(await store.openRead(at("rw", "streamed.bin")));
+        expect(read).toEqual(await sha256Of(Readable.from(chunks)));
 
-      await store.writeText(at("rw", "text.txt"), "replaced");
-      expect(await store.readText(at("rw", "text.txt"))).toBe("replaced");
-    }, timeout);
+        await store.writeText(at("rw", "text.txt"), "replaced");
+        expect(await store.readText(at("rw", "text.txt"))).toBe("replaced");
+      },
+      timeout,
+    );
 
-    it("refuses to overwrite when told not to, leaving the file intact", async () => {
-      await store.writeText(at("no-overwrite", "f.txt"), "first");
-      await expectCode(store.writeText(at("no-overwrite", "f.txt"), "second", { overwrite: false }), "ZEN_CONFLICT");
-      await expectCode(
-        (async () => writeStream(store, at("no-overwrite", "f.txt"), [Buffer.from("third")], false))(),
-        "ZEN_CONFLICT",
-      );
-      expect(await store.readText(at("no-overwrite", "f.txt"))).toBe("first");
-      await store.writeText(at("no-overwrite", "new.txt"), "fresh", { overwrite: false });
-      expect(await store.readText(at("no-overwrite", "new.txt"))).toBe("fresh");
-    }, timeout);
+    it(
+      "refuses to overwrite when told not to, leaving the file intact",
+      async () => {
+        await store.writeText(at("no-overwrite", "f.txt"), "first");
+        await expectCode(store.writeText(at("no-overwrite", "f.txt"), "second", { overwrite: false }), "ZEN_CONFLICT");
+        await expectCode((async () => writeStream(store, at("no-overwrite", "f.txt"), [Buffer.from("third")], false))(), "ZEN_CONFLICT");
+        expect(await store.readText(at("no-overwrite", "f.txt"))).toBe("first");
+        await store.writeText(at("no-overwrite", "new.txt"), "fresh", { overwrite: false });
+        expect(await store.readText(at("no-overwrite", "new.txt"))).toBe("fresh");
+      },
+      timeout,
+    );
 
-    it("tells files, directories and missing paths apart (exists, stat, isDir)", async () => {
-      const before = Date.now();
-      await store.writeBytes(at("stat", "sub", "file.bin"), randomBytes(1234));
-      expect(await store.exists(at("stat", "sub", "file.bin"))).toBe(true);
-      expect(await store.exists(at("stat", "sub"))).toBe(true);
-      expect(await store.exists(at("stat"))).toBe(true);
-      expect(await store.exists(at("stat", "missing"))).toBe(false);
-      expect(await store.exists(at("stat", "su"))).toBe(false);
+    it(
+      "tells files, directories and missing paths apart (exists, stat, isDir)",
+      async () => {
+        const before = Date.now();
+        await store.writeBytes(at("stat", "sub", "file.bin"), randomBytes(1234));
+        expect(await store.exists(at("stat", "sub", "file.bin"))).toBe(true);
+        expect(await store.exists(at("stat", "sub"))).toBe(true);
+        expect(await store.exists(at("stat"))).toBe(true);
+        expect(await store.exists(at("stat", "missing"))).toBe(false);
+        expect(await store.exists(at("stat", "su"))).toBe(false);
 
-      const file = await store.stat(at("stat", "sub", "file.bin"));
-      expect(file.size).toBe(1234);
-      expect(file.isDirectory).toBe(false);
-      // (Not instanceof: Jest runs tests in another realm than Node's own Dates.)
-      expect(Object.prototype.toString.call(file.modifiedAt)).toBe("[object Date]");
-      expect(Math.abs(file.modifiedAt.getTime() - before)).toBeLessThan(15 * 60_000);
+        const file = await store.stat(at("stat", "sub", "file.bin"));
+        expect(file.size).toBe(1234);
+        expect(file.isDirectory).toBe(false);
+        // (Not instanceof: Jest runs tests in another realm than Node's own Dates.)
+        expect(Object.prototype.toString.call(file.modifiedAt)).toBe("[object Date]");
+        expect(Math.abs(file.modifiedAt.getTime() - before)).toBeLessThan(15 * 60_000);
 
-      expect((await store.stat(at("stat", "sub"))).isDirectory).toBe(true);
-      expect(await store.isDir(at("stat", "sub"))).toBe(true);
-      expect(await store.isDir(at("stat", "sub", "file.bin"))).toBe(false);
-      expect(await store.isDir(at("stat", "missing"))).toBe(false);
-    }, timeout);
+        expect((await store.stat(at("stat", "sub"))).isDirectory).toBe(true);
+        expect(await store.isDir(at("stat", "sub"))).toBe(true);
+        expect(await store.isDir(at("stat", "sub", "file.bin"))).toBe(false);
+        expect(await store.isDir(at("stat", "missing"))).toBe(false);
+      },
+      timeout,
+    );
 
-    it("lists the direct children of a directory, sorted and without duplicates", async () => {
-      await store.writeText(at("list", "b.txt"), "b");
-      await store.writeText(at("list", "a.txt"), "a");
-      await store.writeText(at("list", "dir", "x.txt"), "x");
-      await store.writeText(at("list", "dir", "y.txt"), "y");
-      await store.writeText(at("list", "dir2", "deep", "z.txt"), "z");
-      expect(await store.list(at("list"))).toEqual(["a.txt", "b.txt", "dir", "dir2"]);
-      expect(await store.list(at("list", "dir"))).toEqual(["x.txt", "y.txt"]);
-      expect(await store.list(at("list", "dir2"))).toEqual(["deep"]);
-    }, timeout);
+    it(
+      "lists the direct children of a directory, sorted and without duplicates",
+      async () => {
+        await store.writeText(at("list", "b.txt"), "b");
+        await store.writeText(at("list", "a.txt"), "a");
+        await store.writeText(at("list", "dir", "x.txt"), "x");
+        await store.writeText(at("list", "dir", "y.txt"), "y");
+        await store.writeText(at("list", "dir2", "deep", "z.txt"), "z");
+        expect(await store.list(at("list"))).toEqual(["a.txt", "b.txt", "dir", "dir2"]);
+        expect(await store.list(at("list", "dir"))).toEqual(["x.txt", "y.txt"]);
+        expect(await store.list(at("list", "dir2"))).toEqual(["deep"]);
+      },
+      timeout,
+    );
 
-    it("makes directories, nested and idempotently, which stay when empty", async () => {
-      await store.makedirs(at("dirs", "x", "y", "z"));
-      await store.makedirs(at("dirs", "x", "y", "z"));
-      expect(await store.exists(at("dirs", "x", "y", "z"))).toBe(true);
-      expect(await store.isDir(at("dirs", "x", "y", "z"))).toBe(true);
-      expect(await store.isDir(at("dirs", "x"))).toBe(true);
-      expect(await store.list(at("dirs", "x", "y", "z"))).toEqual([]);
-      expect(await store.list(at("dirs", "x"))).toEqual(["y"]);
-      await store.writeText(at("dirs", "x", "y", "z", "f.txt"), "in a made dir");
-      expect(await store.list(at("dirs", "x", "y", "z"))).toEqual(["f.txt"]);
-    }, timeout);
+    it(
+      "makes directories, nested and idempotently, which stay when empty",
+      async () => {
+        await store.makedirs(at("dirs", "x", "y", "z"));
+        await store.makedirs(at("dirs", "x", "y", "z"));
+        expect(await store.exists(at("dirs", "x", "y", "z"))).toBe(true);
+        expect(await store.isDir(at("dirs", "x", "y", "z"))).toBe(true);
+        expect(await store.isDir(at("dirs", "x"))).toBe(true);
+        expect(await store.list(at("dirs", "x", "y", "z"))).toEqual([]);
+        expect(await store.list(at("dirs", "x"))).toEqual(["y"]);
+        await store.writeText(at("dirs", "x", "y", "z", "f.txt"), "in a made dir");
+        expect(await store.list(at("dirs", "x", "y", "z"))).toEqual(["f.txt"]);
+      },
+      timeout,
+    );
 
-    it("walks a tree top-down, like os.walk", async () => {
-      await store.writeText(at("walk", "a.txt"), "a");
-      await store.writeText(at("walk", "sub", "b.txt"), "b");
-      await store.writeText(at("walk", "sub", "deeper", "c.bin"), "c");
-      await store.makedirs(at("walk", "empty"));
-      const entries: WalkEntry[] = [];
-      for await (const entry of store.walk(at("walk"))) entries.push(entry);
-      expect(entries).toEqual([
-        { dir: at("walk"), dirs: ["empty", "sub"], files: ["a.txt"] },
-        { dir: at("walk", "empty"), dirs: [], files: [] },
-        { dir: at("walk", "sub"), dirs: ["deeper"], files: ["b.txt"] },
-        { dir: at("walk", "sub", "deeper"), dirs: [], files: ["c.bin"] },
-      ]);
-    }, timeout);
+    it(
+      "walks a tree top-down, like os.walk",
+      async () => {
+        await store.writeText(at("walk", "a.txt"), "a");
+        await store.writeText(at("walk", "sub", "b.txt"), "b");
+        await store.writeText(at("walk", "sub", "deeper", "c.bin"), "c");
+        await store.makedirs(at("walk", "empty"));
+        const entries: WalkEntry[] = [];
+        for await (const entry of store.walk(at("walk"))) entries.push(entry);
+        expect(entries).toEqual([
+          { dir: at("walk"), dirs: ["empty", "sub"], files: ["a.txt"] },
+          { dir: at("walk", "empty"), dirs: [], files: [] },
+          { dir: at("walk", "sub"), dirs: ["deeper"], files: ["b.txt"] },
+          { dir: at("walk", "sub", "deeper"), dirs: [], files: ["c.bin"] },
+        ]);
+      },
+      timeout,
+    );
 
-    it("globs with *, ?, [..] and **", async () => {
-      for (const file of ["a.txt", "b.txt", "c.md", "x.json", "sub/c.txt", "sub/deep/d.txt", "sub/deep/e.json"]) {
-        await store.writeText(at("glob", ...file.split("/")), file);
-      }
-      expect(await store.glob(at("glob", "*.txt"))).toEqual([at("glob", "a.txt"), at("glob", "b.txt")]);
-      expect(await store.glob(at("glob", "**", "*.txt"))).toEqual(
-        [at("glob", "a.txt"), at("glob", "b.txt"), at("glob", "sub", "c.txt"), at("glob", "sub", "deep", "d.txt")].sort(),
-      );
-      expect(await store.glob(at("glob", "?.json"))).toEqual([at("glob", "x.json")]);
-      expect(await store.glob(at("glob", "[ab].txt"))).toEqual([at("glob", "a.txt"), at("glob", "b.txt")]);
-      expect(await store.glob(at("glob", "sub", "*", "*.json"))).toEqual([at("glob", "sub", "deep", "e.json")]);
-      expect(await store.glob(at("glob", "sub"))).toEqual([at("glob", "sub")]);
-      expect(await store.glob(at("glob", "nothing*"))).toEqual([]);
-      expect(await store.glob(at("glob-missing", "*.txt"))).toEqual([]);
-    }, timeout);
-
-    it("removes files and directories; a non-empty directory only recursively", async () => {
-      await store.writeText(at("remove", "f.txt"), "f");
-      await store.remove(at("remove", "f.txt"));
-      expect(await store.exists(at("remove", "f.txt"))).toBe(false);
-      await store.remove(at("remove", "never-existed"));
-
-      await store.writeText(at("remove", "tree", "a.txt"), "a");
-      await store.writeText(at("remove", "tree", "sub", "b.txt"), "b");
-      await expect(store.remove(at("remove", "tree"))).rejects.toThrow();
-      expect(await store.readText(at("remove", "tree", "a.txt"))).toBe("a");
-      await store.remove(at("remove", "tree"), { recursive: true });
-      expect(await store.exists(at("remove", "tree"))).toBe(false);
-      expect(await store.exists(at("remove", "tree", "sub", "b.txt"))).toBe(false);
-
-      await store.makedirs(at("remove", "empty"));
-      await store.remove(at("remove", "empty"));
-      expect(await store.exists(at("remove", "empty"))).toBe(false);
-    }, timeout);
-
-    it("renames files and directories, with and without overwrite", async () => {
-      await store.writeText(at("rename", "src.txt"), "source");
-      await store.rename(at("rename", "src.txt"), at("rename", "moved", "dst.txt"));
-      expect(await store.exists(at("rename", "src.txt"))).toBe(false);
-      expect(await store.readText(at("rename", "moved", "dst.txt"))).toBe("source");
-
-      await store.writeText(at("rename", "other.txt"), "other");
-      await expectCode(store.rename(at("rename", "other.txt"), at("rename", "moved", "dst.txt")), "ZEN_CONFLICT");
-      expect(await store.readText(at("rename", "other.txt"))).toBe("other");
-      expect(await store.readText(at("rename", "moved", "dst.txt"))).toBe("source");
-      await store.rename(at("rename", "other.txt"), at("rename", "moved", "dst.txt"), { overwrite: true });
-      expect(await store.readText(at("rename", "moved", "dst.txt"))).toBe("other");
-      expect(await store.exists(at("rename", "other.txt"))).toBe(false);
-
-      await store.writeText(at("rename", "dir", "a.txt"), "a");
-      await store.writeText(at("rename", "dir", "sub", "b.txt"), "b");
-      await store.rename(at("rename", "dir"), at("rename", "dir2"));
-      expect(await store.exists(at("rename", "dir"))).toBe(false);
-      expect(await store.list(at("rename", "dir2"))).toEqual(["a.txt", "sub"]);
-      expect(await store.readText(at("rename", "dir2", "sub", "b.txt"))).toBe("b");
-    }, timeout);
-
-    it("copies files and directories, with and without overwrite", async () => {
-      await store.writeText(at("copy", "src.txt"), "source");
-      await store.copy(at("copy", "src.txt"), at("copy", "out", "dst.txt"));
-      expect(await store.readText(at("copy", "src.txt"))).toBe("source");
-      expect(await store.readText(at("copy", "out", "dst.txt"))).toBe("source");
-
-      await store.writeText(at("copy", "other.txt"), "other");
-      await expectCode(store.copy(at("copy", "other.txt"), at("copy", "out", "dst.txt")), "ZEN_CONFLICT");
-      expect(await store.readText(at("copy", "out", "dst.txt"))).toBe("source");
-      await store.copy(at("copy", "other.txt"), at("copy", "out", "dst.txt"), { overwrite: true });
-      expect(await store.readText(at("copy", "out", "dst.txt"))).toBe("other");
-
-      await store.writeText(at("copy", "dir", "a.txt"), "a");
-      await store.writeText(at("copy", "dir", "sub", "b.txt"), "b");
-      await store.copy(at("copy", "dir"), at("copy", "dir2"));
-      expect(await store.list(at("copy", "dir"))).toEqual(["a.txt", "sub"]);
-      expect(await store.list(at("copy", "dir2"))).toEqual(["a.txt", "sub"]);
-      expect(await store.readText(at("copy", "dir2", "sub", "b.txt"))).toBe("b");
-      await expectCode(store.copy(at("copy", "dir"), at("copy", "dir2")), "ZEN_CONFLICT");
-      await store.writeText(at("copy", "dir", "a.txt"), "a2");
-      await store.copy(at("copy", "dir"), at("copy", "dir2"), { overwrite: true });
-      expect(await store.readText(at("copy", "dir2", "a.txt"))).toBe("a2");
-    }, timeout);
-
-    it("handles unicode and spaces in keys", async () => {
-      const dir = "dönnées ü 名前";
-      const file = "a file with spaces & symbols (1) + % #.txt";
-      await store.writeText(at("unicode", dir, file), "ünïcødé");
-      expect(await store.exists(at("unicode", dir, file))).toBe(true);
-      expect(await store.readText(at("unicode", dir, file))).toBe("ünïcødé");
-      expect(await store.list(at("unicode"))).toEqual([dir]);
-      expect(await store.list(at("unicode", dir))).toEqual([file]);
-      expect(await store.glob(at("unicode", "*", "*.txt"))).toEqual([at("unicode", dir, file)]);
-      await store.copy(at("unicode", dir, file), at("unicode", dir, `copy of ${file}`));
-      await store.rename(at("unicode", dir, `copy of ${file}`), at("unicode", "名前 2", file));
-      expect(await store.readText(at("unicode", "名前 2", file))).toBe("ünïcødé");
-      expect((await store.stat(at("unicode", "名前 2", file))).size).toBe(Buffer.byteLength("ünïcødé"));
-    }, timeout);
-
-    it("reports missing paths as NotFoundError naming the path", async () => {
-      const missing = at("missing", "nothing here.bin");
-      await expectCode(store.openRead(missing), "ZEN_NOT_FOUND", missing);
-      await expectCode(store.readBytes(missing), "ZEN_NOT_FOUND", missing);
-      await expectCode(store.stat(missing), "ZEN_NOT_FOUND", missing);
-      await expectCode(store.list(at("missing", "no-dir")), "ZEN_NOT_FOUND", at("missing", "no-dir"));
-      await expectCode(store.rename(missing, at("missing", "to")), "ZEN_NOT_FOUND", missing);
-      await expectCode(store.copy(missing, at("missing", "to")), "ZEN_NOT_FOUND", missing);
-    }, timeout);
-
-    it("writes atomically: nothing is visible before the end, and a destroyed writer leaves nothing", async () => {
-      await store.writeText(at("atomic", "existing.txt"), "old");
-      const replacing = await store.openWrite(at("atomic", "existing.txt"));
-      const fresh = await store.openWrite(at("atomic", "fresh.bin"));
-      for (const writer of [replacing, fresh]) {
-        await new Promise<void>((resolve, reject) => writer.write(randomBytes(100_000), (error) => (error ? reject(error) : resolve())));
-      }
-      await delay(50);
-      expect(await store.readText(at("atomic", "existing.txt"))).toBe("old");
-      expect(await store.exists(at("atomic", "fresh.bin"))).toBe(false);
-      await Promise.all([replacing, fresh].map((writer) => destroyed(writer)));
-      expect(await store.readText(at("atomic", "existing.txt"))).toBe("old");
-      expect(await store.exists(at("atomic", "fresh.bin"))).toBe(false);
-      expect(await store.list(at("atomic"))).toEqual(["existing.txt"]);
-    }, timeout);
-
-    it(`lets ${writers} concurrent writers each land whole`, async () => {
-      const payloads = Array.from({ length: writers }, (_, i) => [randomBytes(40_000), Buffer.from(`writer ${i}`), randomBytes(30_000)]);
-      const whole = payloads.map((chunks) => Buffer.concat(chunks));
-      const slowly = async function* (chunks: Buffer[]) {
-        for (const chunk of chunks) {
-          yield chunk;
-          await delay(5);
+    it(
+      "globs with *, ?, [..] and **",
+      async () => {
+        for (const file of ["a.txt", "b.txt", "c.md", "x.json", "sub/c.txt", "sub/deep/d.txt", "sub/deep/e.json"]) {
+          await store.writeText(at("glob", ...file.split("/")), file);
         }
-      };
-      // Different keys: all land.
-      await Promise.all(payloads.map((chunks, i) => writeStream(store, at("concurrent", "distinct", `f${i}.bin`), slowly(chunks))));
-      for (let i = 0; i < writers; i++) expect((await store.readBytes(at("concurrent", "distinct", `f${i}.bin`))).equals(whole[i]!)).toBe(true);
-      expect((await store.list(at("concurrent", "distinct"))).length).toBe(writers);
+        expect(await store.glob(at("glob", "*.txt"))).toEqual([at("glob", "a.txt"), at("glob", "b.txt")]);
+        expect(await store.glob(at("glob", "**", "*.txt"))).toEqual(
+          [at("glob", "a.txt"), at("glob", "b.txt"), at("glob", "sub", "c.txt"), at("glob", "sub", "deep", "d.txt")].sort(),
+        );
+        expect(await store.glob(at("glob", "?.json"))).toEqual([at("glob", "x.json")]);
+        expect(await store.glob(at("glob", "[ab].txt"))).toEqual([at("glob", "a.txt"), at("glob", "b.txt")]);
+        expect(await store.glob(at("glob", "sub", "*", "*.json"))).toEqual([at("glob", "sub", "deep", "e.json")]);
+        expect(await store.glob(at("glob", "sub"))).toEqual([at("glob", "sub")]);
+        expect(await store.glob(at("glob", "nothing*"))).toEqual([]);
+        expect(await store.glob(at("glob-missing", "*.txt"))).toEqual([]);
+      },
+      timeout,
+    );
 
-      // One key, overwriting: the result is exactly one writer's bytes, never a mix.
-      await Promise.all(payloads.map((chunks) => writeStream(store, at("concurrent", "same.bin"), slowly(chunks))));
-      const final = await store.readBytes(at("concurrent", "same.bin"));
-      expect(whole.some((w) => w.equals(final))).toBe(true);
+    it(
+      "removes files and directories; a non-empty directory only recursively",
+      async () => {
+        await store.writeText(at("remove", "f.txt"), "f");
+        await store.remove(at("remove", "f.txt"));
+        expect(await store.exists(at("remove", "f.txt"))).toBe(false);
+        await store.remove(at("remove", "never-existed"));
 
-      // One new key, without overwrite: exactly one writer wins, the others get a ConflictError.
-      const outcomes = await Promise.allSettled(
-        payloads.map((chunks) => writeStream(store, at("concurrent", "exclusive.bin"), slowly(chunks), false)),
-      );
-      const winners = outcomes.flatMap((o, i) => (o.status === "fulfilled" ? [i] : []));
-      expect(winners).toHaveLength(1);
-      for (const outcome of outcomes) if (outcome.status === "rejected") expect(errorCode(outcome.reason)).toBe("ZEN_CONFLICT");
-      expect((await store.readBytes(at("concurrent", "exclusive.bin"))).equals(whole[winners[0]!]!)).toBe(true);
-    }, timeout * 2);
+        await store.writeText(at("remove", "tree", "a.txt"), "a");
+        await store.writeText(at("remove", "tree", "sub", "b.txt"), "b");
+        await expect(store.remove(at("remove", "tree"))).rejects.toThrow();
+        expect(await store.readText(at("remove", "tree", "a.txt"))).toBe("a");
+        await store.remove(at("remove", "tree"), { recursive: true });
+        expect(await store.exists(at("remove", "tree"))).toBe(false);
+        expect(await store.exists(at("remove", "tree", "sub", "b.txt"))).toBe(false);
+
+        await store.makedirs(at("remove", "empty"));
+        await store.remove(at("remove", "empty"));
+        expect(await store.exists(at("remove", "empty"))).toBe(false);
+      },
+      timeout,
+    );
+
+    it(
+      "renames files and directories, with and without overwrite",
+      async () => {
+        await store.writeText(at("rename", "src.txt"), "source");
+        await store.rename(at("rename", "src.txt"), at("rename", "moved", "dst.txt"));
+        expect(await store.exists(at("rename", "src.txt"))).toBe(false);
+        expect(await store.readText(at("rename", "moved", "dst.txt"))).toBe("source");
+
+        await store.writeText(at("rename", "other.txt"), "other");
+        await expectCode(store.rename(at("rename", "other.txt"), at("rename", "moved", "dst.txt")), "ZEN_CONFLICT");
+        expect(await store.readText(at("rename", "other.txt"))).toBe("other");
+        expect(await store.readText(at("rename", "moved", "dst.txt"))).toBe("source");
+        await store.rename(at("rename", "other.txt"), at("rename", "moved", "dst.txt"), { overwrite: true });
+        expect(await store.readText(at("rename", "moved", "dst.txt"))).toBe("other");
+        expect(await store.exists(at("rename", "other.txt"))).toBe(false);
+
+        await store.writeText(at("rename", "dir", "a.txt"), "a");
+        await store.writeText(at("rename", "dir", "sub", "b.txt"), "b");
+        await store.rename(at("rename", "dir"), at("rename", "dir2"));
+        expect(await store.exists(at("rename", "dir"))).toBe(false);
+        expect(await store.list(at("rename", "dir2"))).toEqual(["a.txt", "sub"]);
+        expect(await store.readText(at("rename", "dir2", "sub", "b.txt"))).toBe("b");
+      },
+      timeout,
+    );
+
+    it(
+      "copies files and directories, with and without overwrite",
+      async () => {
+        await store.writeText(at("copy", "src.txt"), "source");
+        await store.copy(at("copy", "src.txt"), at("copy", "out", "dst.txt"));
+        expect(await store.readText(at("copy", "src.txt"))).toBe("source");
+        expect(await store.readText(at("copy", "out", "dst.txt"))).toBe("source");
+
+        await store.writeText(at("copy", "other.txt"), "other");
+        await expectCode(store.copy(at("copy", "other.txt"), at("copy", "out", "dst.txt")), "ZEN_CONFLICT");
+        expect(await store.readText(at("copy", "out", "dst.txt"))).toBe("source");
+        await store.copy(at("copy", "other.txt"), at("copy", "out", "dst.txt"), { overwrite: true });
+        expect(await store.readText(at("copy", "out", "dst.txt"))).toBe("other");
+
+        await store.writeText(at("copy", "dir", "a.txt"), "a");
+        await store.writeText(at("copy", "dir", "sub", "b.txt"), "b");
+        await store.copy(at("copy", "dir"), at("copy", "dir2"));
+        expect(await store.list(at("copy", "dir"))).toEqual(["a.txt", "sub"]);
+        expect(await store.list(at("copy", "dir2"))).toEqual(["a.txt", "sub"]);
+        expect(await store.readText(at("copy", "dir2", "sub", "b.txt"))).toBe("b");
+        await expectCode(store.copy(at("copy", "dir"), at("copy", "dir2")), "ZEN_CONFLICT");
+        await store.writeText(at("copy", "dir", "a.txt"), "a2");
+        await store.copy(at("copy", "dir"), at("copy", "dir2"), { overwrite: true });
+        expect(await store.readText(at("copy", "dir2", "a.txt"))).toBe("a2");
+      },
+      timeout,
+    );
+
+    it(
+      "handles unicode and spaces in keys",
+      async () => {
+        const dir = "dönnées ü 名前";
+        const file = "a file with spaces & symbols (1) + % #.txt";
+        await store.writeText(at("unicode", dir, file), "ünïcødé");
+        expect(await store.exists(at("unicode", dir, file))).toBe(true);
+        expect(await store.readText(at("unicode", dir, file))).toBe("ünïcødé");
+        expect(await store.list(at("unicode"))).toEqual([dir]);
+        expect(await store.list(at("unicode", dir))).toEqual([file]);
+        expect(await store.glob(at("unicode", "*", "*.txt"))).toEqual([at("unicode", dir, file)]);
+        await store.copy(at("unicode", dir, file), at("unicode", dir, `copy of ${file}`));
+        await store.rename(at("unicode", dir, `copy of ${file}`), at("unicode", "名前 2", file));
+        expect(await store.readText(at("unicode", "名前 2", file))).toBe("ünïcødé");
+        expect((await store.stat(at("unicode", "名前 2", file))).size).toBe(Buffer.byteLength("ünïcødé"));
+      },
+      timeout,
+    );
+
+    it(
+      "reports missing paths as NotFoundError naming the path",
+      async () => {
+        const missing = at("missing", "nothing here.bin");
+        await expectCode(store.openRead(missing), "ZEN_NOT_FOUND", missing);
+        await expectCode(store.readBytes(missing), "ZEN_NOT_FOUND", missing);
+        await expectCode(store.stat(missing), "ZEN_NOT_FOUND", missing);
+        await expectCode(store.list(at("missing", "no-dir")), "ZEN_NOT_FOUND", at("missing", "no-dir"));
+        await expectCode(store.rename(missing, at("missing", "to")), "ZEN_NOT_FOUND", missing);
+        await expectCode(store.copy(missing, at("missing", "to")), "ZEN_NOT_FOUND", missing);
+      },
+      timeout,
+    );
+
+    it(
+      "writes atomically: nothing is visible before the end, and a destroyed writer leaves nothing",
+      async () => {
+        await store.writeText(at("atomic", "existing.txt"), "old");
+        const replacing = await store.openWrite(at("atomic", "existing.txt"));
+        const fresh = await store.openWrite(at("atomic", "fresh.bin"));
+        for (const writer of [replacing, fresh]) {
+          await new Promise<void>((resolve, reject) => writer.write(randomBytes(100_000), (error) => (error ? reject(error) : resolve())));
+        }
+        await delay(50);
+        expect(await store.readText(at("atomic", "existing.txt"))).toBe("old");
+        expect(await store.exists(at("atomic", "fresh.bin"))).toBe(false);
+        await Promise.all([replacing, fresh].map((writer) => destroyed(writer)));
+        expect(await store.readText(at("atomic", "existing.txt"))).toBe("old");
+        expect(await store.exists(at("atomic", "fresh.bin"))).toBe(false);
+        expect(await store.list(at("atomic"))).toEqual(["existing.txt"]);
+      },
+      timeout,
+    );
+
+    it(
+      `lets ${writers} concurrent writers each land whole`,
+      async () => {
+        const payloads = Array.from({ length: writers }, (_, i) => [randomBytes(40_000), Buffer.from(`writer ${i}`), randomBytes(30_000)]);
+        const whole = payloads.map((chunks) => Buffer.concat(chunks));
+        const slowly = async function* (chunks: Buffer[]) {
+          for (const chunk of chunks) {
+            yield chunk;
+            await delay(5);
+          }
+        };
+        // Different keys: all land.
+        await Promise.all(payloads.map((chunks, i) => writeStream(store, at("concurrent", "distinct", `f${i}.bin`), slowly(chunks))));
+        for (let i = 0; i < writers; i++) expect((await store.readBytes(at("concurrent", "distinct", `f${i}.bin`))).equals(whole[i]!)).toBe(true);
+        expect((await store.list(at("concurrent", "distinct"))).length).toBe(writers);
+
+        // One key, overwriting: the result is exactly one writer's bytes, never a mix.
+        await Promise.all(payloads.map((chunks) => writeStream(store, at("concurrent", "same.bin"), slowly(chunks))));
+        const final = await store.readBytes(at("concurrent", "same.bin"));
+        expect(whole.some((w) => w.equals(final))).toBe(true);
+
+        // One new key, without overwrite: exactly one writer wins, the others get a ConflictError.
+        const outcomes = await Promise.allSettled(payloads.map((chunks) => writeStream(store, at("concurrent", "exclusive.bin"), slowly(chunks), false)));
+        const winners = outcomes.flatMap((o, i) => (o.status === "fulfilled" ? [i] : []));
+        expect(winners).toHaveLength(1);
+        for (const outcome of outcomes) if (outcome.status === "rejected") expect(errorCode(outcome.reason)).toBe("ZEN_CONFLICT");
+        expect((await store.readBytes(at("concurrent", "exclusive.bin"))).equals(whole[winners[0]!]!)).toBe(true);
+      },
+      timeout * 2,
+    );
 
     const size = largeFileSize(options);
     const maxGrowth = options.maxRssGrowthBytes ?? 128 * MiB;

@@ -27,11 +27,7 @@ const DEFAULT_VALID = ["localhost:5000", "127.0.0.1:5000", "ghcr.io/acme", "regi
 const ALWAYS_INVALID = ["", "   "];
 
 /** Registers the conformance tests for the container registry `flavor` (a value made with `defineFlavor`). */
-export function describeContainerRegistryConformance(
-  name: string,
-  flavor: unknown,
-  options: ContainerRegistryConformanceOptions = {},
-): void {
+export function describeContainerRegistryConformance(name: string, flavor: unknown, options: ContainerRegistryConformanceOptions = {}): void {
   const valid = options.validUris ?? DEFAULT_VALID;
   const invalid = [...ALWAYS_INVALID, ...(options.invalidUris ?? [])];
   const base = options.config ?? {};
@@ -40,7 +36,13 @@ export function describeContainerRegistryConformance(
   const build = async (uri: string) => {
     const Implementation = await loadImplementation(typed);
     const config = parse(uri);
-    return new Implementation({ id: "conformance-registry", name: "conformance", flavor: typed.name, config, configDir: "/nonexistent" }) as BaseContainerRegistry;
+    return new Implementation({
+      id: "conformance-registry",
+      name: "conformance",
+      flavor: typed.name,
+      config,
+      configDir: "/nonexistent",
+    }) as BaseContainerRegistry;
   };
 
   describe(`container registry conformance: ${name}`, () => {

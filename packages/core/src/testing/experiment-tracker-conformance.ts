@@ -121,88 +121,108 @@ export function describeExperimentTrackerConformance<T extends BaseExperimentTra
       expect(recorded!.metrics).toEqual(expected.metrics);
     };
 
-    it("records what the steps of a run log under that pipeline run", async () => {
-      const flow = pipeline(pipelineName("basic"), () => {
-        train(prepare());
-      });
-      const name = runName("basic");
-      const view = await run(flow, name, {
-        prepare: { params: { dataset: "iris", rows: 150 }, metrics: {} },
-        train: { params: { learning_rate: 0.01, optimizer: "adam" }, metrics: { loss: 0.25, accuracy: 0.93 } },
-      });
-      expect(view.status).toBe("completed");
-      expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: name }), {
-        params: { dataset: "iris", rows: 150, learning_rate: 0.01, optimizer: "adam" },
-        metrics: { loss: 0.25, accuracy: 0.93 },
-      });
-    }, timeout);
+    it(
+      "records what the steps of a run log under that pipeline run",
+      async () => {
+        const flow = pipeline(pipelineName("basic"), () => {
+          train(prepare());
+        });
+        const name = runName("basic");
+        const view = await run(flow, name, {
+          prepare: { params: { dataset: "iris", rows: 150 }, metrics: {} },
+          train: { params: { learning_rate: 0.01, optimizer: "adam" }, metrics: { loss: 0.25, accuracy: 0.93 } },
+        });
+        expect(view.status).toBe("completed");
+        expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: name }), {
+          params: { dataset: "iris", rows: 150, learning_rate: 0.01, optimizer: "adam" },
+          metrics: { loss: 0.25, accuracy: 0.93 },
+        });
+      },
+      timeout,
+    );
 
-    it("keeps successive runs of a pipeline apart", async () => {
-      const flow = pipeline(pipelineName("successive"), () => {
-        train(prepare());
-      });
-      const first = runName("successive");
-      const second = runName("successive");
-      await run(flow, first, { train: { params: { learning_rate: 0.1 }, metrics: { loss: 0.5 } } });
-      await run(flow, second, { train: { params: { learning_rate: 0.2 }, metrics: { loss: 0.4 } } });
-      expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: first }), { params: { learning_rate: 0.1 }, metrics: { loss: 0.5 } });
-      expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: second }), { params: { learning_rate: 0.2 }, metrics: { loss: 0.4 } });
-    }, timeout);
+    it(
+      "keeps successive runs of a pipeline apart",
+      async () => {
+        const flow = pipeline(pipelineName("successive"), () => {
+          train(prepare());
+        });
+        const first = runName("successive");
+        const second = runName("successive");
+        await run(flow, first, { train: { params: { learning_rate: 0.1 }, metrics: { loss: 0.5 } } });
+        await run(flow, second, { train: { params: { learning_rate: 0.2 }, metrics: { loss: 0.4 } } });
+        expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: first }), { params: { learning_rate: 0.1 }, metrics: { loss: 0.5 } });
+        expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: second }), { params: { learning_rate: 0.2 }, metrics: { loss: 0.4 } });
+      },
+      timeout,
+    );
 
-    it(`records everything ${width} steps log at the same time`, async () => {
-      const flow = pipeline(pipelineName("concurrent"), () => {
-        for (let i = 0; i < width; i++) worker({}, { name: `worker_${i}` });
-      });
-      const name = runName("concurrent");
-      const plan: Record<string, TrackedValues> = {};
-      const expected: TrackedValues = { params: {}, metrics: {} };
-      for (let i = 0; i < width; i++) {
-        plan[`worker_${i}`] = { params: { [`param_${i}`]: `value ${i}` }, metrics: { [`metric_${i}`]: i / 10 } };
-        expected.params[`param_${i}`] = `value ${i}`;
-        expected.metrics[`metric_${i}`] = i / 10;
-      }
-      const view = await run(flow, name, plan);
-      expect(view.status).toBe("completed");
-      expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: name }), expected);
-    }, timeout);
+    it(
+      `records everything ${width} steps log at the same time`,
+      async () => {
+        const flow = pipeline(pipelineName("concurrent"), () => {
+          for (let i = 0; i < width; i++) worker({}, { name: `worker_${i}` });
+        });
+        const name = runName("concurrent");
+        const plan: Record<string, TrackedValues> = {};
+        const expected: TrackedValues = { params: {}, metrics: {} };
+        for (let i = 0; i < width; i++) {
+          plan[`worker_${i}`] = { params: { [`param_${i}`]: `value ${i}` }, metrics: { [`metric_${i}`]: i / 10 } };
+          expected.params[`param_${i}`] = `value ${i}`;
+          expected.metrics[`metric_${i}`] = i / 10;
+        }
+        const view = await run(flow, name, plan);
+        expect(view.status).toBe("completed");
+        expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: name }), expected);
+      },
+      timeout,
+    );
 
-    it("keeps what a failing step logged, and the run fails with the step's own error", async () => {
-      const flow = pipeline(pipelineName("failing"), () => {
-        crash(prepare());
-      });
-      const name = runName("failing");
-      const error = await expectRejection(
-        run(flow, name, {
-          prepare: { params: { seed: 7 }, metrics: {} },
-          crash: { params: { learning_rate: 10 }, metrics: { loss: 1e9 } },
-        }),
-        "ZEN_RUN_FAILED",
-        { mentions: "diverged after logging" },
-      );
-      expect(error.message).toContain("step 'crash'");
-      expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: name }), {
-        params: { seed: 7, learning_rate: 10 },
-        metrics: { loss: 1e9 },
-      });
+    it(
+      "keeps what a failing step logged, and the run fails with the step's own error",
+      async () => {
+        const flow = pipeline(pipelineName("failing"), () => {
+          crash(prepare());
+        });
+        const name = runName("failing");
+        const error = await expectRejection(
+          run(flow, name, {
+            prepare: { params: { seed: 7 }, metrics: {} },
+            crash: { params: { learning_rate: 10 }, metrics: { loss: 1e9 } },
+          }),
+          "ZEN_RUN_FAILED",
+          { mentions: "diverged after logging" },
+        );
+        expect(error.message).toContain("step 'crash'");
+        expectRecorded(await fixture!.recorded({ pipelineName: flow.name, runName: name }), {
+          params: { seed: 7, learning_rate: 10 },
+          metrics: { loss: 1e9 },
+        });
 
-      // The tracker recovers: the next run records normally.
-      const next = pipeline(pipelineName("after_failure"), () => {
-        train(prepare());
-      });
-      const after = runName("after_failure");
-      await run(next, after, { train: { params: { recovered: true }, metrics: { loss: 0.3 } } });
-      expectRecorded(await fixture!.recorded({ pipelineName: next.name, runName: after }), { params: { recovered: true }, metrics: { loss: 0.3 } });
-    }, timeout);
+        // The tracker recovers: the next run records normally.
+        const next = pipeline(pipelineName("after_failure"), () => {
+          train(prepare());
+        });
+        const after = runName("after_failure");
+        await run(next, after, { train: { params: { recovered: true }, metrics: { loss: 0.3 } } });
+        expectRecorded(await fixture!.recorded({ pipelineName: next.name, runName: after }), { params: { recovered: true }, metrics: { loss: 0.3 } });
+      },
+      timeout,
+    );
 
-    it("lets a run whose steps log nothing complete, recording no values", async () => {
-      const flow = pipeline(pipelineName("quiet"), () => {
-        quiet();
-      });
-      const name = runName("quiet");
-      const view = await run(flow, name, {});
-      expect(view.status).toBe("completed");
-      const recorded = await fixture!.recorded({ pipelineName: flow.name, runName: name });
-      expect(recorded === undefined || (Object.keys(recorded.params).length === 0 && Object.keys(recorded.metrics).length === 0)).toBe(true);
-    }, timeout);
+    it(
+      "lets a run whose steps log nothing complete, recording no values",
+      async () => {
+        const flow = pipeline(pipelineName("quiet"), () => {
+          quiet();
+        });
+        const name = runName("quiet");
+        const view = await run(flow, name, {});
+        expect(view.status).toBe("completed");
+        const recorded = await fixture!.recorded({ pipelineName: flow.name, runName: name });
+        expect(recorded === undefined || (Object.keys(recorded.params).length === 0 && Object.keys(recorded.metrics).length === 0)).toBe(true);
+      },
+      timeout,
+    );
   });
 }

@@ -69,17 +69,18 @@ export function describeFlavorConformance(flavor: unknown, options: FlavorConfor
       });
     }
 
-    if (secrets.length > 0) it(`refuses a literal value in its secret fields (${secrets.join(", ")}) without echoing it, and takes a reference`, () => {
-      const literal = "literal-secret-value-4f2b";
-      for (const field of secrets) {
-        expectThrow(() => parseComponentConfig(flavor as Flavor, { ...options.validConfig, [field]: literal }), "ZEN_INVALID", {
-          mentions: field,
-          hides: literal,
-        });
-        const parsed = parseComponentConfig(flavor as Flavor, { ...options.validConfig, [field]: "{{conformance_secret.key}}" });
-        expect(parsed[field]).toBe("{{conformance_secret.key}}");
-      }
-    });
+    if (secrets.length > 0)
+      it(`refuses a literal value in its secret fields (${secrets.join(", ")}) without echoing it, and takes a reference`, () => {
+        const literal = "literal-secret-value-4f2b";
+        for (const field of secrets) {
+          expectThrow(() => parseComponentConfig(flavor as Flavor, { ...options.validConfig, [field]: literal }), "ZEN_INVALID", {
+            mentions: field,
+            hides: literal,
+          });
+          const parsed = parseComponentConfig(flavor as Flavor, { ...options.validConfig, [field]: "{{conformance_secret.key}}" });
+          expect(parsed[field]).toBe("{{conformance_secret.key}}");
+        }
+      });
 
     it("loads its implementation on demand: a class of its own component type", async () => {
       const Implementation = await loadImplementation(flavor as Flavor);
@@ -110,6 +111,5 @@ export function describeFlavorConformance(flavor: unknown, options: FlavorConfor
         for (const issue of issues) expect(typeof issue.message).toBe("string");
       });
     }
-
   });
 }

@@ -188,93 +188,117 @@ export function describeOrchestratorConformance(
       handleSignals: false,
     });
 
-    it("runs each step of a DAG once, after its upstream steps, passing outputs along", async () => {
-      const stack = freshStack();
-      const run = runName("diamond");
-      const events = eventsCollector();
-      const view = await diamond.run({ ...runOptions(stack, run, events.onEvent), enableCache: false });
+    it(
+      "runs each step of a DAG once, after its upstream steps, passing outputs along",
+      async () => {
+        const stack = freshStack();
+        const run = runName("diamond");
+        const events = eventsCollector();
+        const view = await diamond.run({ ...runOptions(stack, run, events.onEvent), enableCache: false });
 
-      expect(view.status).toBe("completed");
-      expect(statuses(view)).toEqual({ source: "completed", double: "completed", square: "completed", join: "completed" });
-      expect(await view.getStep("join").output.read()).toEqual({ sum: 8 });
+        expect(view.status).toBe("completed");
+        expect(statuses(view)).toEqual({ source: "completed", double: "completed", square: "completed", join: "completed" });
+        expect(await view.getStep("join").output.read()).toEqual({ sum: 8 });
 
-      const done = tracesOf(run);
-      expect(done.map((t) => t.step).sort()).toEqual(["double", "join", "source", "square"]);
-      const at = (stepName: string) => done.find((t) => t.step === stepName)!;
-      for (const [child, parents] of [["double", ["source"]], ["square", ["source"]], ["join", ["double", "square"]]] as const) {
-        for (const parent of parents) expect(at(child).start).toBeGreaterThanOrEqual(at(parent).end!);
-      }
-      expect(events.steps("step-finished")).toEqual(["double", "join", "source", "square"]);
-    }, timeout);
+        const done = tracesOf(run);
+        expect(done.map((t) => t.step).sort()).toEqual(["double", "join", "source", "square"]);
+        const at = (stepName: string) => done.find((t) => t.step === stepName)!;
+        for (const [child, parents] of [
+          ["double", ["source"]],
+          ["square", ["source"]],
+          ["join", ["double", "square"]],
+        ] as const) {
+          for (const parent of parents) expect(at(child).start).toBeGreaterThanOrEqual(at(parent).end!);
+        }
+        expect(events.steps("step-finished")).toEqual(["double", "join", "source", "square"]);
+      },
+      timeout,
+    );
 
-    it(`runs ${WIDTH} independent steps and a step that takes all their outputs`, async () => {
-      const stack = freshStack();
-      const run = runName("wide");
-      const events = eventsCollector();
-      const view = await wide.run({ ...runOptions(stack, run, events.onEvent), enableCache: false });
+    it(
+      `runs ${WIDTH} independent steps and a step that takes all their outputs`,
+      async () => {
+        const stack = freshStack();
+        const run = runName("wide");
+        const events = eventsCollector();
+        const view = await wide.run({ ...runOptions(stack, run, events.onEvent), enableCache: false });
 
-      expect(view.status).toBe("completed");
-      expect(await view.getStep("collect").output.read()).toBe((WIDTH * (WIDTH - 1)) / 2);
-      const done = tracesOf(run);
-      expect(done).toHaveLength(WIDTH + 1);
-      const leaves = done.filter((t) => t.step.startsWith("leaf_"));
-      const collected = done.find((t) => t.step === "collect")!;
-      for (const l of leaves) expect(collected.start).toBeGreaterThanOrEqual(l.end!);
-      if (options.expectConcurrency) {
-        const overlapping = leaves.some((a) => leaves.some((b) => a !== b && a.start < b.end! && b.start < a.end!));
-        expect({ independentStepsOverlap: overlapping }).toEqual({ independentStepsOverlap: true });
-      }
-      expect(events.steps("step-finished")).toHaveLength(WIDTH + 1);
-    }, timeout);
+        expect(view.status).toBe("completed");
+        expect(await view.getStep("collect").output.read()).toBe((WIDTH * (WIDTH - 1)) / 2);
+        const done = tracesOf(run);
+        expect(done).toHaveLength(WIDTH + 1);
+        const leaves = done.filter((t) => t.step.startsWith("leaf_"));
+        const collected = done.find((t) => t.step === "collect")!;
+        for (const l of leaves) expect(collected.start).toBeGreaterThanOrEqual(l.end!);
+        if (options.expectConcurrency) {
+          const overlapping = leaves.some((a) => leaves.some((b) => a !== b && a.start < b.end! && b.start < a.end!));
+          expect({ independentStepsOverlap: overlapping }).toEqual({ independentStepsOverlap: true });
+        }
+        expect(events.steps("step-finished")).toHaveLength(WIDTH + 1);
+      },
+      timeout,
+    );
 
-    it("stops the dependants of a failed step and fails the run naming the step", async () => {
-      const stack = freshStack();
-      const run = runName("failing");
-      const events = eventsCollector();
-      const error = await expectRejection(failing.run({ ...runOptions(stack, run, events.onEvent), enableCache: false }), "ZEN_RUN_FAILED", {
-        mentions: "step 'boom'",
-      });
-      expect(error.message).toContain("boom at 2");
+    it(
+      "stops the dependants of a failed step and fails the run naming the step",
+      async () => {
+        const stack = freshStack();
+        const run = runName("failing");
+        const events = eventsCollector();
+        const error = await expectRejection(failing.run({ ...runOptions(stack, run, events.onEvent), enableCache: false }), "ZEN_RUN_FAILED", {
+          mentions: "step 'boom'",
+        });
+        expect(error.message).toContain("boom at 2");
 
-      const view = (error as unknown as { run: PipelineRunView }).run;
-      expect(view.status).toBe("failed");
-      const recorded = statuses(view);
-      expect(recorded).toMatchObject({ source: "completed", boom: "failed", after_boom: "skipped" });
-      // An independent branch may finish or be skipped, never fail.
-      expect(["completed", "skipped"]).toContain(recorded.side);
-      await settled(run);
-      expect(tracesOf(run).map((t) => t.step)).not.toContain("after_boom");
-      expect(events.steps("step-failed")).toEqual(["boom"]);
-    }, timeout);
+        const view = (error as unknown as { run: PipelineRunView }).run;
+        expect(view.status).toBe("failed");
+        const recorded = statuses(view);
+        expect(recorded).toMatchObject({ source: "completed", boom: "failed", after_boom: "skipped" });
+        // An independent branch may finish or be skipped, never fail.
+        expect(["completed", "skipped"]).toContain(recorded.side);
+        await settled(run);
+        expect(tracesOf(run).map((t) => t.step)).not.toContain("after_boom");
+        expect(events.steps("step-failed")).toEqual(["boom"]);
+      },
+      timeout,
+    );
 
-    it("treats cached steps as done: their dependants run on their outputs", async () => {
-      const stack = freshStack();
-      const first = runName("cached");
-      await diamond.run(runOptions(stack, first, () => {}));
-      const second = runName("cached");
-      const events = eventsCollector();
-      const view = await diamond.run(runOptions(stack, second, events.onEvent));
+    it(
+      "treats cached steps as done: their dependants run on their outputs",
+      async () => {
+        const stack = freshStack();
+        const first = runName("cached");
+        await diamond.run(runOptions(stack, first, () => {}));
+        const second = runName("cached");
+        const events = eventsCollector();
+        const view = await diamond.run(runOptions(stack, second, events.onEvent));
 
-      expect(view.status).toBe("completed");
-      expect(statuses(view)).toEqual({ source: "cached", double: "cached", square: "cached", join: "cached" });
-      expect(await view.getStep("join").output.read()).toEqual({ sum: 8 });
-      expect(tracesOf(second)).toEqual([]);
-      expect(events.steps("step-cached")).toEqual(["double", "join", "source", "square"]);
-    }, timeout);
+        expect(view.status).toBe("completed");
+        expect(statuses(view)).toEqual({ source: "cached", double: "cached", square: "cached", join: "cached" });
+        expect(await view.getStep("join").output.read()).toEqual({ sum: 8 });
+        expect(tracesOf(second)).toEqual([]);
+        expect(events.steps("step-cached")).toEqual(["double", "join", "source", "square"]);
+      },
+      timeout,
+    );
 
-    it("starts no further step once the run is cancelled", async () => {
-      const stack = freshStack();
-      const run = runName("halting");
-      haltController = new AbortController();
-      const error = await expectRejection(
-        halting.run({ ...runOptions(stack, run, () => {}), enableCache: false, signal: haltController.signal }),
-        "ZEN_RUN_CANCELLED",
-      );
-      const view = (error as unknown as { run: PipelineRunView }).run;
-      expect(view.status).toBe("cancelled");
-      expect(statuses(view).after_halt).toBe("cancelled");
-      await settled(run);
-      expect(tracesOf(run).map((t) => t.step)).not.toContain("after_halt");
-    }, timeout);
+    it(
+      "starts no further step once the run is cancelled",
+      async () => {
+        const stack = freshStack();
+        const run = runName("halting");
+        haltController = new AbortController();
+        const error = await expectRejection(
+          halting.run({ ...runOptions(stack, run, () => {}), enableCache: false, signal: haltController.signal }),
+          "ZEN_RUN_CANCELLED",
+        );
+        const view = (error as unknown as { run: PipelineRunView }).run;
+        expect(view.status).toBe("cancelled");
+        expect(statuses(view).after_halt).toBe("cancelled");
+        await settled(run);
+        expect(tracesOf(run).map((t) => t.step)).not.toContain("after_halt");
+      },
+      timeout,
+    );
   });
 }

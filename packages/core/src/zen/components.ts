@@ -99,10 +99,13 @@ async function changeConfig(
     // silently (different keys merge; the same new value is no conflict).
     const clashing = touched.filter((key) => !sameValue(record.config[key], existing.config[key]) && !sameValue(record.config[key], intended[key]));
     if (clashing.length > 0) {
-      throw new ConflictError(`${capitalize(label(type, name))} was changed meanwhile by another update of ${clashing.map((k) => `'${k}'`).join(", ")}; nothing was changed.`, {
-        code: "ZEN_UPDATE_CONFLICT",
-        hint: `Check its new configuration with \`zen ${componentType(type).cliGroup} describe ${name}\`, then update again if it should still change.`,
-      });
+      throw new ConflictError(
+        `${capitalize(label(type, name))} was changed meanwhile by another update of ${clashing.map((k) => `'${k}'`).join(", ")}; nothing was changed.`,
+        {
+          code: "ZEN_UPDATE_CONFLICT",
+          hint: `Check its new configuration with \`zen ${componentType(type).cliGroup} describe ${name}\`, then update again if it should still change.`,
+        },
+      );
     }
     const current = record.flavor === existing.flavor ? flavor : await load(type, record.flavor, record.package);
     record.config = change(current, record.config);

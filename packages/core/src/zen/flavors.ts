@@ -63,5 +63,9 @@ export async function registerCustomFlavor(
     });
   }
   ctx.forgetRegistries();
-  return { ...((await (await ctx.registry()).find(type, flavor.name)) ?? found), outcome, ...(outcome === "replaced" && existing ? { replaced: existing.specifier } : {}) };
+  return {
+    ...((await (await ctx.registry()).find(type, flavor.name)) ?? found),
+    outcome,
+    ...(outcome === "replaced" && existing ? { replaced: existing.specifier } : {}),
+  };
 }

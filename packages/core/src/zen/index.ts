@@ -135,7 +135,11 @@ export class Zen implements ZenApi {
 
   /** Closes open stores (SQLite connections). The instance may be used again afterwards. */
   close(): void {
-    for (const store of this.#ctx.stores.values()) void store.then((s) => s.close(), () => {});
+    for (const store of this.#ctx.stores.values())
+      void store.then(
+        (s) => s.close(),
+        () => {},
+      );
     this.#ctx.stores.clear();
   }
 

@@ -103,7 +103,10 @@ export async function deleteProfile(ctx: ZenContext, name: string): Promise<void
   await removeProfile(ctx.state.globalFile, name, (config) => refuseGlobal(config.active_profile));
   if (cached) {
     ctx.stores.delete(name);
-    void cached.then((s) => s.close(), () => {});
+    void cached.then(
+      (s) => s.close(),
+      () => {},
+    );
   }
   ctx.changes.push(removal);
   await ctx.refresh();

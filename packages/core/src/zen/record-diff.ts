@@ -67,8 +67,29 @@ function diffList<R extends object>(
 
 export function diffSnapshots(before: StoreSnapshot, after: StoreSnapshot, profile: string): PlannedChange[] {
   return [
-    ...diffList<CustomFlavorRecord>("flavor", before.flavors, after.flavors, (f) => `${f.type}\0${f.name}`, (f) => ({ type: f.type, name: f.name }), profile),
-    ...diffList<ComponentRecord>("component", before.components, after.components, (c) => c.id, (c) => ({ type: c.type, name: c.name }), profile),
-    ...diffList<StackRecord>("stack", before.stacks, after.stacks, (s) => s.id, (s) => ({ name: s.name }), profile),
+    ...diffList<CustomFlavorRecord>(
+      "flavor",
+      before.flavors,
+      after.flavors,
+      (f) => `${f.type}\0${f.name}`,
+      (f) => ({ type: f.type, name: f.name }),
+      profile,
+    ),
+    ...diffList<ComponentRecord>(
+      "component",
+      before.components,
+      after.components,
+      (c) => c.id,
+      (c) => ({ type: c.type, name: c.name }),
+      profile,
+    ),
+    ...diffList<StackRecord>(
+      "stack",
+      before.stacks,
+      after.stacks,
+      (s) => s.id,
+      (s) => ({ name: s.name }),
+      profile,
+    ),
   ];
 }

@@ -73,12 +73,14 @@ async function instantiate(ctx: ZenContext, record: ComponentRecord, secretsMana
     });
   }
   if (Implementation.componentType !== record.type) {
-    throw new ZenError(`The implementation of flavor '${record.flavor}' is for component type '${String(Implementation.componentType)}', not '${record.type}'.`, {
-      hint: "Fix the flavor's `implementation` so it returns a class of the flavor's own component type.",
-    });
+    throw new ZenError(
+      `The implementation of flavor '${record.flavor}' is for component type '${String(Implementation.componentType)}', not '${record.type}'.`,
+      {
+        hint: "Fix the flavor's `implementation` so it returns a class of the flavor's own component type.",
+      },
+    );
   }
   const { resolveSecretReferences } = await import("../secrets/references.ts");
   const config = await resolveSecretReferences(record.config, secretFields, secretsManager, what);
   return new Implementation({ id: record.id, name: record.name, flavor: record.flavor, config, configDir: ctx.state.configDir });
 }
-

@@ -62,7 +62,11 @@ export async function exportStack(ctx: ZenContext, name: string): Promise<StackE
   return buildStackExport(stack, shown as typeof records, corePackage().version);
 }
 
-export async function importStack(ctx: ZenContext, doc: unknown, options: { name?: string | undefined; source?: string | undefined } = {}): Promise<StackRecord> {
+export async function importStack(
+  ctx: ZenContext,
+  doc: unknown,
+  options: { name?: string | undefined; source?: string | undefined } = {},
+): Promise<StackRecord> {
   const imported = readStackExport(doc, options.source);
   const name = options.name ?? imported.stackName;
   validateName("stack", name);

@@ -5,14 +5,14 @@ import { BetterSqlite3 } from "./parse-check.ts";
 export type Damage = "empty" | "truncated" | "garbage" | "wrong shape" | "future version" | "alias bomb" | "missing" | "null" | "table missing";
 
 /** A YAML "billion laughs": nine levels of nine aliases each (9^9 nodes if expanded). */
-export const ALIAS_BOMB = [
+export const ALIAS_BOMB = `${[
   'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
   ...["b", "c", "d", "e", "f", "g", "h", "i"].map((name, i) => {
     const prev = "abcdefgh"[i];
     return `${name}: &${name} [${Array(9).fill(`*${prev}`).join(",")}]`;
   }),
   "format_version: 1",
-].join("\n") + "\n";
+].join("\n")}\n`;
 
 /** Deterministic non-UTF-8, non-YAML, non-JSON, non-SQLite bytes. */
 export const GARBAGE = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 151 + 7) % 256));

@@ -21,7 +21,9 @@ export function recordFigures(section: string, order: number, rows: Row[]): void
 export function figuresTable(): string {
   let files: string[] = [];
   try {
-    files = readdirSync(FIGURES_DIR).filter((f) => f.endsWith(".json")).sort((a, b) => parseInt(a) - parseInt(b));
+    files = readdirSync(FIGURES_DIR)
+      .filter((f) => f.endsWith(".json"))
+      .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
   } catch {
     return "";
   }
@@ -30,7 +32,7 @@ export function figuresTable(): string {
     const { section, rows } = JSON.parse(readFileSync(join(FIGURES_DIR, file), "utf8")) as { section: string; rows: Row[] };
     rows.forEach(([what, figure], i) => lines.push(`| ${i === 0 ? section : ""} | ${what} | ${figure} |`));
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export function writeFiguresFile(table: string): string {

@@ -35,7 +35,10 @@ export function hashTree(dir: string, filter: (file: string) => boolean = () => 
   for (const file of listFiles(dir)) {
     if (!filter(file)) continue;
     try {
-      out[file] = createHash("sha256").update(readFileSync(join(dir, file))).digest("hex").slice(0, 16);
+      out[file] = createHash("sha256")
+        .update(readFileSync(join(dir, file)))
+        .digest("hex")
+        .slice(0, 16);
     } catch {
       out[file] = "(unreadable)";
     }

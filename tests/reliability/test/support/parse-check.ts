@@ -8,7 +8,10 @@ import { CORE_DIR } from "./zen-process.ts";
 
 export type Database = { pragma(sql: string, options?: { simple: boolean }): unknown; exec(sql: string): void; close(): void };
 /** better-sqlite3, the driver @zen/core itself uses. */
-export const BetterSqlite3 = createRequire(join(CORE_DIR, "package.json"))("better-sqlite3") as new (file: string, options?: { readonly?: boolean; fileMustExist?: boolean }) => Database;
+export const BetterSqlite3 = createRequire(join(CORE_DIR, "package.json"))("better-sqlite3") as new (
+  file: string,
+  options?: { readonly?: boolean; fileMustExist?: boolean },
+) => Database;
 
 /** The files under `dir` that do not parse, with why (empty when all do). */
 export function unparsableFiles(dir: string): string[] {

@@ -38,7 +38,11 @@ export function makeRelProject(home: Home, name = "project"): string {
     project: dir,
     name: "zen-integration-rel",
     flavors: [
-      { type: "artifact_store", name: "multi", config: `z.object({ path: z.string(), ${["k0", "k1", "k2", "k3", "k4"].map((k) => `${k}: z.string().optional()`).join(", ")} })` },
+      {
+        type: "artifact_store",
+        name: "multi",
+        config: `z.object({ path: z.string(), ${["k0", "k1", "k2", "k3", "k4"].map((k) => `${k}: z.string().optional()`).join(", ")} })`,
+      },
       ...FIXTURE_TYPES.map((type) => ({ type, name: "fx", config: optional(["note"]) })),
     ],
   });

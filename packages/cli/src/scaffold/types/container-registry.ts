@@ -16,7 +16,11 @@ export const containerRegistryTemplate: TypeTemplate = {
     // secrets manager when the registry is used: the value is never stored or shown.
     password: secretField("Password or access token of the registry user").optional(),`,
   exampleConfig: () => ({ uri: "registry.example.com/my-team", username: "ci" }),
-  invalidConfigs: () => [{ uri: "https://registry.example.com" }, { uri: "has spaces.example.com" }, { uri: "registry.example.com", password: "a-literal-password" }],
+  invalidConfigs: () => [
+    { uri: "https://registry.example.com" },
+    { uri: "has spaces.example.com" },
+    { uri: "registry.example.com", password: "a-literal-password" },
+  ],
   readme: (n) =>
     `The implementation in \`src/${n.moduleName}.ts\` extends \`BaseContainerRegistry\` (which provides
 \`uri\` without a trailing slash and \`isLocal\`) with \`imageName()\`; the config schema refuses URIs with

@@ -4,7 +4,8 @@ import type { TypeTemplate } from "../type-template.ts";
 export const experimentTrackerTemplate: TypeTemplate = {
   description: () => "Logs the parameters and metrics of runs to a tracking service",
   usesSecretField: true,
-  configFields: () => `    tracking_dir: z.string().min(1).meta({ description: "Directory the skeleton writes its records to (replace it with your service's URL)" }),
+  configFields:
+    () => `    tracking_dir: z.string().min(1).meta({ description: "Directory the skeleton writes its records to (replace it with your service's URL)" }),
     // A secret field only accepts a reference like {{tracking.token}}, resolved through the stack's
     // secrets manager when the tracker is used: the value is never stored or shown.
     api_token: secretField("API token of the tracking service").optional(),`,

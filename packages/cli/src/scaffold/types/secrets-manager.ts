@@ -12,7 +12,9 @@ export const secretsManagerTemplate: TypeTemplate = {
   // The secrets manager resolves the other components' secret references, so its own config cannot
   // take one: it reads its credential from the environment instead.
   usesSecretField: false,
-  configFields: (n) => `    vault_url: z.url({ protocol: /^https?$/ }).optional().meta({ description: "URL of the vault (the skeleton keeps secrets in memory)" }),
+  configFields: (
+    n,
+  ) => `    vault_url: z.url({ protocol: /^https?$/ }).optional().meta({ description: "URL of the vault (the skeleton keeps secrets in memory)" }),
     // No secretField() here: the secrets manager is what resolves {{secret.key}} references for the
     // other components, so its own credential comes from an environment variable instead.
     token_env: z
