@@ -1,6 +1,7 @@
 // A custom flavor's name: another module under a taken name is refused (naming both) unless
 // --replace; the same module again is a no-op; a built-in's or an installed package's name is never
-// taken. Listing shows the flavor's own description, describing shows its module and config keys.
+// taken. Listing shows the flavor's own description, describing shows its module and config keys
+// (with their defaults).
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
 import { flavorPackageFixture, makeProject, writeTree, ZOD_ESM_URL } from "@zen/test-utils";
@@ -13,7 +14,7 @@ class Impl { static componentType = "artifact_store"; constructor(init) { Object
 export const flavor = Object.freeze({
   $$type: "@zen/Flavor", apiVersion: 1, type: "artifact_store", name: ${JSON.stringify(name)},
   description: ${JSON.stringify(description)},
-  config: z.object({ path: z.string().describe("Where the artifacts go") }),
+  config: z.object({ path: z.string().describe("Where the artifacts go"), retries: z.number().int().default(3).describe("How often to retry") }),
   implementation: async () => Impl,
 });
 `;
@@ -52,6 +53,7 @@ describe("custom flavor names", () => {
     expect(described.stdout).toContain("./test.mjs#flavor");
     expect(described.stdout).toContain("Keeps artifacts in the test bucket");
     expect(described.stdout).toMatch(/--path\s.*required.*Where the artifacts go/);
+    expect(described.stdout).toMatch(/--retries\s.*optional.*default: 3.*How often to retry/);
   });
 
   it("treats the same module again as a no-op", () => {

@@ -151,8 +151,7 @@ export function handlers(type: ComponentType) {
           hint: `See the available flavors with: zen ${info.cliGroup} flavor list`,
         });
       }
-      const properties = (flavor.configSchema.properties ?? {}) as Record<string, { type?: string; description?: string }>;
-      const required = new Set((flavor.configSchema.required ?? []) as string[]);
+      const { describeConfigKeys } = await import("@zen/core/discovery");
       await printObject(
         outputFormat(command),
         `${type}_flavor`,
@@ -162,11 +161,17 @@ export function handlers(type: ComponentType) {
           ["SOURCE", flavorSourceLabel(flavor.source)],
           ["READY", flavor.ready ? "yes" : `no: ${flavor.problem ?? ""}`],
           ["DESCRIPTION", flavor.description],
-          ...Object.entries(properties).map(
-            ([key, p]) =>
+          ...describeConfigKeys(flavor).map(
+            (k) =>
               [
-                `--${key}`,
-                [p.type, required.has(key) ? "required" : "optional", flavor.secretFields.includes(key) ? "secret reference" : "", p.description]
+                `--${k.key}`,
+                [
+                  k.type,
+                  k.required ? "required" : "optional",
+                  k.secret ? "secret reference" : "",
+                  k.default === undefined ? "" : `default: ${JSON.stringify(k.default)}`,
+                  k.description,
+                ]
                   .filter(Boolean)
                   .join(", "),
               ] as [string, string],
