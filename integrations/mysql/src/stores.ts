@@ -14,7 +14,8 @@ export const mysqlStoreDriver = defineStoreDriver({
   async open(url, env) {
     const parsed = parseStoreUrl(url, SCHEMES, DEFAULT_PORT);
     const password = storePassword(parsed, env);
-    const [{ connectMySql }, { ServerStackStore }] = await Promise.all([import("./mysql-client.ts"), import("@zen/core/sql-stores")]);
+    const { connectMySql } = await import("./mysql-client.ts");
+    const { ServerStackStore } = await import("@zen/core/sql-stores");
     const client = await connectMySql({ ...parsed.options, password }, parsed.url.startsWith("mariadb:") ? "mariadb" : "mysql");
     return ServerStackStore.open(parsed.url, client);
   },

@@ -14,7 +14,8 @@ export const postgresStoreDriver = defineStoreDriver({
   async open(url, env) {
     const parsed = parseStoreUrl(url, SCHEMES, DEFAULT_PORT);
     const password = storePassword(parsed, env);
-    const [{ connectPostgres }, { ServerStackStore }] = await Promise.all([import("./postgres-client.ts"), import("@zen/core/sql-stores")]);
+    const { connectPostgres } = await import("./postgres-client.ts");
+    const { ServerStackStore } = await import("@zen/core/sql-stores");
     const client = await connectPostgres({ ...parsed.options, password });
     return ServerStackStore.open(parsed.url.replace(/^postgres:/, "postgresql:"), client);
   },

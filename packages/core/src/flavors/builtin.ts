@@ -67,17 +67,12 @@ export const defaultContainerRegistryFlavor = defineFlavor({
   type: "container_registry",
   name: "default",
   description: "Any container registry reachable by its URI (e.g. localhost:5000)",
-  config: z
-    .object({
-      uri: z.string().trim().min(1, { message: "must be a non-empty registry URI" }).describe("Registry URI, e.g. localhost:5000"),
-      // Image pushes (remote orchestrators) log in with these; both or neither.
-      username: secretField("Registry user name").optional(),
-      password: secretField("Registry password or token").optional(),
-    })
-    .refine((c) => (c.username === undefined) === (c.password === undefined), {
-      message: "username and password must be given together",
-      path: ["password"],
-    }),
+  config: z.object({
+    uri: z.string().trim().min(1, { message: "must be a non-empty registry URI" }).describe("Registry URI, e.g. localhost:5000"),
+    // Image pushes (remote orchestrators) log in with these when both are set.
+    username: secretField("Registry user name").optional(),
+    password: secretField("Registry password or token").optional(),
+  }),
   implementation: lazyClass(() => import("../components/container-registry.ts").then((m) => m.BaseContainerRegistry)),
 });
 

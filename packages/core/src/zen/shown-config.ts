@@ -8,7 +8,10 @@ import type { ZenContext } from "./context.ts";
 
 export async function maskStoredSecrets(ctx: ZenContext, records: readonly ComponentRecord[]): Promise<ComponentRecord[]> {
   if (records.length === 0) return [];
-  const [{ secretLiteralFields }, { maskSecrets }] = await Promise.all([import("../flavor.ts"), import("../secrets/mask.ts")]);
+  // One import after the other: concurrent first imports of modules sharing dependencies race in
+  // Jest's module linker (and gain nothing here).
+  const { secretLiteralFields } = await import("../flavor.ts");
+  const { maskSecrets } = await import("../secrets/mask.ts");
   // The discovery index knows each flavor's secret fields without importing package code. A flavor
   // that is not installed has no known fields: its record is shown as stored.
   const registry = await ctx.registry();
