@@ -13,11 +13,12 @@ export interface Result {
 
 /**
  * The environment every command gets: the user's own (npm and node-gyp settings, certificates, the
- * npm cache shared between runs) without what the test runner and a parent npm/pnpm script set.
+ * npm cache shared between runs) without what the test runner and a parent npm/pnpm script set (pnpm's NODE_PATH would hand
+ * the workspace's hoisted packages, better-sqlite3 among them, to every zen the test runs).
  */
 export function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
   const inherited = Object.entries(process.env).filter(
-    ([key, value]) => value !== undefined && !/^npm_/i.test(key) && !/^(NODE_OPTIONS|JEST_WORKER_ID|INIT_CWD|PNPM_SCRIPT_SRC_DIR|ZEN_.*)$/.test(key),
+    ([key, value]) => value !== undefined && !/^npm_/i.test(key) && !/^(NODE_OPTIONS|NODE_PATH|JEST_WORKER_ID|INIT_CWD|PNPM_SCRIPT_SRC_DIR|ZEN_.*)$/.test(key),
   ) as [string, string][];
   return {
     ...Object.fromEntries(inherited),
