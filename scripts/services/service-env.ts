@@ -133,6 +133,50 @@ export async function createTestDatabase(run: (sql: string) => Promise<unknown>,
   return { name, drop: async () => void (await run(`DROP DATABASE IF EXISTS ${name}`)) };
 }
 
+/** A database of its own on a SQL test server, as the metadata-store flavors and store URLs see it. */
+export interface ServerTestDatabase {
+  server: DatabaseService;
+  name: string;
+  /** Connection options for the driver (`connectTimeoutMs` as given). */
+  options: DatabaseService & { database: string; connectTimeoutMs: number };
+  /** The flavor configuration of this database (password given literally: tests resolve no secrets). */
+  config: { host: string; port: number; database: string; username: string; password: string };
+  /** `<scheme>://user@host:port/db`. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates a uniquely named database through an admin connection to `adminDatabase`; `drop()` removes it. */
+export async function serverTestDatabase(
+  server: DatabaseService,
+  how: {
+    scheme: string;
+    adminDatabase: string;
+    connectTimeoutMs: number;
+    connect: (
+      options: DatabaseService & { database: string; connectTimeoutMs: number },
+    ) => Promise<{ execute(sql: string): Promise<unknown>; close(): Promise<void> }>;
+    prefix?: string;
+  },
+): Promise<ServerTestDatabase> {
+  const admin = await how.connect({ ...server, database: how.adminDatabase, connectTimeoutMs: how.connectTimeoutMs });
+  const created = await createTestDatabase((sql) => admin.execute(sql), how.prefix);
+  return {
+    server,
+    name: created.name,
+    options: { ...server, database: created.name, connectTimeoutMs: how.connectTimeoutMs },
+    config: { host: server.host, port: server.port, database: created.name, username: server.user, password: server.password },
+    url: `${how.scheme}://${server.user}@${server.host}:${server.port}/${created.name}`,
+    async drop() {
+      try {
+        await created.drop();
+      } finally {
+        await admin.close();
+      }
+    },
+  };
+}
+
 /** The OCI registry (`crane registry serve`) as `host:port`, and the `crane` binary that reads images back. */
 export interface RegistryService {
   host: string;
