@@ -1,7 +1,8 @@
 import { describe, expect, it, afterEach } from "@jest/globals";
-import { mkdir, readdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "../src/fs/atomic-write.ts";
+import { tempName, writeFileAtomic } from "../src/fs/atomic-write.ts";
+import { processTag } from "../src/fs/process-alive.ts";
 import { removeDir, tempDir } from "./fixtures/config/temp-dir.ts";
 
 let dir: string;
@@ -34,5 +35,18 @@ describe("writeFileAtomic", () => {
     await mkdir(join(target, "child"), { recursive: true });
     await expect(writeFileAtomic(target, "data")).rejects.toThrow();
     expect((await readdir(dir)).sort()).toEqual(["is-a-directory"]);
+  });
+
+  it("removes a dead writer's temp file, also when its pid now belongs to another process", async () => {
+    dir = await tempDir();
+    const target = join(dir, "stacks.yaml");
+    const [, start] = processTag().split("-");
+    // The parent process is alive, but started at another time than the tag says: a reused pid.
+    const reusedPid = `.stacks.yaml.${process.ppid}-${Number(start) + 1}.0123456789ab.tmp`;
+    const live = `.${tempName("stacks.yaml")}`;
+    await writeFile(join(dir, reusedPid), "half");
+    await writeFile(join(dir, live), "in progress");
+    await writeFileAtomic(target, "a: 1\n");
+    expect((await readdir(dir)).sort()).toEqual([live, "stacks.yaml"].sort());
   });
 });

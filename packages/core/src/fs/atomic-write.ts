@@ -4,7 +4,7 @@
  */
 import { link, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { isProcessAlive } from "./process-alive.ts";
+import { isTaggedProcessAlive, PROCESS_TAG_PATTERN, processTag } from "./process-alive.ts";
 
 /** Mode of every file zen creates: config may name hosts and secret references. */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -29,7 +29,7 @@ export async function writeFileAtomic(
   const durable = options.durable ?? true;
   const dir = dirname(path);
   await ensurePrivateDir(dir);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${crypto.randomUUID().slice(0, 12)}.tmp`);
+  const temp = join(dir, `.${tempName(basename(path))}`);
   let renamed = false;
   try {
     const handle = await open(temp, "wx", mode);
@@ -59,7 +59,7 @@ export function backupPath(path: string): string {
  * are copied (and the mode stays private); where links are unsupported, no backup is kept.
  */
 async function keepBackup(path: string): Promise<void> {
-  const staged = `${backupPath(path)}.${process.pid}.${crypto.randomUUID().slice(0, 12)}.tmp`;
+  const staged = tempName(backupPath(path));
   try {
     await link(path, staged);
     await rename(staged, backupPath(path));
@@ -68,10 +68,15 @@ async function keepBackup(path: string): Promise<void> {
   }
 }
 
-const TEMP_NAME = /\.(\d+)\.[0-9a-f-]{8,36}\.tmp$/;
+/** `<name>.<process tag>.<random>.tmp`: a temp file that names its writer, so leftovers can be told from work in progress. */
+export function tempName(name: string): string {
+  return `${name}.${processTag()}.${crypto.randomUUID().slice(0, 12)}.tmp`;
+}
+
+const TEMP_NAME = new RegExp(String.raw`\.(${PROCESS_TAG_PATTERN})\.[0-9a-f-]{8,36}\.tmp$`);
 
 /**
- * Removes temp files of writers that died mid-write (the name carries the writer's pid): without
+ * Removes temp files of writers that died mid-write (the name carries the writer's process tag): without
  * this, every `kill -9` during a write would leave one behind for good.
  */
 export async function removeDeadTemps(dir: string): Promise<void> {
@@ -82,8 +87,8 @@ export async function removeDeadTemps(dir: string): Promise<void> {
     return;
   }
   for (const name of names) {
-    const pid = TEMP_NAME.exec(name)?.[1];
-    if (pid !== undefined && !isProcessAlive(Number(pid))) await rm(join(dir, name), { force: true }).catch(() => {});
+    const writer = TEMP_NAME.exec(name)?.[1];
+    if (writer !== undefined && !isTaggedProcessAlive(writer)) await rm(join(dir, name), { force: true }).catch(() => {});
   }
 }
 

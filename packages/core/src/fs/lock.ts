@@ -14,7 +14,7 @@ import { link, open, readdir, readFile, rm, stat, unlink, utimes } from "node:fs
 import { basename, dirname, join, resolve } from "node:path";
 import { ZenError } from "../errors.ts";
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from "./atomic-write.ts";
-import { isProcessAlive } from "./process-alive.ts";
+import { currentProcessOwner, isTaggedProcessAlive, ownerGoneReason, PROCESS_TAG_PATTERN, type ProcessOwner, processTag } from "./process-alive.ts";
 
 export interface LockOptions {
   /** How long one holder may keep the lock before a waiter gives up (ms). */
@@ -25,9 +25,8 @@ export interface LockOptions {
   notice?: (message: string) => void;
 }
 
-interface Owner {
-  pid: number;
-  host: string;
+/** The holder: its process (pid, host and, on Linux, boot and start time, so a reused pid is not taken for it) and a nonce per hold. */
+interface Owner extends ProcessOwner {
   nonce: string;
 }
 
@@ -61,7 +60,7 @@ async function lockAndRun<T>(target: string, fn: () => Promise<T> | T, options: 
   const staleMs = options.staleMs ?? 15_000;
   const lockFile = `${target}.lock`;
   await ensurePrivateDir(dirname(target));
-  const owner: Owner = { pid: process.pid, host: hostname(), nonce: crypto.randomUUID() };
+  const owner: Owner = { ...currentProcessOwner(), nonce: crypto.randomUUID() };
   await acquire(lockFile, owner, options.timeoutMs ?? 60_000, staleMs, options.notice ?? toStderr);
   // Keeps the mtime fresh so a waiter on another host never mistakes a slow holder for a dead one.
   const refresh = setInterval(
@@ -86,7 +85,7 @@ function toStderr(message: string): void {
 }
 
 async function acquire(lockFile: string, owner: Owner, timeoutMs: number, staleMs: number, notice: (message: string) => void): Promise<void> {
-  const temp = `${lockFile}.${owner.pid}.${owner.nonce.slice(0, 8)}.tmp`;
+  const temp = `${lockFile}.${processTag()}.${owner.nonce.slice(0, 8)}.tmp`;
   const handle = await open(temp, "wx", PRIVATE_FILE_MODE);
   try {
     await handle.writeFile(JSON.stringify(owner));
@@ -185,11 +184,11 @@ function holderWatch(lockFile: string, timeoutMs: number) {
  * waiters before it had their turn); the holder is inspected every few hundred ms for the timeout.
  */
 async function untilGone(previous: string, staleMs: number, ahead: number, watch: ReturnType<typeof holderWatch>, keepTicketFresh: () => void): Promise<void> {
-  const pid = Number(TICKET.exec(basename(previous))?.[3]);
+  const waiter = TICKET.exec(basename(previous))?.[3] ?? "";
   let inspected = Date.now();
   for (;;) {
     const info = await stat(previous).catch(() => undefined);
-    if (!info || !isProcessAlive(pid) || Date.now() - info.mtimeMs > staleMs) return;
+    if (!info || !isTaggedProcessAlive(waiter) || Date.now() - info.mtimeMs > staleMs) return;
     if (Date.now() - inspected > Math.min(300 + 20 * ahead, 2_000)) {
       inspected = Date.now();
       watch.check(await inspect(watch.lockFile, staleMs));
@@ -212,12 +211,12 @@ let ticketSequence = 0;
 
 async function takeTicket(lockFile: string, owner: Owner): Promise<string> {
   const stamp = `${String(Date.now()).padStart(15, "0")}-${String(ticketSequence++).padStart(6, "0")}`;
-  const ticket = `${lockFile}.wait-${stamp}.${owner.pid}.${owner.nonce.slice(0, 8)}.tmp`;
+  const ticket = `${lockFile}.wait-${stamp}.${processTag()}.${owner.nonce.slice(0, 8)}.tmp`;
   await (await open(ticket, "wx", PRIVATE_FILE_MODE)).close();
   return ticket;
 }
 
-const TICKET = /^(.*)\.wait-(\d+-\d+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+const TICKET = new RegExp(String.raw`^(.*)\.wait-(\d+-\d+)\.(${PROCESS_TAG_PATTERN})\.[0-9a-f]{8}\.tmp$`);
 
 /**
  * How many live waiters arrived before `ticket` (0: it is our turn) and the one just ahead of it.
@@ -238,7 +237,7 @@ async function waitersAhead(lockFile: string, ticket: string, staleMs: number): 
   let live = 0;
   let previous: string | undefined;
   for (const name of ahead) {
-    if (!isProcessAlive(Number(TICKET.exec(name)![3]))) {
+    if (!isTaggedProcessAlive(TICKET.exec(name)![3]!)) {
       await rm(join(dir, name), { force: true });
       continue;
     }
@@ -260,7 +259,7 @@ async function inspect(lockFile: string, staleMs: number): Promise<Inspection> {
   // A holder on this host is checked directly: alive means held, however long it takes. The mtime
   // only decides for holders that cannot be checked (another host, or an owner that cannot be read).
   if (owner !== undefined && owner.host === hostname()) {
-    const dead = !isProcessAlive(owner.pid);
+    const dead = ownerGoneReason(owner) !== undefined;
     return { state: dead ? "stale" : "held", key, owner, dead };
   }
   const old = Date.now() - info.mtimeMs > staleMs;
@@ -287,7 +286,7 @@ async function takeOver(lockFile: string, key: string): Promise<boolean> {
   try {
     const guard = await open(guardFile, "wx", PRIVATE_FILE_MODE);
     try {
-      await guard.writeFile(String(process.pid));
+      await guard.writeFile(processTag());
     } finally {
       await guard.close();
     }
@@ -295,9 +294,9 @@ async function takeOver(lockFile: string, key: string): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     // Held only for a few system calls. One whose writer is dead (killed mid-take-over) is removed at
     // once; one that names nobody (killed before writing its pid) once it is a second old.
-    const pid = Number(await readFile(guardFile, "utf8").catch(() => ""));
+    const writer = await readFile(guardFile, "utf8").catch(() => "");
     const info = await stat(guardFile).catch(() => undefined);
-    if ((pid > 0 && !isProcessAlive(pid)) || (info && Date.now() - info.mtimeMs > 1_000)) await rm(guardFile, { force: true });
+    if ((new RegExp(`^${PROCESS_TAG_PATTERN}$`).test(writer) && !isTaggedProcessAlive(writer)) || (info && Date.now() - info.mtimeMs > 1_000)) await rm(guardFile, { force: true });
     else await new Promise((done) => setTimeout(done, 5));
     return false;
   }

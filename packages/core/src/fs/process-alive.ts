@@ -43,6 +43,31 @@ function startTimeOf(pid: number): string | undefined {
   return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
 }
 
+let ownTag: string | undefined;
+
+/**
+ * This process as the names of files it may leave behind carry it: `<pid>`, plus `-<start time>`
+ * where the start time can be read, so a file's writer is not mistaken for a later process that
+ * got the same pid (pids wrap around quickly on a busy machine).
+ */
+export function processTag(): string {
+  if (ownTag === undefined) {
+    const start = startTimeOf(process.pid);
+    ownTag = start === undefined ? String(process.pid) : `${process.pid}-${start}`;
+  }
+  return ownTag;
+}
+
+/** What `processTag()` looks like, for the patterns that find leftover files. */
+export const PROCESS_TAG_PATTERN = String.raw`\d+(?:-\d+)?`;
+
+/** Whether the process a tag names may still be running: its pid is alive and, if the tag says when it started, started then. */
+export function isTaggedProcessAlive(tag: string): boolean {
+  const [pid, start] = tag.split("-");
+  if (!isProcessAlive(Number(pid))) return false;
+  return start === undefined || Number(pid) === process.pid || startTimeOf(Number(pid)) === start;
+}
+
 export function currentProcessOwner(): ProcessOwner {
   const owner: ProcessOwner = { pid: process.pid, host: hostname() };
   const boot = readText("/proc/sys/kernel/random/boot_id");

@@ -1,9 +1,9 @@
 /** What every zen SQLite database needs on open and before a migration. */
-import { randomUUID } from "node:crypto";
 import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import { isProcessAlive } from "./process-alive.ts";
+import { tempName } from "./atomic-write.ts";
+import { isTaggedProcessAlive, PROCESS_TAG_PATTERN } from "./process-alive.ts";
 
 /**
  * Switches `db` to WAL (readers never block the writer). Changing the journal mode takes an exclusive
@@ -44,7 +44,7 @@ export function createDatabaseFile(file: string, Database: typeof BetterSqlite3,
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   removeDeadCreations(file);
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomUUID().slice(0, 12)}.tmp`);
+  const temp = join(dir, `.${tempName(basename(file))}`);
   try {
     closeSync(openSync(temp, "wx", 0o600));
     const db = new Database(temp);
@@ -63,7 +63,9 @@ export function createDatabaseFile(file: string, Database: typeof BetterSqlite3,
   }
 }
 
-/** Temp copies left by a process killed while creating the database (the name carries its pid). */
+const CREATION_TEMP = new RegExp(String.raw`^(${PROCESS_TAG_PATTERN})\.[0-9a-f-]+\.tmp$`);
+
+/** Temp copies left by a process killed while creating the database (the name carries its process tag). */
 function removeDeadCreations(file: string): void {
   const prefix = `.${basename(file)}.`;
   let names: string[];
@@ -73,7 +75,7 @@ function removeDeadCreations(file: string): void {
     return;
   }
   for (const name of names) {
-    const pid = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f-]+\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
-    if (pid !== undefined && !isProcessAlive(Number(pid))) rmSync(join(dirname(file), name), { force: true });
+    const writer = name.startsWith(prefix) ? CREATION_TEMP.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (writer !== undefined && !isTaggedProcessAlive(writer)) rmSync(join(dirname(file), name), { force: true });
   }
 }

@@ -9,6 +9,7 @@ import { constants } from "node:fs";
 import { link, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ZenError } from "../errors.ts";
+import { tempName } from "../fs/atomic-write.ts";
 
 export const KEY_FILE_NAME = "secrets.key";
 export const KEY_LENGTH = 32;
@@ -75,7 +76,7 @@ function assertPrivate(path: string, mode: number): void {
 
 /** Creates `path` holding `content`, complete, unless it exists. Returns false if it existed. */
 async function createExclusively(path: string, content: Buffer): Promise<boolean> {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  const temp = tempName(path);
   await writePrivateFile(temp, content, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
   try {
     await link(temp, path);
