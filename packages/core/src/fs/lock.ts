@@ -296,7 +296,8 @@ async function takeOver(lockFile: string, key: string): Promise<boolean> {
     // once; one that names nobody (killed before writing its pid) once it is a second old.
     const writer = await readFile(guardFile, "utf8").catch(() => "");
     const info = await stat(guardFile).catch(() => undefined);
-    if ((new RegExp(`^${PROCESS_TAG_PATTERN}$`).test(writer) && !isTaggedProcessAlive(writer)) || (info && Date.now() - info.mtimeMs > 1_000)) await rm(guardFile, { force: true });
+    if ((new RegExp(`^${PROCESS_TAG_PATTERN}$`).test(writer) && !isTaggedProcessAlive(writer)) || (info && Date.now() - info.mtimeMs > 1_000))
+      await rm(guardFile, { force: true });
     else await new Promise((done) => setTimeout(done, 5));
     return false;
   }
