@@ -73,7 +73,7 @@ describe("zen status", () => {
     const s = sandbox();
     const r = s.zen(["status"], { env: { ZEN_PROFILE: "ghost" } });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("Profile 'ghost' (from the environment) does not exist.");
+    expect(r.stderr).toContain("Profile 'ghost' (from ZEN_PROFILE) does not exist.");
     expect(r.stderr).toContain("ZEN_PROFILE names it");
   });
 });

@@ -302,7 +302,7 @@ describe("repositories and resolution", () => {
     expect(badProfile.context.profile).toEqual({ name: "ghost", source: "env" });
     await expect(badProfile.listStacks()).rejects.toMatchObject({
       name: "NotFoundError",
-      message: "Profile 'ghost' (from the environment) does not exist.",
+      message: "Profile 'ghost' (from ZEN_PROFILE) does not exist.",
       hint: expect.stringContaining("ZEN_PROFILE names it"),
     });
     const badStack = await box.open({ env: { ...box.env, ZEN_STACK: "ghost" } });

@@ -1,5 +1,5 @@
 /** What command handlers share: opening the configuration with the global flags, and confirmations. */
-import type { ZenApi, SettingSource } from "@zen/core";
+import type { ZenApi } from "@zen/core";
 import { UsageError, ZenError } from "@zen/core/errors";
 import { cliPackage } from "../cli-package.ts";
 import type { Invocation } from "../command-line/spec.ts";
@@ -22,18 +22,10 @@ export function outputFormat(command: Invocation): OutputFormat {
   return parseOutputFormat(options(command).output);
 }
 
-const SOURCE_LABEL: Record<SettingSource, string> = {
-  flag: "flag",
-  env: "env",
-  repository: "local",
-  global: "global",
-  default: "global",
-};
-
 /** Opens the configuration (creating the default profile on first use) and prints the context line. */
 export async function openZen(command: Invocation, { banner = true } = {}): Promise<ZenApi> {
   const opts = options(command);
-  const { Zen } = await import("@zen/core/zen");
+  const { Zen, settingSourceLabel } = await import("@zen/core/zen");
   const zen = await Zen.open({
     cliRoot: cliPackage().root,
     profile: opts.profile,
@@ -45,7 +37,7 @@ export async function openZen(command: Invocation, { banner = true } = {}): Prom
   });
   if (banner && !opts.quiet) {
     const { profile } = zen.context;
-    info(`Running with active profile: '${profile.name}' (${SOURCE_LABEL[profile.source]})`);
+    info(`Running with active profile: '${profile.name}' (${settingSourceLabel(profile.source)})`);
   }
   return zen;
 }

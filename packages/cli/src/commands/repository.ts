@@ -4,12 +4,6 @@ import { cliPackage } from "../cli-package.ts";
 import { OUTPUT_FORMAT_VERSION, printDocument, printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
 
-/** Where an effective value came from, named as the user would set it. */
-const SOURCES = {
-  profile: { flag: "--profile", env: "ZEN_PROFILE", repository: ".zen/config.yaml", global: "global config", default: "default" },
-  stack: { flag: "--stack", env: "ZEN_STACK", repository: ".zen/config.yaml", global: "global config", default: "default" },
-} as const;
-
 export async function init(command: Invocation) {
   const opts = options(command);
   const { Zen } = await import("@zen/core/zen");
@@ -31,6 +25,7 @@ export async function init(command: Invocation) {
 
 export async function status(command: Invocation) {
   const zen = await openZen(command, { banner: false });
+  const { settingSourceWords } = await import("@zen/core/zen");
   // A profile that does not exist is an error here too (with the fix), not a status to read past.
   await zen.describeProfile();
   const { context } = zen;
@@ -39,8 +34,8 @@ export async function status(command: Invocation) {
     "status",
     "zen status",
     [
-      ["ACTIVE PROFILE", `${context.profile.name}  (from ${SOURCES.profile[context.profile.source]})`],
-      ["ACTIVE STACK", `${context.stack.name}  (from ${SOURCES.stack[context.stack.source]})`],
+      ["ACTIVE PROFILE", `${context.profile.name}  (${settingSourceWords("profile", context.profile.source)})`],
+      ["ACTIVE STACK", `${context.stack.name}  (${settingSourceWords("stack", context.stack.source)})`],
       ["REPOSITORY", context.repositoryRoot ?? "none (run `zen init` to pin a profile and stack here)"],
       ["CONFIG DIRECTORY", context.configDir],
     ],
@@ -75,7 +70,8 @@ export async function clean(command: Invocation) {
   for (const path of plan.remove) process.stderr.write(`Will delete ${path}\n`);
   await confirm(
     command,
-    "This deletes every profile, stack, component, local artifact and metadata store in the global config, and this repository's .zen directory (the paths above).",
+    "This deletes every profile, stack, component, local artifact and metadata store in the global config, " +
+      "and this repository's .zen directory (the paths above).",
   );
   const removed = await executeClean(plan);
   if (format !== "table") {

@@ -5,17 +5,27 @@
  */
 import type { ResolvedSetting, SettingSource } from "./settings.ts";
 
-const SOURCE_WORDS: Record<SettingSource, string> = {
-  flag: "from the command-line flag",
-  env: "from the environment",
-  repository: "pinned by this repository",
-  global: "from the global config",
-  default: "by default",
-};
+/** "from ZEN_PROFILE", "pinned by this repository", …: said the way the user would change it. */
+export function settingSourceWords(kind: "profile" | "stack", source: SettingSource): string {
+  switch (source) {
+    case "flag":
+      return `from --${kind}`;
+    case "env":
+      return `from ZEN_${kind.toUpperCase()}`;
+    case "repository":
+      return "pinned by this repository";
+    case "global":
+      return "from the global config";
+    default:
+      return "by default";
+  }
+}
 
-/** "from the environment", "pinned by this repository", … */
-export function settingSourceWords(source: SettingSource): string {
-  return SOURCE_WORDS[source];
+const SOURCE_LABELS: Record<SettingSource, string> = { flag: "flag", env: "env", repository: "local", global: "global", default: "global" };
+
+/** One word for the context line every command prints ("Running with active profile: 'x' (global)", as ZenML 0.9 says it). */
+export function settingSourceLabel(source: SettingSource): string {
+  return SOURCE_LABELS[source];
 }
 
 export interface SettingHintContext {

@@ -109,7 +109,7 @@ export class ZenContext {
     const setting = this.resolution.profile;
     if (name !== setting.name) throw profileNotFound(name, this.state.global);
     const choices = Object.keys(this.state.global?.profiles ?? {});
-    throw new NotFoundError(`Profile '${name}' (${settingSourceWords(setting.source)}) does not exist.`, {
+    throw new NotFoundError(`Profile '${name}' (${settingSourceWords("profile", setting.source)}) does not exist.`, {
       hint: settingHint("profile", setting, "missing", { repositoryRoot: this.state.repositoryRoot, choices }, `create it with \`zen profile create ${name}\``),
     });
   }
@@ -226,7 +226,7 @@ export class ZenContext {
     if (name !== undefined && name !== this.resolution.stack.name) throw stackNotFound(snap, wanted);
     const setting = this.resolution.stack;
     const profile = this.profileName;
-    throw new NotFoundError(`The active stack '${wanted}' (${settingSourceWords(setting.source)}) does not exist in profile '${profile}'.`, {
+    throw new NotFoundError(`The active stack '${wanted}' (${settingSourceWords("stack", setting.source)}) does not exist in profile '${profile}'.`, {
       hint: settingHint("stack", setting, "missing", {
         repositoryRoot: this.state.repositoryRoot,
         choices: snap.stacks.map((s) => s.name),

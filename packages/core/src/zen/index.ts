@@ -30,6 +30,9 @@ import * as loading from "./stack-loading.ts";
 import * as moves from "./stack-moves.ts";
 import * as stacks from "./stacks.ts";
 
+// The CLI words an effective setting's source with these (its context line, `zen status`), the same as the errors here do.
+export { settingSourceLabel, settingSourceWords } from "../config/setting-source-words.ts";
+
 export interface ZenOpenOptions extends ZenOptions {
   /** Root of the installed @zen/cli: packages installed next to it are flavor candidates too. */
   cliRoot?: string | undefined;

@@ -62,7 +62,7 @@ export async function deleteProfile(ctx: ZenContext, name: string): Promise<void
   const setting = ctx.resolution.profile;
   const repositoryRoot = ctx.state.repositoryRoot;
   if (setting.name === name) {
-    throw new ConflictError(`Profile '${name}' is the active profile (${settingSourceWords(setting.source)}) and cannot be deleted.`, {
+    throw new ConflictError(`Profile '${name}' is the active profile (${settingSourceWords("profile", setting.source)}) and cannot be deleted.`, {
       hint: settingHint("profile", setting, "in-use", { repositoryRoot }),
     });
   }

@@ -115,7 +115,7 @@ export async function deleteStack(ctx: ZenContext, name: string): Promise<void> 
   const setting = ctx.resolution.stack;
   const repositoryRoot = ctx.state.repositoryRoot;
   if (setting.name === name) {
-    throw new ConflictError(`Stack '${name}' is the active stack (${settingSourceWords(setting.source)}) and cannot be deleted.`, {
+    throw new ConflictError(`Stack '${name}' is the active stack (${settingSourceWords("stack", setting.source)}) and cannot be deleted.`, {
       hint: settingHint("stack", setting, "in-use", { repositoryRoot }),
     });
   }
