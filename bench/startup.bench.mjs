@@ -1,7 +1,7 @@
 // CLI startup: `zen --help`, `zen stack list` and `zen artifact-store flavor list` against bare
 // `node -e 0`, in one run, from a project with four flavor packages installed (warm discovery cache).
 // Targets: each of the three within 1.3x of bare Node startup; a shell completion request (the
-// names of a flavor option, from the discovery cache) within 1.5x. Also shown, without a target: the
+// names of a flavor option from the discovery cache, of a secret from the encrypted file) within 1.5x. Also shown, without a target: the
 // same flavor list right after an install (discovery cache gone: a full scan that imports the packages).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -56,6 +56,16 @@ function run(args, before) {
   return ms;
 }
 
+// An active stack with a local secrets manager holding one secret, for the Tab on a secret name.
+for (const args of [
+  ["secrets-manager", "register", "vault", "--flavor", "local"],
+  ["stack", "register", "with-secrets", "-o", "default", "-a", "default", "-m", "default", "-x", "vault"],
+  ["stack", "set", "with-secrets"],
+  ["secret", "register", "db-login", "--user=u", "--password=p"],
+]) {
+  run([zenBin, ...args]);
+}
+
 const cases = {
   "node -e 0": ["-e", "0"],
   "zen --help": [zenBin, "--help"],
@@ -63,6 +73,7 @@ const cases = {
   "zen artifact-store flavor list": [zenBin, "artifact-store", "flavor", "list"],
   "zen __complete (Tab on a name)": [zenBin, "__complete", "stack", "update", "--artifact-store", ""],
   "zen __complete (Tab on a flavor)": [zenBin, "__complete", "artifact-store", "register", "x", "--flavor", ""],
+  "zen __complete (Tab on a secret)": [zenBin, "__complete", "secret", "get", ""],
   "  same, cold discovery cache": [zenBin, "artifact-store", "flavor", "list"],
 };
 const setup = { "  same, cold discovery cache": () => rmSync(discoveryCache, { recursive: true, force: true }) };

@@ -53,7 +53,7 @@ export const LAYERS: { name: string; patterns: string[] }[] = [
   { name: "discovery", patterns: ["discovery/"] },
   { name: "facade", patterns: ["zen-api.ts", "zen/", "stack-validation.ts", "stack-transfer.ts"] },
   { name: "pipelines", patterns: ["pipeline/", "verify/"] },
-  { name: "kits and entries", patterns: ["testing/", "index.ts", "flavor-entry.ts", "internal.ts"] },
+  { name: "kits and entries", patterns: ["testing/", "index.ts", "flavor-entry.ts", "internal.ts", "local-secrets-entry.ts"] },
 ];
 
 function layerOf(file: string): number | undefined {
@@ -139,7 +139,16 @@ describe("the layers of @zen/core", () => {
   it("finds the imports it checks (multi-line, type-only, dynamic, re-exports)", () => {
     expect(
       relativeImports(
-        `import {\n  a,\n  type B,\n} from "./a.ts";\nimport type { C } from "../c.ts";\nexport * from "./d.ts";\nconst e = await import("./e.ts");\n// import { f } from "./f.ts";`,
+        [
+          "import {",
+          "  a,",
+          "  type B,",
+          '} from "./a.ts";',
+          'import type { C } from "../c.ts";',
+          'export * from "./d.ts";',
+          'const e = await import("./e.ts");',
+          '// import { f } from "./f.ts";',
+        ].join("\n"),
       ),
     ).toEqual(["./a.ts", "../c.ts", "./d.ts", "./e.ts"]);
     expect(graph.get("index.ts")?.length).toBeGreaterThan(10);

@@ -145,9 +145,9 @@ export function readNames(context: NameContext): Names {
       const manager = mapping(own(mapping(loaded.components.secrets_manager), managerName));
       // Only the built-in manager can be read without importing a flavor package.
       if (manager.flavor !== "local" || typeof manager.id !== "string") return [];
-      const { LocalSecretsManager } = await import("@zen/core");
-      const local = new LocalSecretsManager({ id: manager.id, name: managerName, flavor: "local", config: mapping(manager.config), configDir });
-      return local.listSecretNames();
+      const { readLocalSecretNames } = await import("@zen/core/local-secrets");
+      const { path } = mapping(manager.config);
+      return readLocalSecretNames({ id: manager.id, configDir, path: typeof path === "string" ? path : undefined });
     },
   };
 }

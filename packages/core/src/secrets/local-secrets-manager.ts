@@ -5,13 +5,13 @@
  * the secrets file, written atomically, so concurrent `zen` processes never lose an update and a
  * crash never leaves a half-written file.
  */
-import { join, resolve } from "node:path";
 import { BaseSecretsManager, type Secret } from "../components/secrets-manager.ts";
-import { ConflictError, NotFoundError, ZenError } from "../errors.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic-write.ts";
 import { withLock } from "../fs/lock.ts";
-import { decrypt, damaged, encrypt, parseEnvelope, readIfExists, type FileContext } from "./encrypted-file.ts";
-import { keyFilePath, readKeyFile, readOrCreateKeyFile } from "./key-file.ts";
+import { encrypt } from "./encrypted-file.ts";
+import { readOrCreateKeyFile } from "./key-file.ts";
+import { readSecretsFile, type SecretsFileContext, type SecretTable, secretsFileOf, serializePayload } from "./local-secrets-file.ts";
 import { assertValidSecretName, assertValidSecretValues } from "./secret-names.ts";
 
 // A type alias, not an interface, so it fits `Record<string, unknown>` (flavor configs, BaseSecretsManager's default).
@@ -20,20 +20,18 @@ export type LocalSecretsManagerConfig = {
   path?: string;
 };
 
-type SecretTable = Map<string, Record<string, string>>;
-
 export class LocalSecretsManager extends BaseSecretsManager<LocalSecretsManagerConfig> {
   /** The directory holding this manager's secrets file. */
   get secretsDirectory(): string {
-    return this.config.path ? resolve(this.configDir, this.config.path) : join(this.configDir, "secrets");
+    return this.fileContext.directory;
   }
 
   get secretsFilePath(): string {
-    return join(this.secretsDirectory, `${this.id}.json`);
+    return this.fileContext.path;
   }
 
   get keyFilePath(): string {
-    return keyFilePath(this.configDir);
+    return this.fileContext.keyPath;
   }
 
   async registerSecret(secret: Secret): Promise<void> {
@@ -102,8 +100,8 @@ export class LocalSecretsManager extends BaseSecretsManager<LocalSecretsManagerC
     });
   }
 
-  private get fileContext(): FileContext {
-    return { path: this.secretsFilePath, keyPath: this.keyFilePath, ownerId: this.id };
+  private get fileContext(): SecretsFileContext {
+    return secretsFileOf({ id: this.id, configDir: this.configDir, path: this.config.path });
   }
 
   /** Reads and decrypts the secrets file; an absent file is an empty table (and creates no key). */
@@ -116,20 +114,9 @@ export class LocalSecretsManager extends BaseSecretsManager<LocalSecretsManagerC
   private async load(forWrite: false): Promise<{ table: SecretTable; key: Buffer | undefined }>;
   private async load(forWrite: boolean): Promise<{ table: SecretTable; key: Buffer | undefined }> {
     const context = this.fileContext;
-    const text = await readIfExists(context.path);
-    if (text === undefined) {
-      return { table: new Map(), key: forWrite ? await readOrCreateKeyFile(context.keyPath) : undefined };
-    }
-    const envelope = parseEnvelope(text, context);
-    const key = await readKeyFile(context.keyPath);
-    if (!key) {
-      // Never create a fresh key next to existing secrets: they would become unreadable for good.
-      throw new ZenError(`The secrets key file ${context.keyPath} is missing, so ${context.path} can't be decrypted.`, {
-        code: "ZEN_SECRETS_KEY_MISSING",
-        hint: `Restore ${context.keyPath} from a backup; if it is lost, move ${context.path} aside and register the secrets again.`,
-      });
-    }
-    return { table: parsePayload(decrypt(envelope, key, context), context), key };
+    const read = await readSecretsFile(context);
+    if (read === undefined) return { table: new Map(), key: forWrite ? await readOrCreateKeyFile(context.keyPath) : undefined };
+    return read;
   }
 
   private async mutate(change: (table: SecretTable) => void): Promise<void> {
@@ -141,28 +128,4 @@ export class LocalSecretsManager extends BaseSecretsManager<LocalSecretsManagerC
       await writeFileAtomic(path, `${JSON.stringify(encrypt(serializePayload(table), key, this.id), null, 2)}\n`);
     });
   }
-}
-
-function serializePayload(table: SecretTable): string {
-  // Object.fromEntries defines own properties, so even a secret named `__proto__` round-trips.
-  return JSON.stringify({ secrets: Object.fromEntries([...table].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
-}
-
-function parsePayload(plaintext: string, context: FileContext): SecretTable {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(plaintext);
-  } catch {
-    throw damaged(context, "its decrypted content is not valid JSON");
-  }
-  const secrets = (parsed as { secrets?: unknown } | null)?.secrets;
-  if (typeof secrets !== "object" || secrets === null) throw damaged(context, "its decrypted content has no secrets");
-  const table: SecretTable = new Map();
-  for (const [name, values] of Object.entries(secrets)) {
-    if (typeof values !== "object" || values === null || Object.values(values).some((v) => typeof v !== "string")) {
-      throw damaged(context, `secret '${name}' is malformed`);
-    }
-    table.set(name, { ...(values as Record<string, string>) });
-  }
-  return table;
 }
