@@ -72,14 +72,13 @@ export function mapS3Error(error: unknown, context: StoreErrorContext, target: S
   if (name === "AccessDenied" || name === "AllAccessDisabled" || status === 403) {
     return permissionError(context, target.uri ? `'${target.uri}'` : `bucket '${target.bucket}'`, error);
   }
-  return new ZenError(
-    `${context.service} request of artifact store '${context.store}'${target.uri ? ` for '${target.uri}'` : ""} failed: ${name && name !== "Error" ? `${name}: ` : ""}${message}`,
-    {
-      code: "ZEN_STORE_ERROR",
-      hint: "Retry; if it persists, check the service's status and the store's configuration (`zen artifact-store describe`).",
-      cause: error,
-    },
-  );
+  const forUri = target.uri ? ` for '${target.uri}'` : "";
+  const prefix = name && name !== "Error" ? `${name}: ` : "";
+  return new ZenError(`${context.service} request of artifact store '${context.store}'${forUri} failed: ${prefix}${message}`, {
+    code: "ZEN_STORE_ERROR",
+    hint: "Retry; if it persists, check the service's status and the store's configuration (`zen artifact-store describe`).",
+    cause: error,
+  });
 }
 
 export { STORE_ERROR_CODES };

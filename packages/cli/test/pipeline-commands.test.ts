@@ -37,9 +37,11 @@ beforeAll(async () => {
   trackerLog = path.join(home, "tracker.log");
   env = { PATH: process.env.PATH ?? "", HOME: home, ZEN_CONFIG_PATH: path.join(home, "config"), NO_COLOR: "1", CI: "1" };
   writeTree(project, {
-    "pipeline.ts": `import { z } from ${JSON.stringify(ZOD_ESM_URL)};
+    "pipeline.ts":
+      `import { z } from ${JSON.stringify(ZOD_ESM_URL)};
 import { pipeline, step } from "@zen/core";
-const numbers = step({ name: "numbers", parameters: z.object({ n: z.number().int() }), run: async (_: void, { n }) => Array.from({ length: n }, (_, i) => i + 1) });
+const numbers = step({ name: "numbers", parameters: z.object({ n: z.number().int() }), ` +
+      `run: async (_: void, { n }) => Array.from({ length: n }, (_, i) => i + 1) });
 const total = step({ name: "total", run: async (xs: number[]) => xs.reduce((a, b) => a + b, 0) });
 export default pipeline("sums", { parameters: z.object({ n: z.number().int().default(3) }) }, ({ n }) => {
   total(numbers({ n }));

@@ -44,13 +44,15 @@ beforeAll(async () => {
   env = { PATH: process.env.PATH ?? "", HOME: home, ZEN_CONFIG_PATH: path.join(home, "config"), NO_COLOR: "1", CI: "1" };
   writeTree(project, {
     // A file-backed alerter flavor: one JSON line per alert; refuses to post while `muted` is set.
-    "alerter.ts": `import { appendFileSync } from "node:fs";
+    "alerter.ts":
+      `import { appendFileSync } from "node:fs";
 import { z } from ${JSON.stringify(ZOD_ESM_URL)};
 import { BaseAlerter, ZenError, defineFlavor, type AlertMessage } from "@zen/core";
 class FileAlerter extends BaseAlerter<{ file: string; muted: boolean }> {
   protected async deliver(alert: AlertMessage) {
     if (this.config.muted) {
-      throw new ZenError(\`Alerter '\${this.name}' is muted.\`, { code: "ZEN_ALERTER_MUTED", hint: \`Unmute it: zen alerter update \${this.name} --muted=false\` });
+      throw new ZenError(\`Alerter '\${this.name}' is muted.\`, { code: "ZEN_ALERTER_MUTED", ` +
+      `hint: \`Unmute it: zen alerter update \${this.name} --muted=false\` });
     }
     appendFileSync(this.config.file, JSON.stringify(alert) + "\\n");
     return true;
@@ -64,7 +66,8 @@ export const fileAlerter = defineFlavor({
   implementation: async () => FileAlerter,
 });
 `,
-    "alerting.ts": `import { pipeline, step } from "@zen/core";
+    "alerting.ts":
+      `import { pipeline, step } from "@zen/core";
 const train = step({
   name: "train",
   enableCache: false,
@@ -81,7 +84,8 @@ const evaluate = step({
 });
 export default pipeline("alerting", {
   onFailure: async (ctx) => {
-    await ctx.stack.alerter?.post({ title: "Run failed", text: ctx.runName + ": " + ctx.error.message, severity: "error", fields: { failed: ctx.failedSteps.map((f) => f.step).join(",") } });
+    await ctx.stack.alerter?.post({ title: "Run failed", text: ctx.runName + ": " + ctx.error.message, ` +
+      `severity: "error", fields: { failed: ctx.failedSteps.map((f) => f.step).join(",") } });
   },
 }, () => { evaluate(train()); });
 `,

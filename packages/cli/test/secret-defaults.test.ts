@@ -10,7 +10,8 @@ import { sandbox, type Sandbox } from "./run-zen.ts";
 
 const LITERAL = "sk-live-123456";
 const coreDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../core");
-const SECRET_WITH_DEFAULT = `z.object({ url: z.string(), api_token: z.string().regex(/^\\{\\{.+\\}\\}$/).meta({ "x-zen-secret": true }).default(${JSON.stringify(LITERAL)}) })`;
+const SECRET_FIELD = `z.string().regex(/^\\{\\{.+\\}\\}$/).meta({ "x-zen-secret": true })`;
+const SECRET_WITH_DEFAULT = `z.object({ url: z.string(), api_token: ${SECRET_FIELD}.default(${JSON.stringify(LITERAL)}) })`;
 
 function readAll(dir: string): string {
   if (!existsSync(dir)) return "";

@@ -247,15 +247,17 @@ export function removeConfigKeys<Config extends Record<string, unknown> = Record
   }
   if (unknown.length > 0) {
     const close = unknown.length === 1 ? suggestion(unknown[0]!, properties) : undefined;
-    throw new ValidationError(
-      `Unknown config ${unknown.length > 1 ? "keys" : "key"} ${unknown.map((k) => `'${k}'`).join(", ")} for the ${flavorLabel(flavor)}${close ? ` (did you mean '${close}'?)` : ""}.`,
-      { hint: keysHint(flavor, schema) },
-    );
+    const quoted = unknown.map((k) => `'${k}'`).join(", ");
+    const didYouMean = close ? ` (did you mean '${close}'?)` : "";
+    throw new ValidationError(`Unknown config ${unknown.length > 1 ? "keys" : "key"} ${quoted} for the ${flavorLabel(flavor)}${didYouMean}.`, {
+      hint: keysHint(flavor, schema),
+    });
   }
   if (required.length > 0) {
     const quoted = required.map((k) => `'${k}'`).join(", ");
+    const group = componentType(flavor.type).cliGroup;
     throw new ValidationError(`Cannot remove ${quoted}: the ${flavorLabel(flavor)} requires ${required.length > 1 ? "them" : "it"}.`, {
-      hint: `Give ${required.length > 1 ? "them other values" : "it another value"} instead: \`zen ${componentType(flavor.type).cliGroup} update <name> --${required[0]}=<value>\`.`,
+      hint: `Give ${required.length > 1 ? "them other values" : "it another value"} instead: \`zen ${group} update <name> --${required[0]}=<value>\`.`,
     });
   }
   return parseComponentConfig(flavor, {}, remaining);

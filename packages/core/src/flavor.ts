@@ -59,7 +59,9 @@ export function defineFlavor<Config extends Record<string, unknown>>(spec: Flavo
     throw new ValidationError(
       `The ${spec.type} flavor '${spec.name}' gives its secret field ${fields} a default value, which would be stored and shown in clear.`,
       {
-        hint: "Remove the .default(...) from the secretField(): a secret field takes only a {{secret_name.key}} reference, given when the component is registered.",
+        hint:
+          "Remove the .default(...) from the secretField(): " +
+          "a secret field takes only a {{secret_name.key}} reference, given when the component is registered.",
         code: "ZEN_INVALID_FLAVOR",
       },
     );
@@ -140,6 +142,8 @@ export function assertSecretReferences(config: Readonly<Record<string, unknown>>
   if (literal.length === 0) return;
   const fields = literal.map((f) => `'${f}'`).join(", ");
   throw new ValidationError(`Secret field ${fields} of ${what} holds a value instead of a {{secret_name.key}} reference, so it is neither stored nor shown.`, {
-    hint: `Store the value with \`zen secret register <secret> --${literal[0]}=...\` and set the field to {{<secret>.${literal[0]}}}; if the flavor gives it a default, remove that default from its secretField().`,
+    hint:
+      `Store the value with \`zen secret register <secret> --${literal[0]}=...\` and set the field to {{<secret>.${literal[0]}}}; ` +
+      "if the flavor gives it a default, remove that default from its secretField().",
   });
 }

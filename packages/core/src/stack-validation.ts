@@ -66,8 +66,9 @@ export function missingRequired(stack: StackRecord): ComponentType[] {
 export function missingRequiredIssue(stack: StackRecord, missing: ComponentType[], command: "register" | "update"): StackIssue {
   const infos = missing.map(componentType);
   const options = infos.map((t) => `-${t.shortOption} <${t.cliGroup}>`).join(" ");
+  const names = listWords(infos.map((t) => t.displayName));
   return {
-    message: `Stack '${stack.name}' has no ${listWords(infos.map((t) => t.displayName))}; every stack needs an orchestrator, an artifact store and a metadata store.`,
+    message: `Stack '${stack.name}' has no ${names}; every stack needs an orchestrator, an artifact store and a metadata store.`,
     hint: `Add ${infos.length > 1 ? "them" : "it"} with \`zen stack ${command} ${stack.name} ${options}\` (see \`zen ${infos[0]!.cliGroup} list\`).`,
   };
 }

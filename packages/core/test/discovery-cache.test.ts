@@ -175,7 +175,8 @@ describe("discovery cache", () => {
     writeFileSync(
       script,
       `import { createFlavorRegistry } from ${JSON.stringify(join(CORE_ROOT, "src/discovery/registry.ts"))};
-const registry = createFlavorRegistry({ projectRoot: ${JSON.stringify(project)}, cliRoot: undefined, customFlavors: [], cacheDir: ${JSON.stringify(cacheDir)} });
+const registry = createFlavorRegistry({ projectRoot: ${JSON.stringify(project)}, cliRoot: undefined, ` +
+        `customFlavors: [], cacheDir: ${JSON.stringify(cacheDir)} });
 const flavors = (await registry.list()).filter((f) => f.source.kind === "package").map((f) => f.name);
 const problems = (await registry.problems()).map((p) => p.package + ":" + p.phase);
 console.log(JSON.stringify({ flavors, problems, zodLoaded: "__zod_globalRegistry" in globalThis }));

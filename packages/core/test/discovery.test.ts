@@ -24,7 +24,9 @@ describe("flavor discovery", () => {
           type: "artifact_store",
           name: "blob",
           description: "Blob storage",
-          config: `z.object({ path: z.string().describe("Bucket path"), token: z.string().meta({ "x-zen-secret": true }).optional(), retries: z.number().int().default(3) })`,
+          config:
+            `z.object({ path: z.string().describe("Bucket path"), token: z.string().meta({ "x-zen-secret": true }).optional(), ` +
+            "retries: z.number().int().default(3) })",
         },
       ],
     });

@@ -52,7 +52,14 @@ describe("names that are Object.prototype keys", () => {
     const config = new GlobalConfigFile(dir);
     await writeFile(
       config.file,
-      "format_version: 1\nuser_id: u\nprofiles:\n  __proto__: {store_type: local, store_url: 'file:///a'}\n  constructor: {store_type: local, store_url: 'file:///b'}\n",
+      [
+        "format_version: 1",
+        "user_id: u",
+        "profiles:",
+        "  __proto__: {store_type: local, store_url: 'file:///a'}",
+        "  constructor: {store_type: local, store_url: 'file:///b'}",
+        "",
+      ].join("\n"),
     );
     const read = (await config.read())!;
     expect(Object.keys(read.profiles).sort()).toEqual(["__proto__", "constructor"]);

@@ -211,7 +211,8 @@ describe("SqliteMetadataStore", () => {
     // The latest-run query of the post-execution API.
     expect(
       plan(
-        "SELECT r.*, p.name FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE r.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) ORDER BY r.seq DESC LIMIT 1",
+        "SELECT r.*, p.name FROM runs r JOIN pipelines p ON p.id = r.pipeline_id " +
+          "WHERE r.pipeline_id = (SELECT id FROM pipelines WHERE name = ?) ORDER BY r.seq DESC LIMIT 1",
         "p",
       ),
     ).toMatch(/USING (COVERING )?INDEX runs_by_pipeline/);

@@ -84,7 +84,8 @@ describe("a step that throws", () => {
     expect(error.message).toBe(
       "Run 'unstorable-" +
         error.run.name.slice("unstorable-".length) +
-        "' of pipeline 'unstorable' failed at step 'mapper': No materializer can store output 'output' of step 'mapper': a Map is not JSON data, a string or bytes.",
+        "' of pipeline 'unstorable' failed at step 'mapper': " +
+        "No materializer can store output 'output' of step 'mapper': a Map is not JSON data, a string or bytes.",
     );
     expect(error.run.getStep("mapper").status).toBe("failed");
   });

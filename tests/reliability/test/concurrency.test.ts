@@ -52,9 +52,10 @@ describe.each([
     const failed = results.map((r, i) => [names[i], r] as const).filter(([, r]) => r.status !== 0);
     const listed = ((await json(["orchestrator", "list"], profile)).items as { name: string }[]).map((c) => c.name);
     const missing = names.filter((name) => !listed.includes(name));
+    const slowest = ms(Math.max(...results.map((r) => r.ms)));
     figures.push([
       `${PARALLEL_REGISTERS} parallel \`orchestrator register\`, ${label} profile`,
-      `${PARALLEL_REGISTERS - failed.length} exit 0, ${PARALLEL_REGISTERS - missing.length} listed, slowest ${ms(Math.max(...results.map((r) => r.ms)))}, all done in ${ms(wall)}`,
+      `${PARALLEL_REGISTERS - failed.length} exit 0, ${PARALLEL_REGISTERS - missing.length} listed, slowest ${slowest}, all done in ${ms(wall)}`,
     ]);
     expect(failed.map(([name, r]) => `${name}: ${brief(r)}`)).toEqual([]);
     expect(missing).toEqual([]);

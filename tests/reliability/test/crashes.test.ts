@@ -116,9 +116,8 @@ describe(`kill -9 during writes (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=
             if (/taking it over/.test(r.stderr)) takeOvers++;
             const refusedDuplicate = what === "same-name write" && r.status === 1 && /already exists/.test(r.stderr);
             if ((r.status !== 0 && !refusedDuplicate) || r.ms > PROMPT_MS) {
-              problems.push(
-                `kill #${n} (${kind} at ${Math.round(moment * duration[kind]!)} ms), then ${what} \`zen ${(what === "read" ? read : write).join(" ")}\`: ${brief(r)}`,
-              );
+              const args = (what === "read" ? read : write).join(" ");
+              problems.push(`kill #${n} (${kind} at ${Math.round(moment * duration[kind]!)} ms), then ${what} \`zen ${args}\`: ${brief(r)}`);
             }
           }
           const left = leftovers(home.configDir);

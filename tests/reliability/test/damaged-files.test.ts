@@ -145,7 +145,10 @@ beforeAll(async () => {
   writeTree(home.cwd, { ".keep": "" });
   project = makeRelProject(home);
   writeTree(project, {
-    "pipe.ts": `import { pipeline, step } from "@zen/core";\nconst one = step({ name: "one", run: async () => 1 });\nexport default pipeline("p", () => { one(); });\n`,
+    "pipe.ts": `import { pipeline, step } from "@zen/core";
+const one = step({ name: "one", run: async () => 1 });
+export default pipeline("p", () => { one(); });
+`,
   });
   const setup: [string[], string][] = [
     [["stack", "list"], home.cwd],
@@ -218,9 +221,8 @@ describe("damaged files", () => {
     if (!c.silent) {
       const after = existsSync(file) ? readFileSync(file) : undefined;
       if (before === undefined ? after !== undefined : after === undefined || !before.equals(after)) {
-        problems.push(
-          `${relative} was ${after === undefined ? "deleted" : before === undefined ? "created" : "changed"} (${before?.length ?? "no"} → ${after?.length ?? "no"} bytes)`,
-        );
+        const change = after === undefined ? "deleted" : before === undefined ? "created" : "changed";
+        problems.push(`${relative} was ${change} (${before?.length ?? "no"} → ${after?.length ?? "no"} bytes)`);
       }
     }
     outcomes.push({ label: name, ok: problems.length === 0 });

@@ -207,10 +207,33 @@ describe(`in-process fuzzing (seed ${SEED}; replay with ZEN_RELIABILITY_SEED=${S
     const storeDir = join(dir, "store");
     mkdirSync(configDir);
     mkdirSync(storeDir);
-    const realConfig =
-      "format_version: 1\nuser_id: 1f0c\nactive_profile: default\nprofiles:\n  default:\n    store_type: local\n    store_url: file:///tmp/x\n    active_stack: default\n";
-    const realStore =
-      "format_version: 1\ncomponents:\n  orchestrator:\n    default:\n      id: 9880aaf7\n      flavor: local\n      config: {}\nstacks:\n  default:\n    id: e696\n    components:\n      orchestrator: default\nflavors: {}\n";
+    const realConfig = [
+      "format_version: 1",
+      "user_id: 1f0c",
+      "active_profile: default",
+      "profiles:",
+      "  default:",
+      "    store_type: local",
+      "    store_url: file:///tmp/x",
+      "    active_stack: default",
+      "",
+    ].join("\n");
+    const realStore = [
+      "format_version: 1",
+      "components:",
+      "  orchestrator:",
+      "    default:",
+      "      id: 9880aaf7",
+      "      flavor: local",
+      "      config: {}",
+      "stacks:",
+      "  default:",
+      "    id: e696",
+      "    components:",
+      "      orchestrator: default",
+      "flavors: {}",
+      "",
+    ].join("\n");
     await check(
       "global config and `stacks.yaml` files (YAML)",
       600,

@@ -142,7 +142,10 @@ describe("hostile flavor packages", () => {
     }
     if (hostile.runPipeline) {
       writeTree(project, {
-        "pipe.ts": `import { pipeline, step } from "@zen/core";\nconst one = step({ name: "one", run: async () => 1 });\nexport default pipeline("p", () => { one(); });\n`,
+        "pipe.ts": `import { pipeline, step } from "@zen/core";
+const one = step({ name: "one", run: async () => 1 });
+export default pipeline("p", () => { one(); });
+`,
       });
       const r = await run(["pipeline", "run", "pipe.ts", "--stack", "default"]);
       if (r.status !== 0) problems.push(`pipeline run on the default stack: ${brief(r)}`);

@@ -116,7 +116,10 @@ describe("relative --path and --uri values", () => {
     const home = makeHome("zen-rel-relpath-");
     const project = makeRelProject(home);
     writeTree(project, {
-      "pipe.ts": `import { pipeline, step } from "@zen/core";\nconst one = step({ name: "one", run: async () => 1 });\nexport default pipeline("rel_pipe", () => { one(); });\n`,
+      "pipe.ts": `import { pipeline, step } from "@zen/core";
+const one = step({ name: "one", run: async () => 1 });
+export default pipeline("rel_pipe", () => { one(); });
+`,
     });
     const elsewhere = join(home.base, "elsewhere");
     mkdirSync(elsewhere);

@@ -117,7 +117,15 @@ const TSCONFIG = `${JSON.stringify(
 );
 
 /** Sources and tests, type-checked by \`npm test\` before Jest runs (swc strips types without checking them). */
-const TSCONFIG_TEST = `${JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { rootDir: ".", noEmit: true, declaration: false, declarationMap: false }, include: ["src", "test"] }, null, 2)}\n`;
+const TSCONFIG_TEST = `${JSON.stringify(
+  {
+    extends: "./tsconfig.json",
+    compilerOptions: { rootDir: ".", noEmit: true, declaration: false, declarationMap: false },
+    include: ["src", "test"],
+  },
+  null,
+  2,
+)}\n`;
 
 /**
  * @zen/cli needs better-sqlite3 (a native module) to run pipelines and declares it as a peer, which

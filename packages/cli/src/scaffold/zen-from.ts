@@ -45,7 +45,9 @@ export function zenFromSpecs(zenFrom: string, packageDir: string, version: strin
   const cliTarball = tarball(source, "zen-cli", version);
   if (!coreTarball || !cliTarball) {
     throw new UsageError(`${zenFrom} holds neither zen's tarballs nor a zen checkout.`, {
-      hint: "Pack them into it (`npm pack` in packages/core and packages/cli of a zen checkout: zen-core-<version>.tgz, zen-cli-<version>.tgz), or give the checkout itself.",
+      hint:
+        "Pack them into it (`npm pack` in packages/core and packages/cli of a zen checkout: " +
+        "zen-core-<version>.tgz, zen-cli-<version>.tgz), or give the checkout itself.",
     });
   }
   return { coreSpec: fileSpec(packageDir, join(source, coreTarball)), cliSpec: fileSpec(packageDir, join(source, cliTarball)) };

@@ -22,8 +22,9 @@ export function validateName(what: string, name: string): void {
     });
   }
   if (isReservedName(name)) {
+    const builtIns = [...RESERVED_NAMES].filter((n) => !n.startsWith("__")).join(", ");
     throw new ValidationError(`Invalid ${what} name ${JSON.stringify(name)}: it is reserved.`, {
-      hint: `Names that JavaScript objects already carry (${[...RESERVED_NAMES].filter((n) => !n.startsWith("__")).join(", ")}) cannot be used; choose another.`,
+      hint: `Names that JavaScript objects already carry (${builtIns}) cannot be used; choose another.`,
     });
   }
 }

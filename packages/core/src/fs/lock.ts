@@ -167,9 +167,10 @@ function holderWatch(lockFile: string, timeoutMs: number) {
         return true;
       }
       if (Date.now() >= deadline) {
+        const owner = current.owner ? ` (pid ${current.owner.pid} on ${current.owner.host})` : "";
         throw new ZenError(`Timed out waiting for the lock on '${lockFile.slice(0, -".lock".length)}'.`, {
           code: "ZEN_LOCKED",
-          hint: `Another zen process${current.owner ? ` (pid ${current.owner.pid} on ${current.owner.host})` : ""} is holding it. If none is running, remove the file '${lockFile}'.`,
+          hint: `Another zen process${owner} is holding it. If none is running, remove the file '${lockFile}'.`,
         });
       }
       return false;

@@ -88,9 +88,10 @@ export function permissionError(context: StoreErrorContext, what: string, cause:
 }
 
 export function bucketNotFoundError(context: StoreErrorContext, bucket: string, scheme: string): NotFoundError {
+  const update = `zen artifact-store update ${context.store} --path=${scheme}<bucket>/<prefix>`;
   return new NotFoundError(`The ${context.service} bucket '${bucket}' of artifact store '${context.store}' does not exist.`, {
     code: STORE_ERROR_CODES.bucketNotFound,
-    hint: `Create the bucket, or point the artifact store at an existing one: \`zen artifact-store update ${context.store} --path=${scheme}<bucket>/<prefix>\`.`,
+    hint: `Create the bucket, or point the artifact store at an existing one: \`${update}\`.`,
   });
 }
 

@@ -60,7 +60,8 @@ export function parseEnvelope(text: string, context: FileContext): EncryptedEnve
   if (typeof envelope.format_version !== "number") throw damaged(context, "it has no format_version");
   if (envelope.format_version > SECRETS_FILE_FORMAT_VERSION) {
     throw new ZenError(
-      `The secrets file ${context.path} was written by a newer zen (format version ${envelope.format_version}; this zen reads up to ${SECRETS_FILE_FORMAT_VERSION}).`,
+      `The secrets file ${context.path} was written by a newer zen ` +
+        `(format version ${envelope.format_version}; this zen reads up to ${SECRETS_FILE_FORMAT_VERSION}).`,
       { code: "ZEN_SECRETS_FILE_VERSION", hint: "Upgrade zen to read and change these secrets." },
     );
   }

@@ -160,10 +160,12 @@ export async function deleteComponent(ctx: ZenContext, type: ComponentType, name
     if (users.length > 0) {
       const first = users[0]!;
       const many = users.length > 1;
+      const stacks = many ? "those stacks" : "the stack";
+      const orDelete = `or delete ${many ? "them" : "it"} (\`zen stack delete ${first}\`).`;
       throw new ConflictError(`Cannot delete ${label(type, name)}: it is part of ${many ? "stacks" : "stack"} ${users.map((u) => `'${u}'`).join(", ")}.`, {
         hint: info.required
-          ? `Give ${many ? "those stacks" : "the stack"} another ${info.displayName} first (\`zen stack update ${first} -${info.shortOption} <other>\`) or delete ${many ? "them" : "it"} (\`zen stack delete ${first}\`).`
-          : `Remove it from ${many ? "those stacks" : "the stack"} first (\`zen stack remove-component ${first} -${info.shortOption}\`) or delete ${many ? "them" : "it"} (\`zen stack delete ${first}\`).`,
+          ? `Give ${stacks} another ${info.displayName} first (\`zen stack update ${first} -${info.shortOption} <other>\`) ${orDelete}`
+          : `Remove it from ${stacks} first (\`zen stack remove-component ${first} -${info.shortOption}\`) ${orDelete}`,
       });
     }
     draft.components.splice(draft.components.indexOf(record), 1);

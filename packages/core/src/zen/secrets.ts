@@ -10,9 +10,10 @@ async function activeSecretsManager(ctx: ZenContext): Promise<BaseSecretsManager
   const { stack, snapshot } = await ctx.stackRecord();
   const manager = await secretsManagerOf(ctx, stack, snapshot);
   if (manager) return manager;
+  const register = "zen secrets-manager register local_secrets --flavor local";
   throw new ZenError(`The active stack '${stack.name}' has no secrets manager.`, {
     code: "ZEN_NO_SECRETS_MANAGER",
-    hint: `Register one and add it to the stack: \`zen secrets-manager register local_secrets --flavor local && zen stack update ${stack.name} -x local_secrets\`.`,
+    hint: `Register one and add it to the stack: \`${register} && zen stack update ${stack.name} -x local_secrets\`.`,
   });
 }
 
@@ -53,8 +54,9 @@ export async function deleteSecret(ctx: ZenContext, name: string, options: Delet
     const { componentsReferringTo } = await import("../secrets/references.ts");
     const users = componentsReferringTo((await ctx.snapshot()).components, name);
     if (users.length > 0) {
+      const them = users.length > 1 ? "those components" : "that component";
       throw new ConflictError(`Secret '${name}' is referred to by ${users.map((c) => label(c.type, c.name)).join(", ")}.`, {
-        hint: `Point ${users.length > 1 ? "those components" : "that component"} at another secret first (\`zen <component-type> update <name> --key={{other.key}}\`), or delete it anyway with --force.`,
+        hint: `Point ${them} at another secret first (\`zen <component-type> update <name> --key={{other.key}}\`), or delete it anyway with --force.`,
         code: "ZEN_SECRET_IN_USE",
       });
     }

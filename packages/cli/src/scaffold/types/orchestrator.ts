@@ -4,8 +4,8 @@ import type { TypeTemplate } from "../type-template.ts";
 export const orchestratorTemplate: TypeTemplate = {
   description: () => "Runs pipelines on a workflow service",
   usesSecretField: true,
-  configFields:
-    () => `    endpoint: z.url({ protocol: /^https?$/ }).optional().meta({ description: "URL of the workflow service (the skeleton runs steps in this process)" }),
+  configFields: () =>
+    `    endpoint: z.url({ protocol: /^https?$/ }).optional().meta({ description: "URL of the workflow service (the skeleton runs steps in this process)" }),
     namespace: z.string().regex(/^[a-z0-9-]+$/, { message: "must be lower-case letters, digits and '-'" }).default("default").meta({ description: "Where the runs go on the service" }),
     // A secret field only accepts a reference like {{my_secret.token}}, resolved through the stack's
     // secrets manager when the orchestrator is used: the value is never stored or shown.
