@@ -1,4 +1,4 @@
-// Pipeline figures (issue 3), measured on the BUILT @zen/core (`pnpm build` first):
+// Pipeline figures, measured on the BUILT @zen/core (`pnpm build` first):
 //   - local orchestrator overhead per step at 1,000 steps that do nothing, as a chain and as a fan-out
 //   - 10 steps of 100 ms CPU each, compared with calling the same functions directly (%)
 //   - the latest run of a pipeline among 10,000 recorded runs, through the post-execution API (ms)

@@ -8,7 +8,7 @@ typecheck=$(tsc -p tsconfig.check.json 2>&1)
 tc=$?
 [ $tc -eq 0 ] || printf '%s\n' "$typecheck"
 # Lint and format (Biome, biome.json): errors fail the run; warnings are listed only.
-lint=$(biome ci --colors=off . 2>&1)
+lint=$(biome ci --colors=off . 2>&1 && node scripts/check-line-length.mjs 2>&1)
 lc=$?
 [ $lc -eq 0 ] || printf '%s\n' "$lint"
 # The real servers the tests use, on 127.0.0.1 (installed on first use, cached in .services/); stopped on exit.
@@ -24,7 +24,7 @@ if [ $tc -ne 0 ]; then
   rc=1
 fi
 if [ $lc -ne 0 ]; then
-  printf '\nLint or format check failed (npx pnpm@10.34.9 exec biome check --write . fixes formatting):\n%s\n' "$(printf '%s\n' "$lint" | grep -E '^\S+\.(ts|mjs|js|json|css) ' | head -n 20)"
+  printf '\nLint or format check failed (npx pnpm@10.34.9 exec biome check --write . fixes formatting):\n%s\n' "$(printf '%s\n' "$lint" | grep -E '^\S+\.(ts|mjs|js|json|css)[ :]' | head -n 20)"
   rc=1
 fi
 exit $rc

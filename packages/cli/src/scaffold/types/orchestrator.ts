@@ -6,7 +6,11 @@ export const orchestratorTemplate: TypeTemplate = {
   usesSecretField: true,
   configFields: () =>
     `    endpoint: z.url({ protocol: /^https?$/ }).optional().meta({ description: "URL of the workflow service (the skeleton runs steps in this process)" }),
-    namespace: z.string().regex(/^[a-z0-9-]+$/, { message: "must be lower-case letters, digits and '-'" }).default("default").meta({ description: "Where the runs go on the service" }),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, { message: "must be lower-case letters, digits and '-'" })
+      .default("default")
+      .meta({ description: "Where the runs go on the service" }),
     // A secret field only accepts a reference like {{my_secret.token}}, resolved through the stack's
     // secrets manager when the orchestrator is used: the value is never stored or shown.
     api_token: secretField("API token of the workflow service").optional(),`,
