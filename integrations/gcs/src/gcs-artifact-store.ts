@@ -5,10 +5,18 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { Readable, Writable } from "node:stream";
+import { type Readable, Writable } from "node:stream";
 import { Storage, type File } from "@google-cloud/storage";
 import { ValidationError, type ComponentInit } from "@zen/core/flavor";
-import { ObjectArtifactStore, parallel, type ObjectInfo, type ObjectLocation, type ObjectPage, type StoreErrorContext } from "@zen/core/object-store";
+import {
+  ObjectArtifactStore,
+  parallel,
+  resumableRead,
+  type ObjectInfo,
+  type ObjectLocation,
+  type ObjectPage,
+  type StoreErrorContext,
+} from "@zen/core/object-store";
 import type { GcsArtifactStoreConfig } from "./config.ts";
 import { gcsStatus, mapGcsError, type GcsErrorTarget } from "./gcs-errors.ts";
 
@@ -20,6 +28,10 @@ interface ServiceAccountKey {
 
 export class GcsArtifactStore extends ObjectArtifactStore<GcsArtifactStoreConfig> {
   static override readonly supportedSchemes: readonly string[] = ["gs://"];
+  /** How many times a dropped download is resumed (from the offset reached) before the reader sees the error. */
+  static readRetries = 3;
+  /** A download silent this long (while the reader waits) is taken as dropped and resumed: the library never reports a cut mid-body. */
+  static readStallMs = 30_000;
   protected readonly serviceName = "GCS";
   #storage: Storage | undefined;
 
@@ -75,23 +87,22 @@ export class GcsArtifactStore extends ObjectArtifactStore<GcsArtifactStoreConfig
     // The media request starts lazily; ask for the object first so a missing key fails here, and pin
     // the generation read so a concurrent overwrite cannot mix two versions.
     let generation: string | number | undefined;
+    let size: string | number | undefined;
     try {
-      [{ generation }] = await this.file(bucket, key).getMetadata();
+      [{ generation, size }] = await this.file(bucket, key).getMetadata();
     } catch (error) {
       throw this.fail(error, target);
     }
     const file = generation === undefined ? this.file(bucket, key) : this.storage.bucket(bucket).file(key, { generation });
-    const stream = file.createReadStream();
-    const fail = (error: unknown) => this.fail(error, target);
-    // Errors of the media request reach the reader mapped, like every other error of the store.
-    async function* media(): AsyncGenerator<Buffer> {
-      try {
-        for await (const chunk of stream) yield chunk as Buffer;
-      } catch (error) {
-        throw fail(error);
-      }
-    }
-    return Readable.from(media(), { objectMode: false, highWaterMark: 1024 * 1024 });
+    // A dropped download resumes from where it stopped (the generation pins the version); errors reach the reader mapped.
+    return resumableRead(file.createReadStream(), {
+      reopen: async (offset) => file.createReadStream({ start: offset }),
+      size: size === undefined ? undefined : Number(size),
+      retries: GcsArtifactStore.readRetries,
+      stallMs: GcsArtifactStore.readStallMs,
+      mapError: (error) => this.fail(error, target),
+      uri: target.uri ?? `gs://${bucket}/${key}`,
+    });
   }
 
   protected async writeObject(bucket: string, key: string, options: { ifAbsent: boolean; uri: string }): Promise<Writable> {

@@ -4,7 +4,7 @@
  * response body and resume with a ranged GET if the connection drops, so memory stays bounded
  * whatever the artifact size.
  */
-import { Readable, type Writable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -22,8 +22,8 @@ import {
 import type { ComponentInit } from "@zen/core/flavor";
 import {
   ObjectArtifactStore,
-  networkErrorCode,
   parallel,
+  resumableRead,
   type ObjectInfo,
   type ObjectLocation,
   type ObjectPage,
@@ -49,6 +49,8 @@ export class S3ArtifactStore extends ObjectArtifactStore<S3ArtifactStoreConfig> 
   static copyPartSize = 512 * MiB;
   /** Times a download resumes (ranged GET from the last byte received) after a dropped connection. */
   static readRetries = 3;
+  /** A download silent this long (while the reader waits) is taken as dropped and resumed. */
+  static readStallMs = 30_000;
 
   protected readonly serviceName = "S3";
   #client: S3Client | undefined;
@@ -111,28 +113,16 @@ export class S3ArtifactStore extends ObjectArtifactStore<S3ArtifactStoreConfig> 
       }
     };
     const first = await get();
-    const size = first.ContentLength;
     const etag = first.ETag;
-    const retries = S3ArtifactStore.readRetries;
-    async function* resumable(): AsyncGenerator<Buffer> {
-      let body = first.Body as Readable;
-      let offset = 0;
-      let attempts = 0;
-      for (;;) {
-        try {
-          for await (const chunk of body) {
-            offset += (chunk as Buffer).length;
-            yield chunk as Buffer;
-          }
-          if (size === undefined || offset >= size) return;
-          throw Object.assign(new Error(`The download of '${target.uri}' ended early (${offset} of ${size} bytes).`), { code: "ECONNRESET" });
-        } catch (error) {
-          if (!networkErrorCode(error) || ++attempts > retries) throw error;
-          body = (await get({ offset, etag })).Body as Readable;
-        }
-      }
-    }
-    return Readable.from(resumable(), { objectMode: false, highWaterMark: 1 * MiB });
+    // A dropped download resumes from where it stopped, pinned to the version first read (If-Match).
+    return resumableRead(first.Body as Readable, {
+      reopen: async (offset) => (await get({ offset, etag })).Body as Readable,
+      size: first.ContentLength,
+      retries: S3ArtifactStore.readRetries,
+      stallMs: S3ArtifactStore.readStallMs,
+      mapError: (error) => this.fail(error, target),
+      uri: target.uri ?? this.uri(bucket, key),
+    });
   }
 
   protected async writeObject(bucket: string, key: string, options: { ifAbsent: boolean; uri: string }): Promise<Writable> {

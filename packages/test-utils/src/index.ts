@@ -17,6 +17,7 @@ export type {
   ProjectFixtureOptions,
 } from "./flavor-package-fixture.ts";
 export { closedPort, silentServer, type SilentServer } from "./network.ts";
+export { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 export { resolvedImports, type ResolvedImportsOptions } from "./resolved-imports.ts";
 export { rejectionOf } from "./rejection.ts";
 export { startKfpApiFake, type KfpApiFake, type KfpApiFakeOptions, type KfpExchange } from "./kfp-api-fake.ts";

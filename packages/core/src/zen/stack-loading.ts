@@ -12,6 +12,7 @@ import type { StackComponent } from "../stack-component.ts";
 import { componentNotFound, findComponent, invalidStackError, label, resolveComponents, stackIssues } from "../stack-validation.ts";
 import type { ComponentRecord, StackRecord, StoreSnapshot } from "../store/records.ts";
 import type { ZenContext } from "./context.ts";
+import { rememberSecretValues } from "../secrets/resolved-values.ts";
 
 export async function validateStack(ctx: ZenContext, name?: string): Promise<StackIssue[]> {
   const { stack, snapshot } = await ctx.stackRecord(name);
@@ -82,5 +83,11 @@ async function instantiate(ctx: ZenContext, record: ComponentRecord, secretsMana
   }
   const { resolveSecretReferences } = await import("../secrets/references.ts");
   const config = await resolveSecretReferences(record.config, secretFields, secretsManager, what);
-  return new Implementation({ id: record.id, name: record.name, flavor: record.flavor, config, configDir: ctx.state.configDir });
+  const component = new Implementation({ id: record.id, name: record.name, flavor: record.flavor, config, configDir: ctx.state.configDir });
+  // Remembered so text persisted while the component works (a step's log) can be scrubbed of them.
+  rememberSecretValues(
+    component,
+    secretFields.filter((field) => config[field] !== record.config[field]).map((field) => config[field]),
+  );
+  return component;
 }
