@@ -25,7 +25,8 @@ if (values.registry) {
   console.error(`Step image ${plan.reference}${plan.upToDate ? " (already pushed)" : ""}`);
   for (const layer of [...plan.baseLayers, ...plan.layers]) {
     console.error(
-      `  ${layer.push ? "push" : "have"}  ${(layer.name.startsWith("base:") ? "base" : layer.name).padEnd(12)} ${layer.digest.slice(0, 19)}  ${layer.size} bytes`,
+      `  ${layer.push ? "push" : "have"}  ${(layer.name.startsWith("base:") ? "base" : layer.name).padEnd(12)} ` +
+        `${layer.digest.slice(0, 19)}  ${layer.size} bytes`,
     );
   }
 }

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline, step, type StepContext } from "@zen/core";
-import type { MlflowExperimentTracker } from "@zen/integration-mlflow";
+import { deployModel, type MlflowExperimentTracker } from "@zen/integration-mlflow";
 import { z } from "zod";
 import { evaluateModel, trainSoftmax, type Dataset, type Metrics, type Model } from "zen-quickstart/src/model.ts";
 import { loadData, parameters, split } from "zen-quickstart/src/pipeline.ts";
@@ -58,6 +58,17 @@ export const trackedQuickstart = pipeline("mlflow_quickstart", { parameters }, (
   const parts = split(loadData(), { testFraction: p.testFraction, seed: p.seed });
   const model = train(parts.train, { learningRate: p.learningRate, epochs: p.epochs, l2: p.l2 });
   report(evaluate({ model, test: parts.test }));
+});
+
+/** Registers the trained model in MLflow's model registry and serves it (zen's Node server, src/predict.ts). */
+export const deploy = deployModel<Model>({ modelName: "mlflow_quickstart", predictor: { module: new URL("./predict.ts", import.meta.url) } });
+
+/** The same, and the model deployed on the stack's model deployer. */
+export const deployedQuickstart = pipeline("mlflow_quickstart", { parameters }, (p) => {
+  const parts = split(loadData(), { testFraction: p.testFraction, seed: p.seed });
+  const model = train(parts.train, { learningRate: p.learningRate, epochs: p.epochs, l2: p.l2 });
+  report(evaluate({ model, test: parts.test }));
+  deploy(model);
 });
 
 export default trackedQuickstart;

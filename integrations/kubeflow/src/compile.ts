@@ -17,6 +17,8 @@ export const SDK_VERSION = "zen-kubeflow-0.1.0";
 export const RUN_ID_INPUT = "zen_run_id";
 /** KFP's placeholder for the run (job) name, resolved by the backend and by `kfp.local`. */
 export const JOB_NAME_PLACEHOLDER = "{{$.pipeline_job_name}}";
+/** KFP's placeholder for the run's (job's) unique id: a scheduled pipeline's trigger is a zen run of that id. */
+export const JOB_ID_PLACEHOLDER = "{{$.pipeline_job_uuid}}";
 
 export interface CompileOptions {
   /** The step image (`registry/repo@sha256:…`). */
@@ -33,6 +35,11 @@ export interface CompileOptions {
   podSettings?: PodSettings;
   stepPodSettings?: Readonly<Record<string, PodSettings>>;
   description?: string;
+  /**
+   * The spec of a schedule (a KFP recurring run): each trigger runs as a zen run of its own, whose id
+   * is KFP's run id, created from the schedule's zen run (the `zen_run_id` input) by its first step.
+   */
+  schedule?: boolean;
 }
 
 export type JsonObject = Record<string, unknown>;
@@ -94,16 +101,9 @@ export function compilePipeline(plan: CompilableDag, options: CompileOptions): C
       executorLabel: executor,
       inputDefinitions: { parameters: { [RUN_ID_INPUT]: { parameterType: "STRING" } } },
     };
-    const args = [
-      "--pipeline",
-      options.pipelineFile,
-      "--step",
-      step.name,
-      "--run-id",
-      `{{$.inputs.parameters['${RUN_ID_INPUT}']}}`,
-      "--kfp-job",
-      JOB_NAME_PLACEHOLDER,
-    ];
+    const runIdInput = `{{$.inputs.parameters['${RUN_ID_INPUT}']}}`;
+    const runArgs = options.schedule ? ["--run-id", JOB_ID_PLACEHOLDER, "--schedule-run", runIdInput] : ["--run-id", runIdInput];
+    const args = ["--pipeline", options.pipelineFile, "--step", step.name, ...runArgs, "--kfp-job", JOB_NAME_PLACEHOLDER];
     if (options.stackName !== undefined) args.push("--stack", options.stackName);
     const pod = mergePodSettings(options.podSettings, options.stepPodSettings?.[step.name]);
     const container: JsonObject = { args, command, image: options.image };
@@ -143,7 +143,8 @@ export function compilePipeline(plan: CompilableDag, options: CompileOptions): C
 /** The KFP package file: the spec, then the platform spec, as YAML documents written as JSON (YAML 1.2 reads JSON). */
 export function pipelinePackageText(compiled: CompiledPipeline): string {
   const docs = [compiled.pipelineSpec, ...(compiled.platformSpec ? [compiled.platformSpec] : [])];
-  return `# PIPELINE DEFINITION\n# Name: ${String((compiled.pipelineSpec.pipelineInfo as JsonObject).name)}\n${docs.map((d) => JSON.stringify(d, null, 2)).join("\n---\n")}\n`;
+  const name = String((compiled.pipelineSpec.pipelineInfo as JsonObject).name);
+  return `# PIPELINE DEFINITION\n# Name: ${name}\n${docs.map((d) => JSON.stringify(d, null, 2)).join("\n---\n")}\n`;
 }
 
 export { kfpName };

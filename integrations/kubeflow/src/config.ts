@@ -41,6 +41,13 @@ export const podSettingsSchema = z
 
 export type PodSettings = z.infer<typeof podSettingsSchema>;
 
+/**
+ * The official Node 20 image (bookworm-slim), pinned by the digest of its multi-platform index: a
+ * moved tag cannot change the step image, and the digest is checked when the base is read. The tag
+ * is kept for readers; bump both together, deliberately.
+ */
+export const DEFAULT_BASE_IMAGE = "docker.io/library/node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0";
+
 export const kubeflowOrchestratorConfig = z
   .object({
     kubeflow_hostname: z
@@ -52,14 +59,18 @@ export const kubeflowOrchestratorConfig = z
       .optional(),
     experiment: z.string().min(1).optional().meta({ description: "Experiment the runs go into (default: the pipeline's name)" }),
     token: secretField("Bearer token for the KFP API").optional(),
-    username: secretField("User name for the Kubeflow login (with password)").optional(),
-    password: secretField("Password for the Kubeflow login (with username)").optional(),
-    synchronous: z.boolean().optional().meta({ description: "Wait for the run to end (default true)" }),
+    username: secretField("User name of the Kubeflow (Dex) login, with password: its session cookie goes with every request").optional(),
+    password: secretField("Password of the Kubeflow (Dex) login, with username").optional(),
+    synchronous: z.boolean().optional().meta({ description: "Wait for the run to end (default true); false: submit and return with its URL" }),
     timeout: z.number().int().min(1).optional().meta({ description: "Seconds to wait for a synchronous run (default 1200)" }),
     pod_settings: podSettingsSchema.optional().meta({ description: "Pod settings of every step" }),
     step_pod_settings: z.record(z.string().min(1), podSettingsSchema).optional().meta({ description: "Pod settings per step name (over pod_settings)" }),
     image: z.string().min(1).optional().meta({ description: "A prebuilt step image (skips the image build)" }),
-    base_image: z.string().min(1).optional().meta({ description: "Base image of the step image (default: an official Node image, by digest)" }),
+    base_image: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: `Base image of the step image (default: ${DEFAULT_BASE_IMAGE})` }),
     skip_local_validations: z.boolean().optional().meta({ description: "Allow stores on this machine (e.g. a cluster running locally)" }),
   })
   .refine((c) => (c.username === undefined) === (c.password === undefined), {

@@ -8,6 +8,7 @@ export {
   SCHEMA_VERSION,
   RUN_ID_INPUT,
   JOB_NAME_PLACEHOLDER,
+  JOB_ID_PLACEHOLDER,
   DEFAULT_STEP_COMMAND,
   type CompileOptions,
   type CompiledPipeline,

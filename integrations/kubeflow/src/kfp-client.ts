@@ -5,10 +5,13 @@
  * `googleRpcStatus` shape and are shown with their message.
  */
 import { ZenError } from "@zen/core/flavor";
+import { cookieHeader, kubeflowLogin, type KfpCredentials } from "./kfp-login.ts";
 
 export interface KfpClientOptions {
   /** Bearer token (e.g. a service account token); sent as `Authorization: Bearer …`. */
   token?: string | undefined;
+  /** A Kubeflow (Dex) login: its session cookie goes with every request, as `kfp.Client(cookies=…)` sends it. */
+  login?: KfpCredentials | undefined;
   namespace?: string | undefined;
   fetch?: typeof fetch;
 }
@@ -35,11 +38,14 @@ export interface KfpRun {
   experiment_id?: string;
   state?: KfpRunState;
   error?: { code?: number; message?: string };
+  runtime_config?: { parameters?: Record<string, unknown> };
 }
 
 export interface KfpRecurringRun {
   recurring_run_id: string;
   display_name?: string;
+  status?: "STATUS_UNSPECIFIED" | "ENABLED" | "DISABLED";
+  runtime_config?: { parameters?: Record<string, unknown> };
 }
 
 export interface RunRequest {
@@ -55,6 +61,8 @@ const API = "/apis/v2beta1";
 export class KfpClient {
   private readonly base: string;
   private readonly fetch: typeof fetch;
+  /** The login's session cookies, once logged in. */
+  private session: Promise<Map<string, string>> | undefined;
 
   constructor(
     host: string,
@@ -69,18 +77,54 @@ export class KfpClient {
     return `${this.base}/#/runs/details/${runId}`;
   }
 
-  private async call<T>(method: string, path: string, what: string, body?: unknown, form?: FormData): Promise<T> {
+  /** The recurring run's page in the Kubeflow UI. */
+  recurringRunUrl(recurringRunId: string): string {
+    return `${this.base}/#/recurringrun/details/${recurringRunId}`;
+  }
+
+  private cookies(renew: boolean): Promise<Map<string, string>> | undefined {
+    const login = this.options.login;
+    if (!login) return undefined;
+    if (renew || !this.session) {
+      this.session = kubeflowLogin(this.base, login, this.fetch);
+      // A failed login is tried again by the next call.
+      this.session.catch(() => (this.session = undefined));
+    }
+    return this.session;
+  }
+
+  private async call<T>(method: string, path: string, what: string, body?: unknown, form?: FormData, renewed = false): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const jar = await this.cookies(false);
+    if (jar) headers.cookie = cookieHeader(jar);
     if (body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
     try {
-      response = await this.fetch(`${this.base}${API}${path}`, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
+      // Manual redirects: behind Kubeflow's gateway, a redirect means "log in" (to Dex), not the API's answer.
+      response = await this.fetch(`${this.base}${API}${path}`, {
+        method,
+        headers,
+        body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
+        redirect: "manual",
+      });
     } catch (error) {
       throw new ZenError(`The Kubeflow Pipelines API at ${this.base} cannot be reached to ${what}.`, {
         code: "ZEN_KFP_UNREACHABLE",
         hint: "Check the orchestrator's kubeflow_hostname and that this machine reaches it.",
         cause: error,
+      });
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      // An expired session: log in again, once.
+      if (this.options.login && !renewed) {
+        await this.cookies(true);
+        return this.call(method, path, what, body, form, true);
+      }
+      throw new ZenError(`Kubeflow Pipelines at ${this.base} redirected the request to ${what} to a login page.`, {
+        code: "ZEN_KFP_AUTH",
+        hint: "Kubeflow's gateway wants a login: give the orchestrator a token (token={{<secret>.token}}) or a username and password (secret references).",
       });
     }
     const text = await response.text();
@@ -96,7 +140,7 @@ export class KfpClient {
       throw new ZenError(`Kubeflow Pipelines refused to ${what} (HTTP ${response.status}): ${message.trim() || response.statusText}`, {
         code: auth ? "ZEN_KFP_AUTH" : "ZEN_KFP",
         hint: auth
-          ? "Give the orchestrator a token that may use this namespace: token={{<secret>.token}}."
+          ? "Give the orchestrator credentials that may use this namespace: token={{<secret>.token}}, or username and password."
           : "See the message above; the Kubeflow UI shows the same pipelines and runs.",
       });
     }
@@ -190,5 +234,32 @@ export class KfpClient {
 
   async getRun(runId: string): Promise<KfpRun> {
     return this.call("GET", `/runs/${encodeURIComponent(runId)}`, `read run ${runId}`);
+  }
+
+  async getRecurringRun(recurringRunId: string): Promise<KfpRecurringRun> {
+    return this.call("GET", `/recurringruns/${encodeURIComponent(recurringRunId)}`, `read recurring run ${recurringRunId}`);
+  }
+
+  /** The runs of that display name (newest first, at most 50). */
+  async findRuns(displayName: string): Promise<KfpRun[]> {
+    const filter = JSON.stringify({ predicates: [{ operation: "EQUALS", key: "display_name", stringValue: displayName }] });
+    const page = await this.call<{ runs?: KfpRun[] }>(
+      "GET",
+      `/runs${this.query({ namespace: this.options.namespace, filter, page_size: "50", sort_by: "created_at desc" })}`,
+      `look up run '${displayName}'`,
+    );
+    return page.runs ?? [];
+  }
+
+  /** The recurring runs of that display name (at most 50). */
+  async findRecurringRuns(displayName: string): Promise<KfpRecurringRun[]> {
+    const filter = JSON.stringify({ predicates: [{ operation: "EQUALS", key: "display_name", stringValue: displayName }] });
+    // `recurringRuns`: camelCase in KFP's API definitions, unlike every other list.
+    const page = await this.call<{ recurringRuns?: KfpRecurringRun[] }>(
+      "GET",
+      `/recurringruns${this.query({ namespace: this.options.namespace, filter, page_size: "50" })}`,
+      `look up recurring run '${displayName}'`,
+    );
+    return page.recurringRuns ?? [];
   }
 }

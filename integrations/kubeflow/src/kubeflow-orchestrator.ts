@@ -5,7 +5,16 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { BaseOrchestrator, ZenError, type OrchestratorDryRun, type OrchestratorDryRunReport, type OrchestratorRun } from "@zen/core/flavor";
+import {
+  BaseOrchestrator,
+  ZenError,
+  type BaseMetadataStore,
+  type DetachedRun,
+  type OrchestratorDryRun,
+  type OrchestratorDryRunReport,
+  type OrchestratorRun,
+  type RemoteRunState,
+} from "@zen/core/flavor";
 import type { ImagePlan } from "@zen/core/image";
 import { compilePipeline, pipelinePackageText, RUN_ID_INPUT, type CompiledPipeline } from "./compile.ts";
 import { DEFAULT_TIMEOUT_SECONDS, type KubeflowOrchestratorConfig } from "./config.ts";
@@ -17,7 +26,11 @@ import { followRun, submitPipeline } from "./submit.ts";
 /** Runtime configuration key naming the pipeline file as the step image holds it. */
 export const PIPELINE_FILE_KEY = "pipeline_file";
 
+const SYSTEM = "Kubeflow Pipelines";
+
 export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorConfig> {
+  /** A schedule becomes a KFP recurring run. */
+  override readonly supportsSchedules = true;
   /** How often a synchronous run's state is read. */
   pollIntervalMs = 2000;
 
@@ -33,7 +46,7 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
   }
 
   /** The spec a run of these steps compiles to, with the given image. */
-  compile(run: Pick<OrchestratorRun, "deployment" | "steps">, image: string): CompiledPipeline {
+  compile(run: Pick<OrchestratorRun, "deployment" | "steps" | "schedule">, image: string): CompiledPipeline {
     return compilePipeline(
       { pipelineName: run.deployment.pipelineName, steps: run.steps },
       {
@@ -42,17 +55,18 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
         stackName: run.deployment.stackName,
         podSettings: this.config.pod_settings,
         stepPodSettings: this.config.step_pod_settings,
+        ...(run.schedule !== undefined ? { schedule: true } : {}),
       },
     );
   }
 
   client(): KfpClient {
-    if (this.config.username !== undefined) {
-      throw new ZenError(`The kubeflow orchestrator '${this.name}' has a username/password login, which this version cannot use.`, {
-        hint: "Use a bearer token instead: token={{<secret>.token}} (e.g. a Kubernetes service account token, or the session token your Kubeflow login gives).",
-      });
-    }
-    return new KfpClient(this.config.kubeflow_hostname, { token: this.config.token, namespace: this.config.namespace });
+    const { username, password } = this.config;
+    return new KfpClient(this.config.kubeflow_hostname, {
+      token: this.config.token,
+      namespace: this.config.namespace,
+      ...(username !== undefined && password !== undefined ? { login: { username, password } } : {}),
+    });
   }
 
   /** What building the run's step image involves (no prebuilt `image`), for the stack's container registry. */
@@ -95,18 +109,13 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
       : { reference: image, prebuilt: true };
     writeFileSync(planFile, `${JSON.stringify(planJson, null, 2)}\n`);
     summary.push(
-      `Would upload pipeline '${name}' to ${this.config.kubeflow_hostname} and create a run in experiment '${this.config.experiment ?? run.deployment.pipelineName}'.`,
+      `Would upload pipeline '${name}' to ${this.config.kubeflow_hostname} and create a run ` +
+        `in experiment '${this.config.experiment ?? run.deployment.pipelineName}'.`,
     );
     return { files: [specFile, planFile], summary };
   }
 
-  async runPipeline(run: OrchestratorRun): Promise<void> {
-    if (this.config.synchronous === false) {
-      throw new ZenError(`The kubeflow orchestrator '${this.name}' cannot leave a run unfollowed yet (synchronous=false).`, {
-        hint: `Remove the setting: \`zen orchestrator remove-attribute ${this.name} synchronous\`.`,
-      });
-    }
-    // A login this version cannot make fails before anything is built or pushed.
+  async runPipeline(run: OrchestratorRun): Promise<void | DetachedRun> {
     const client = this.client();
     const image = this.config.image ?? (await this.pushImage(run));
     const compiled = this.compile(run, image);
@@ -116,9 +125,21 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
       experiment: this.config.experiment ?? run.deployment.pipelineName,
       runName: run.deployment.runName,
       parameters: { [RUN_ID_INPUT]: run.runId },
+      ...(run.schedule !== undefined ? { schedule: run.schedule } : {}),
     });
-    process.stderr.write(`Kubeflow run: ${client.runUrl(submitted.runId!)}\n`);
-    const state = await followRun(client, submitted.runId!, {
+    // The KFP page is kept with the run (`links.orchestrator`): `runs describe` and the dashboard show it.
+    const store = run.components.metadata_store as BaseMetadataStore | undefined;
+    if (submitted.recurringRunId !== undefined) {
+      const url = client.recurringRunUrl(submitted.recurringRunId);
+      await store?.addRunLinks(run.runId, { orchestrator: url });
+      process.stderr.write(`Kubeflow recurring run (${run.schedule}): ${url}\n`);
+      return { detached: true };
+    }
+    const runId = submitted.runId!;
+    await store?.addRunLinks(run.runId, { orchestrator: client.runUrl(runId) });
+    process.stderr.write(`Kubeflow run: ${client.runUrl(runId)}\n`);
+    if (this.config.synchronous === false) return { detached: true };
+    const state = await followRun(client, runId, {
       timeoutMs: (this.config.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
       signal: run.signal,
       intervalMs: this.pollIntervalMs,
@@ -128,11 +149,45 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
       const statuses = await run.poll();
       // Steps that failed report their own errors; a run that failed around them is reported here.
       if (!Object.values(statuses).includes("failed")) {
-        throw new ZenError(`Kubeflow run ${submitted.runId} ended ${state} before its steps did.`, {
+        throw new ZenError(`Kubeflow run ${runId} ended ${state} before its steps did.`, {
           code: "ZEN_KFP_RUN_FAILED",
-          hint: `See ${client.runUrl(submitted.runId!)}.`,
+          hint: `See ${client.runUrl(runId)}.`,
         });
       }
+    }
+  }
+
+  /**
+   * The KFP run (or recurring run) of a zen run, with its current state: the one its recorded link
+   * names, else found by its display name (the zen run's name) and its `zen_run_id` parameter; a
+   * problem when KFP cannot be asked.
+   */
+  override async remoteRunState(run: { id: string; name: string; links?: Readonly<Record<string, string>> }): Promise<RemoteRunState | undefined> {
+    const client = this.client();
+    const ours = (parameters: Record<string, unknown> | undefined) => parameters?.[RUN_ID_INPUT] === run.id;
+    const link = run.links?.orchestrator;
+    const linked = link?.startsWith(`${client.runUrl("")}`) ? link.slice(client.runUrl("").length) : undefined;
+    const linkedRecurring = link?.startsWith(`${client.recurringRunUrl("")}`) ? link.slice(client.recurringRunUrl("").length) : undefined;
+    try {
+      if (linked) {
+        const found = await client.getRun(linked);
+        return { system: SYSTEM, id: linked, url: link, state: found.state ?? "RUNTIME_STATE_UNSPECIFIED" };
+      }
+      if (linkedRecurring) {
+        const found = await client.getRecurringRun(linkedRecurring);
+        return { system: SYSTEM, id: linkedRecurring, url: link, state: `recurring run ${found.status ?? "STATUS_UNSPECIFIED"}` };
+      }
+      const found = (await client.findRuns(run.name)).find((r) => ours(r.runtime_config?.parameters));
+      if (found) return { system: SYSTEM, id: found.run_id, url: client.runUrl(found.run_id), state: found.state ?? "RUNTIME_STATE_UNSPECIFIED" };
+      const recurring = (await client.findRecurringRuns(run.name)).find((r) => ours(r.runtime_config?.parameters));
+      if (recurring) {
+        const url = client.recurringRunUrl(recurring.recurring_run_id);
+        return { system: SYSTEM, id: recurring.recurring_run_id, url, state: `recurring run ${recurring.status ?? "STATUS_UNSPECIFIED"}` };
+      }
+      return { system: SYSTEM, problem: `no run of this zen run at ${this.config.kubeflow_hostname} (deleted, or submitted elsewhere)` };
+    } catch (error) {
+      const id = linked ?? linkedRecurring;
+      return { system: SYSTEM, ...(id ? { id, url: link } : {}), problem: error instanceof Error ? error.message : String(error) };
     }
   }
 }

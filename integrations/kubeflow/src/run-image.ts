@@ -37,7 +37,9 @@ export function runImageOptions(input: RunImageInput): { options: StepImageOptio
   const registry = input.components.container_registry as BaseContainerRegistry | undefined;
   if (!registry) {
     throw new ZenError(`The kubeflow orchestrator '${input.orchestrator}' has no step image and its stack no container registry to push one to.`, {
-      hint: `Add a container registry the cluster pulls from (\`zen stack update <stack> -c <registry>\`), or set a prebuilt image: \`zen orchestrator update ${input.orchestrator} --image <reference>\`.`,
+      hint:
+        "Add a container registry the cluster pulls from (`zen stack update <stack> -c <registry>`), " +
+        `or set a prebuilt image: \`zen orchestrator update ${input.orchestrator} --image <reference>\`.`,
     });
   }
   const { username, password } = registry.config as { username?: unknown; password?: unknown };

@@ -39,11 +39,15 @@ export function kubeflowStackIssues(stack: StackView, self: { name: string; conf
   if (!registry && self.config.image === undefined) {
     issues.push({
       message: `Stack '${stack.name}' has no container registry, where the ${who} pushes the step image.`,
-      hint: `Register one with \`zen container-registry register <name> --flavor default --uri <registry host>\` and add it with \`zen stack update ${stack.name} -c <name>\` (or set the orchestrator's image to a prebuilt one).`,
+      hint:
+        "Register one with `zen container-registry register <name> --flavor default --uri <registry host>` " +
+        `and add it with \`zen stack update ${stack.name} -c <name>\` (or set the orchestrator's image to a prebuilt one).`,
     });
   }
   if (self.config.skip_local_validations === true) return issues;
   const skip = `or set skip_local_validations=true on '${self.name}' when the cluster runs on this machine`;
+  const unreachable = `which the pods of the ${who} cannot reach.`;
+  const unpullable = `from where the cluster of the ${who} cannot pull the step image.`;
   if (artifacts) {
     const path = artifacts.config.path;
     const local =
@@ -51,7 +55,7 @@ export function kubeflowStackIssues(stack: StackView, self: { name: string; conf
     const loopback = loopbackKey(artifacts.config);
     if (local || loopback) {
       issues.push({
-        message: `Artifact store '${artifacts.name}' ${local ? "is a directory on this machine" : `points at this machine (${loopback})`}, which the pods of the ${who} cannot reach.`,
+        message: `Artifact store '${artifacts.name}' ${local ? "is a directory on this machine" : `points at this machine (${loopback})`}, ${unreachable}`,
         hint: `Use a remote artifact store (e.g. flavor s3 or gcs) in stack '${stack.name}', ${skip}.`,
       });
     }
@@ -61,14 +65,14 @@ export function kubeflowStackIssues(stack: StackView, self: { name: string; conf
     const loopback = loopbackKey(metadata.config);
     if (file || loopback) {
       issues.push({
-        message: `Metadata store '${metadata.name}' ${file ? "is a SQLite file on this machine" : `points at this machine (${loopback})`}, which the pods of the ${who} cannot reach.`,
+        message: `Metadata store '${metadata.name}' ${file ? "is a SQLite file on this machine" : `points at this machine (${loopback})`}, ${unreachable}`,
         hint: `Use a database server the cluster reaches (flavor mysql or postgres) in stack '${stack.name}', ${skip}.`,
       });
     }
   }
   if (registry && self.config.image === undefined && isLoopback(registry.config.uri)) {
     issues.push({
-      message: `Container registry '${registry.name}' is on this machine (${String(registry.config.uri)}), from where the cluster of the ${who} cannot pull the step image.`,
+      message: `Container registry '${registry.name}' is on this machine (${String(registry.config.uri)}), ${unpullable}`,
       hint: `Use a registry the cluster pulls from, ${skip}.`,
     });
   }

@@ -15,8 +15,9 @@ import {
   type PushResult,
 } from "@zen/core/image";
 
-/** The official Node 20 image (bookworm-slim), by tag: set the orchestrator's base_image to `…@sha256:<digest>` to pin it. */
-export const DEFAULT_BASE_IMAGE = "docker.io/library/node:20-bookworm-slim";
+import { DEFAULT_BASE_IMAGE } from "./config.ts";
+
+export { DEFAULT_BASE_IMAGE };
 
 export interface StepImageOptions {
   /** The project directory (its package.json, node_modules and code). */

@@ -3,7 +3,7 @@
  * exists), the run is created in the experiment (or a recurring run, for a schedule), and a run is
  * followed until KFP reports a final state or the timeout passes.
  */
-import { ZenError } from "@zen/core/flavor";
+import { ValidationError, ZenError } from "@zen/core/flavor";
 import { KFP_FINAL_STATES, type KfpClient, type KfpRunState } from "./kfp-client.ts";
 
 export interface Submission {
@@ -38,7 +38,7 @@ export async function submitPipeline(client: KfpClient, submission: Submission):
   };
   const base = { pipelineId: version.pipeline_id, versionId: version.pipeline_version_id, experimentId };
   if (submission.schedule !== undefined) {
-    const recurring = await client.createRecurringRun({ ...request, cron: submission.schedule });
+    const recurring = await client.createRecurringRun({ ...request, cron: kfpCron(submission.schedule) });
     return { ...base, recurringRunId: recurring.recurring_run_id };
   }
   const run = await client.createRun(request);
@@ -70,4 +70,17 @@ export async function followRun(client: KfpClient, runId: string, options: Follo
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 2000));
   }
+}
+
+/**
+ * KFP's cron has six fields, seconds first (`0 30 2 * * *`); a standard five-field expression
+ * (`30 2 * * *`) gets second 0.
+ */
+export function kfpCron(expression: string): string {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length === 6) return fields.join(" ");
+  if (fields.length === 5) return ["0", ...fields].join(" ");
+  throw new ValidationError(`The schedule '${expression}' is not a cron expression of 5 fields (minute hour day month weekday) or 6 (seconds first).`, {
+    hint: 'e.g. --schedule "30 2 * * *" runs every day at 02:30.',
+  });
 }

@@ -110,6 +110,74 @@ describe("zen pipeline run on a kubeflow stack", () => {
     expect(fake.exchanges).toEqual([]);
   }, 180_000);
 
+  it("synchronous=false returns at once with the run's URL; runs describe shows KFP's state, or why it cannot", async () => {
+    const root = makeTempDir("zen-kfp-cli-detached-");
+    const env = zenEnvironment(root);
+    const project = makeProject(root);
+    fake = await startKfpApiFake({ onRunCreated: (run) => fake!.setRunStates(run.run_id, ["RUNNING"]) });
+    for (const args of [
+      ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
+      ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
+      [
+        "orchestrator",
+        "register",
+        "kfp",
+        "--flavor",
+        "kubeflow",
+        `--kubeflow_hostname=${fake.url}`,
+        "--image=registry.example.com/app:1",
+        "--synchronous=false",
+        "--skip_local_validations=true",
+      ],
+      ["stack", "register", "on-kfp", "-o", "kfp", "-a", "files", "-m", "meta", "--set"],
+    ]) {
+      expect(await zen(env, args, project)).toMatchObject({ code: 0 });
+    }
+    const result = await zen(env, ["pipeline", "run", "src/pipeline.ts", "--run-name", "detached-1"], project);
+    expect(result.code).toBe(0);
+    const runId = [...fake.runs.keys()][0]!;
+    expect(result.stderr).toContain(`Kubeflow run: ${fake.url}/#/runs/details/${runId}`);
+    expect(result.stdout).toContain("Run 'detached-1' of pipeline 'kfp_sums' submitted on stack 'on-kfp'; it runs remotely.");
+    expect(result.stderr).toContain("Follow it with: zen pipeline runs describe detached-1");
+    // Nothing followed the run.
+    expect(fake.exchanges.filter((e) => e.method === "GET" && e.path.includes("/runs/"))).toEqual([]);
+
+    const described = await zen(env, ["pipeline", "runs", "describe", "detached-1", "--output", "json"], project);
+    expect(described.code).toBe(0);
+    const item = (JSON.parse(described.stdout) as { item: Record<string, any> }).item;
+    // Still running after the submitting process left (not completed, nor read as crashed).
+    expect(item.status).toBe("running");
+    expect(item.links).toEqual({ orchestrator: `${fake.url}/#/runs/details/${runId}` });
+    expect(item.remoteRun).toEqual({ system: "Kubeflow Pipelines", id: runId, url: `${fake.url}/#/runs/details/${runId}`, state: "RUNNING" });
+    const table = await zen(env, ["pipeline", "runs", "describe", "detached-1"], project);
+    expect(table.stdout).toMatch(/remote run +Kubeflow Pipelines: RUNNING {2}http:\/\/127\.0\.0\.1:\d+\/#\/runs\/details\/[0-9a-f-]{36}\n/);
+    const scheduled = await zen(env, ["pipeline", "run", "src/pipeline.ts", "--run-name", "nightly-1", "--schedule", "30 2 * * *"], project);
+    expect(scheduled.code).toBe(0);
+    expect(scheduled.stdout).toContain("Run 'nightly-1' of pipeline 'kfp_sums' scheduled (30 2 * * *) on stack 'on-kfp'; it runs remotely.");
+    const recurring = [...fake.recurringRuns.values()][0]!;
+    expect(recurring).toMatchObject({ display_name: "nightly-1", trigger: { cron_schedule: { cron: "0 30 2 * * *" } } });
+    expect(scheduled.stderr).toContain(`Kubeflow recurring run (30 2 * * *): ${fake.url}/#/recurringrun/details/${String(recurring.recurring_run_id)}`);
+    const url = fake.url;
+    await fake.close();
+    fake = undefined;
+    const offline = await zen(env, ["pipeline", "runs", "describe", "detached-1"], project);
+    expect(offline.code).toBe(0);
+    const unreachable = `The Kubeflow Pipelines API at ${url} cannot be reached to read run ${runId}.`;
+    expect(offline.stdout).toContain(`Kubeflow Pipelines: state unknown (${unreachable})  ${url}/#/runs/details/${runId}`);
+  }, 120_000);
+
+  it("--schedule on a stack whose orchestrator cannot schedule is refused, naming the orchestrator", async () => {
+    const root = makeTempDir("zen-kfp-cli-schedule-local-");
+    const env = zenEnvironment(root);
+    const project = makeProject(root);
+    const result = await zen(env, ["pipeline", "run", "src/pipeline.ts", "--schedule", "30 2 * * *"], project);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("The orchestrator 'default' (local) of stack 'default' cannot schedule runs.");
+    // Nothing was recorded.
+    const runs = await zen(env, ["pipeline", "runs", "list", "--output", "json"], project);
+    expect(JSON.parse(runs.stdout)).toMatchObject({ items: [] });
+  }, 60_000);
+
   it("--dry-run on a local stack says there is nothing to submit", async () => {
     const root = makeTempDir("zen-kfp-cli-dry-local-");
     const env = zenEnvironment(root);

@@ -30,10 +30,12 @@ export async function engine(pipeline: Runnable, stack: LoadedStack, run: Json, 
       const args = (spec.deploymentSpec.executors[executor].container.args as string[]).map((a) =>
         a
           .replace(/\{\{\$\.inputs\.parameters\['(\w+)'\]\}\}/g, (_m, key: string) => String(run.runtime_config.parameters[key]))
-          .replace("{{$.pipeline_job_name}}", run.display_name),
+          .replace("{{$.pipeline_job_name}}", run.display_name)
+          .replace("{{$.pipeline_job_uuid}}", run.run_id),
       );
       const arg = (flag: string) => args[args.indexOf(flag) + 1]!;
-      const outcome = await runStepOfRun({ pipeline, runId: arg("--run-id"), step: arg("--step"), stack });
+      const scheduleRunId = args.includes("--schedule-run") ? arg("--schedule-run") : undefined;
+      const outcome = await runStepOfRun({ pipeline, runId: arg("--run-id"), step: arg("--step"), stack, scheduleRunId });
       done.set(name, outcome.status === "completed" || outcome.status === "cached");
     }
   }

@@ -1,7 +1,12 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
+import { makeTempDir } from "@zen/test-utils";
 import type { StackView } from "@zen/core";
 import { kubeflowOrchestrator } from "../src/flavors.ts";
-import type { KubeflowOrchestratorConfig } from "../src/config.ts";
+import { parseImageReference } from "@zen/core/image";
+import { DEFAULT_BASE_IMAGE, type KubeflowOrchestratorConfig } from "../src/config.ts";
+import { stepImageSpec } from "../src/step-image.ts";
 
 const HOST = { kubeflow_hostname: "https://kfp.example.com/pipeline" };
 
@@ -61,6 +66,20 @@ describe("kubeflow orchestrator config", () => {
     ]);
   });
 
+  it("builds on an official Node image pinned by digest unless base_image says otherwise", () => {
+    expect(parseImageReference(DEFAULT_BASE_IMAGE)).toEqual({
+      registry: "docker.io",
+      repository: "library/node",
+      tag: "20-bookworm-slim",
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+    const projectDir = makeTempDir("zen-kfp-base-");
+    writeFileSync(path.join(projectDir, "package.json"), "{}");
+    const options = { projectDir, registryUri: "registry.example.com/team", repository: "zen-app" };
+    expect(stepImageSpec(options).base).toBe(DEFAULT_BASE_IMAGE);
+    expect(stepImageSpec({ ...options, baseImage: "registry.example.com/base:1" }).base).toBe("registry.example.com/base:1");
+  });
+
   it("refuses pod settings Kubernetes would refuse", () => {
     expect(messages({ ...HOST, pod_settings: { resources: { cpu_limit: "two" } } })).toEqual([
       expect.stringContaining("pod_settings.resources.cpu_limit: must be a Kubernetes quantity"),
@@ -96,7 +115,8 @@ describe("kubeflow stack validation", () => {
     expect(found.map((i) => i.message)).toEqual([
       "Artifact store 'files' is a directory on this machine, which the pods of the kubeflow orchestrator 'kfp' cannot reach.",
       "Metadata store 'meta' is a SQLite file on this machine, which the pods of the kubeflow orchestrator 'kfp' cannot reach.",
-      "Container registry 'registry' is on this machine (localhost:5000), from where the cluster of the kubeflow orchestrator 'kfp' cannot pull the step image.",
+      "Container registry 'registry' is on this machine (localhost:5000), " +
+        "from where the cluster of the kubeflow orchestrator 'kfp' cannot pull the step image.",
     ]);
     expect(found[0]!.hint).toBe(
       "Use a remote artifact store (e.g. flavor s3 or gcs) in stack 'prod', or set skip_local_validations=true on 'kfp' when the cluster runs on this machine.",

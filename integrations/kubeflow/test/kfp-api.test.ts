@@ -116,6 +116,109 @@ describe("KFP API v2beta1, zen's client against the official kfp.Client", () => 
     expect(await modelProblems(fake.exchanges)).toEqual([]);
   });
 
+  it("schedules a recurring run as kfp.Client.create_recurring_run does, and finds runs by name as kfp.Client lists them", async () => {
+    fake = await startKfpApiFake({ token: TOKEN });
+    const file = path.join(makeTempDir("zen-kfp-wire-recurring-"), "quickstart.yaml");
+    writeFileSync(file, packageText());
+    const official = await kfpCheckOk<{ recurring_run_id: string; status: string }>(["client-wire-recurring", fake.url, file, TOKEN]);
+    expect(official.status).toBe("ENABLED");
+    const theirs = [...fake.exchanges];
+    fake.exchanges.length = 0;
+
+    const client = new KfpClient(fake.url, { token: TOKEN });
+    const submission = {
+      pipelineName: "quickstart",
+      packageText: packageText(),
+      experiment: "nightly",
+      runName: "nightly",
+      parameters: { zen_run_id: "run-1" },
+    };
+    const submitted = await submitPipeline(client, { ...submission, schedule: "30 2 * * *" });
+    expect(submitted.runId).toBeUndefined();
+    expect((await client.getRecurringRun(submitted.recurringRunId!)).status).toBe("ENABLED");
+    expect(await client.findRuns("nightly")).toEqual([]);
+    expect((await client.findRecurringRuns("nightly")).map((r) => r.recurring_run_id)).toEqual([submitted.recurringRunId]);
+    const ours = [...fake.exchanges];
+
+    expect([...theirs, ...ours].every((e) => e.status === 200)).toBe(true);
+    expect(await modelProblems([...theirs, ...ours])).toEqual([]);
+    const theirShapes = new Set(theirs.map(shape));
+    expect(ours.map(shape).filter((s) => !theirShapes.has(s))).toEqual([]);
+    const find = (list: KfpExchange[], s: string) => list.find((e) => shape(e) === s)!;
+    const [theirs1, ours1] = [find(theirs, "POST /apis/v2beta1/recurringruns"), find(ours, "POST /apis/v2beta1/recurringruns")] as {
+      body: Record<string, any>;
+    }[];
+    expect(Object.keys(ours1!.body).sort()).toEqual(Object.keys(theirs1!.body).sort());
+    // A five-field cron gets KFP's seconds field; the rest as kfp.Client sends it.
+    expect(ours1!.body.trigger).toEqual({ cron_schedule: { cron: "0 30 2 * * *" } });
+    expect(ours1!.body.trigger).toEqual(theirs1!.body.trigger);
+    for (const key of ["mode", "no_catchup", "runtime_config"]) expect(ours1!.body[key]).toEqual(theirs1!.body[key]);
+    expect(String(ours1!.body.max_concurrency)).toBe(String(theirs1!.body.max_concurrency));
+    expect(Object.keys(ours1!.body.pipeline_version_reference).sort()).toEqual(Object.keys(theirs1!.body.pipeline_version_reference).sort());
+    for (const list of ["GET /apis/v2beta1/runs", "GET /apis/v2beta1/recurringruns"]) {
+      // kfp.Client also sends an empty page_token (and namespace) when it has none; the filter is the same.
+      expect(Object.keys(find(theirs, list).query)).toEqual(expect.arrayContaining(Object.keys(find(ours, list).query)));
+      expect(JSON.parse(find(ours, list).query.filter!)).toEqual(JSON.parse(find(theirs, list).query.filter!.replace("wire-nightly", "nightly")));
+    }
+    const wrong = await submitPipeline(client, { ...submission, schedule: "every night" }).catch((e: unknown) => e);
+    expect((wrong as Error).message).toBe(
+      "The schedule 'every night' is not a cron expression of 5 fields (minute hour day month weekday) or 6 (seconds first).",
+    );
+  });
+
+  it("logs in to a multi-user Kubeflow through Dex as Kubeflow's documented login does, and sends the session cookie as kfp.Client does", async () => {
+    const login = { username: "alice@example.com", password: "s3cret-pw" };
+    fake = await startKfpApiFake({ login });
+    const official = await kfpCheckOk<{ cookie: string }>(["client-login", fake.url, login.username, login.password]);
+    expect(official.cookie).toBe("authservice_session");
+    const [theirLogin, theirs] = [[...fake.loginRequests], [...fake.exchanges]];
+    fake.loginRequests.length = 0;
+    fake.exchanges.length = 0;
+
+    const client = new KfpClient(fake.url, { login });
+    expect(await client.findPipeline("quickstart")).toBeUndefined();
+    await client.ensureExperiment("quickstart");
+    expect(fake.loginRequests).toEqual(theirLogin);
+    expect(fake.loginRequests).toEqual([
+      "GET /",
+      "GET /dex/auth",
+      "GET /dex/auth/local",
+      "GET /dex/auth/local/login",
+      "POST /dex/auth/local/login",
+      "GET /dex/approval",
+      "GET /authservice/oidc/callback",
+      "GET /",
+    ]);
+    for (const exchanges of [theirs, fake.exchanges]) {
+      expect(exchanges.length).toBeGreaterThan(0);
+      for (const e of exchanges) {
+        expect(e.status).toBe(200);
+        expect(e.cookie).toMatch(/^authservice_session=[0-9a-f-]{36}$/);
+        expect(e.authorization).toBeUndefined();
+      }
+    }
+    // One login for every request; an expired session logs in again, once.
+    fake.expireSessions();
+    fake.loginRequests.length = 0;
+    await client.ensureExperiment("quickstart");
+    expect(fake.loginRequests.filter((r) => r.startsWith("POST"))).toHaveLength(1);
+    expect(await modelProblems(fake.exchanges)).toEqual([]);
+  });
+
+  it("says which login failed: a wrong password, or no credentials for a Kubeflow that wants a login", async () => {
+    fake = await startKfpApiFake({ login: { username: "alice@example.com", password: "s3cret-pw" } });
+    const wrong = (await new KfpClient(fake.url, { login: { username: "alice@example.com", password: "guess-pw" } })
+      .findPipeline("x")
+      .catch((e: unknown) => e)) as Error & { code: string; hint: string };
+    expect(wrong.message).toBe(`The Kubeflow login at ${fake.url} failed: the username or password was not accepted.`);
+    expect(wrong.code).toBe("ZEN_KFP_AUTH");
+    expect(`${wrong.message} ${wrong.hint}`).not.toContain("guess-pw");
+    const none = (await new KfpClient(fake.url).findPipeline("x").catch((e: unknown) => e)) as Error & { code: string };
+    expect(none.message).toBe(`Kubeflow Pipelines at ${fake.url} redirected the request to look up pipeline 'x' to a login page.`);
+    expect(none.code).toBe("ZEN_KFP_AUTH");
+    expect(fake.exchanges).toEqual([]);
+  });
+
   it("times out naming the last state", async () => {
     fake = await startKfpApiFake();
     const client = new KfpClient(fake.url);
@@ -126,6 +229,7 @@ describe("KFP API v2beta1, zen's client against the official kfp.Client", () => 
   });
 
   it("the model check itself refuses an unknown field and a wrong type", async () => {
+    const STATES = "['RUNTIME_STATE_UNSPECIFIED', 'PENDING', 'RUNNING', 'SUCCEEDED', 'SKIPPED', 'FAILED', 'CANCELING', 'CANCELED', 'PAUSED']";
     const problems = await kfpCheckOk<string[]>(
       ["check-models"],
       [
@@ -136,7 +240,7 @@ describe("KFP API v2beta1, zen's client against the official kfp.Client", () => 
     expect(problems).toEqual([
       "#0 V2beta1Run: V2beta1Run has no field 'retries'",
       "#1 V2beta1Run.display_name: expected str, got 7",
-      "#1 V2beta1Run.state: \"DONE\" is not one of ['RUNTIME_STATE_UNSPECIFIED', 'PENDING', 'RUNNING', 'SUCCEEDED', 'SKIPPED', 'FAILED', 'CANCELING', 'CANCELED', 'PAUSED']",
+      `#1 V2beta1Run.state: "DONE" is not one of ${STATES}`,
     ]);
   });
 });

@@ -20,13 +20,15 @@ export function zenEnvironment(root: string): Record<string, string> {
   return { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: root, ZEN_CONFIG_PATH: path.join(root, "config"), NO_COLOR: "1" };
 }
 
-export function zenCli(env: Record<string, string>, args: string[], cwd?: string): Promise<{ code: number | null; stderr: string }> {
+export function zenCli(env: Record<string, string>, args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ZEN, ...args], { env, cwd, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [ZEN, ...args], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr }));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 

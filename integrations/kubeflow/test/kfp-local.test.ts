@@ -58,4 +58,44 @@ describe("the compiled pipeline on kfp.local's subprocess runner", () => {
     expect(again.steps.every((s) => s.status === "cached")).toBe(true);
     await stack.metadataStore.close();
   }, 120_000);
+
+  it("runs each trigger of a schedule as a zen run of its own, the built `zen step run --schedule-run` creating and ending it", async () => {
+    const root = makeTempDir("zen-kfp-schedule-");
+    const env = zenEnvironment(root);
+    for (const args of [
+      ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
+      ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
+      ["stack", "register", "pods", "-o", "default", "-a", "files", "-m", "meta"],
+    ]) {
+      expect(await zen(env, args)).toMatchObject({ code: 0 });
+    }
+    fake = await startKfpApiFake();
+    const local = createLocalStack({ root });
+    const orchestrator = new KubeflowOrchestrator({
+      id: "kfp",
+      name: "kfp",
+      flavor: "kubeflow",
+      config: { kubeflow_hostname: fake.url, image: "registry.example.com/app:1" },
+      configDir: root,
+    });
+    const stack = { ...local, name: "pods", orchestrator, components: { ...local.components, orchestrator } } as LoadedStack;
+    const schedule = await sums.run({ stack, runName: "nightly", schedule: "0 3 * * *", onEvent: false, handleSignals: false, pipeline_file: PIPELINE });
+    expect(schedule.status).toBe("running");
+    const created = fake.exchanges.find((e) => e.path.endsWith("/recurringruns"))!;
+    const text = fake.packages.get(
+      (created.body as { pipeline_version_reference: { pipeline_version_id: string } }).pipeline_version_reference.pipeline_version_id,
+    )!;
+    // Two triggers, as KFP's scheduler would start them: kfp.local gives each its own job id.
+    const log: string[] = [];
+    const trigger = { runtime_config: { parameters: { zen_run_id: schedule.id } } };
+    expect(await runOnKfpLocal(env, trigger, text, log)).toBe("SUCCEEDED");
+    expect(await runOnKfpLocal(env, trigger, text, log)).toBe("SUCCEEDED");
+    const runs = (await stack.metadataStore.listRuns({ pipelineName: "kfp_sums" })).filter((r) => r.id !== schedule.id);
+    expect(runs.map((r) => r.status)).toEqual(["completed", "completed"]);
+    for (const run of runs) expect(run.name).toBe(`nightly-${run.id}`);
+    const [second, first] = runs;
+    expect((await stack.metadataStore.listSteps([first!.id])).map((s) => s.status)).toEqual(["completed", "completed", "completed", "completed"]);
+    expect((await stack.metadataStore.listSteps([second!.id])).map((s) => s.status)).toEqual(["cached", "cached", "cached", "cached"]);
+    await stack.metadataStore.close();
+  }, 180_000);
 });

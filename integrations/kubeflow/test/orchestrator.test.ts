@@ -91,18 +91,130 @@ describe("kubeflow orchestrator", () => {
     await stack.metadataStore.close();
   }, 60_000);
 
-  it("refuses a username/password login before anything is built or sent", async () => {
+  it("logs in with a username and password (Dex), and the run goes through with the session cookie", async () => {
+    let stack!: LoadedStack;
+    fake = await startKfpApiFake({
+      login: { username: "alice@example.com", password: "s3cret-pw" },
+      onRunCreated: (run, text) => void engine(stack, run, text).then((state) => fake!.setRunStates(run.run_id, [state])),
+    });
+    stack = setup().stack;
+    Object.assign((stack.orchestrator as KubeflowOrchestrator).config, { token: undefined, username: "alice@example.com", password: "s3cret-pw" });
+    const view = await sums.run({ stack, runName: "kfp-login", onEvent: false, handleSignals: false, pipeline_file: "p.ts" });
+    expect(view.status).toBe("completed");
+    expect(fake.loginRequests.filter((r) => r === "POST /dex/auth/local/login")).toHaveLength(1);
+    expect(fake.exchanges.every((e) => /^authservice_session=/.test(e.cookie ?? ""))).toBe(true);
+    // A wrong password fails before anything is built or sent, without showing it.
+    Object.assign((stack.orchestrator as KubeflowOrchestrator).config, { password: "guess-pw" });
+    const before = fake.exchanges.length;
+    const error = (await rejectionOf(sums.run({ stack, runName: "kfp-login-2", onEvent: false, handleSignals: false, pipeline_file: "p.ts" }))) as Error;
+    expect(error.message).toContain(`failed: The Kubeflow login at ${fake.url} failed: the username or password was not accepted.`);
+    expect(error.message).not.toContain("guess-pw");
+    expect(fake.exchanges.length).toBe(before);
+    await stack.metadataStore.close();
+  }, 60_000);
+
+  it("synchronous=false submits and returns at once: the run stays running, KFP's state is read on demand", async () => {
+    let stack!: LoadedStack;
+    let finished!: Promise<string>;
+    fake = await startKfpApiFake({
+      onRunCreated: (run, text) => {
+        fake!.setRunStates(run.run_id, ["RUNNING"]);
+        // The "cluster" starts the pods only once the submitting process has returned.
+        finished = new Promise((resolve) => setTimeout(resolve, 200)).then(() => engine(stack, run, text));
+        void finished.then((state) => fake!.setRunStates(run.run_id, [state]));
+      },
+    });
+    stack = setup().stack;
+    const orchestrator = stack.orchestrator as KubeflowOrchestrator;
+    Object.assign(orchestrator.config, { token: undefined, synchronous: false });
+    const view = await sums.run({ stack, runName: "kfp-detached", onEvent: false, handleSignals: false, pipeline_file: "p.ts" });
+    expect(view.status).toBe("running");
+    expect(view.steps.every((s) => s.status === "pending")).toBe(true);
+    expect(fake.exchanges.filter((e) => e.method === "GET" && /\/runs\/[^/]+$/.test(e.path))).toEqual([]);
+    const runId = [...fake.runs.keys()][0]!;
+    // The KFP page is kept with the run; the state is read through it.
+    expect(view.links).toEqual({ orchestrator: `${fake.url}/#/runs/details/${runId}` });
+    expect(await orchestrator.remoteRunState(view)).toEqual({
+      system: "Kubeflow Pipelines",
+      id: runId,
+      url: `${fake.url}/#/runs/details/${runId}`,
+      state: "RUNNING",
+    });
+    expect(await finished).toBe("SUCCEEDED");
+    // The pods recorded their steps; KFP says how the run ended.
+    const later = await stack.metadataStore.listSteps([view.id]);
+    expect(later.every((s) => s.status === "completed")).toBe(true);
+    expect((await orchestrator.remoteRunState(view))?.state).toBe("SUCCEEDED");
+    // Without a recorded link (e.g. a run recorded before links), found by name and zen run id.
+    expect((await orchestrator.remoteRunState({ id: view.id, name: "kfp-detached" }))?.id).toBe(runId);
+    expect(await orchestrator.remoteRunState({ id: "another", name: "kfp-detached" })).toEqual({
+      system: "Kubeflow Pipelines",
+      problem: `no run of this zen run at ${fake.url} (deleted, or submitted elsewhere)`,
+    });
+    await fake.close();
+    expect(await orchestrator.remoteRunState(view)).toEqual({
+      system: "Kubeflow Pipelines",
+      id: runId,
+      url: `${fake.url}/#/runs/details/${runId}`,
+      problem: `The Kubeflow Pipelines API at ${fake.url} cannot be reached to read run ${runId}.`,
+    });
+    fake = undefined;
+    await stack.metadataStore.close();
+  }, 60_000);
+
+  it("a schedule becomes a KFP recurring run; a stack whose orchestrator cannot schedule refuses it before recording anything", async () => {
     fake = await startKfpApiFake();
     const { stack } = setup();
-    const config = (stack.orchestrator as KubeflowOrchestrator).config;
-    Object.assign(config, { token: undefined, image: undefined, username: "alice", password: "s3cret" });
-    const error = (await rejectionOf(sums.run({ stack, runName: "kfp-login", onEvent: false, handleSignals: false, pipeline_file: "p.ts" }))) as Error & {
-      hint?: string;
-    };
-    expect(error.message).toContain("failed: The kubeflow orchestrator 'kfp' has a username/password login, which this version cannot use.");
-    expect(error.hint).toContain("token={{<secret>.token}}");
-    expect(error.message + (error.hint ?? "")).not.toContain("s3cret");
-    expect(fake.exchanges).toEqual([]);
+    const orchestrator = stack.orchestrator as KubeflowOrchestrator;
+    orchestrator.config.token = undefined;
+    const view = await sums.run({ stack, runName: "kfp-nightly", schedule: "30 2 * * *", onEvent: false, handleSignals: false, pipeline_file: "p.ts" });
+    expect(view.status).toBe("running");
+    const created = fake.exchanges.find((e) => e.method === "POST" && e.path.endsWith("/recurringruns"))!;
+    expect(created.body).toMatchObject({
+      display_name: "kfp-nightly",
+      trigger: { cron_schedule: { cron: "0 30 2 * * *" } },
+      runtime_config: { parameters: { zen_run_id: view.id } },
+      mode: "ENABLE",
+    });
+    expect(fake.exchanges.some((e) => e.method === "POST" && e.path.endsWith("/runs"))).toBe(false);
+    const recurringId = [...fake.recurringRuns.keys()][0]!;
+    expect(view.links).toEqual({ orchestrator: `${fake.url}/#/recurringrun/details/${recurringId}` });
+    expect(await orchestrator.remoteRunState({ id: view.id, name: view.name })).toMatchObject({ id: recurringId, state: "recurring run ENABLED" });
+    expect(await orchestrator.remoteRunState(view)).toEqual({
+      system: "Kubeflow Pipelines",
+      id: recurringId,
+      url: `${fake.url}/#/recurringrun/details/${recurringId}`,
+      state: "recurring run ENABLED",
+    });
+
+    // Each trigger of the schedule (a KFP run of the recurring run) is a zen run of its own, named
+    // after the schedule's run and KFP's run id, created by its first step and ended by its last.
+    const text = fake.packages.get((created.body as Json).pipeline_version_reference.pipeline_version_id)!;
+    const trigger = (n: number) => ({
+      run_id: `00000000-0000-4000-8000-00000000000${n}`,
+      display_name: `kfp-nightly-${n}`,
+      runtime_config: (created.body as Json).runtime_config,
+    });
+    expect(await engine(stack, trigger(1), text)).toBe("SUCCEEDED");
+    expect(await engine(stack, trigger(2), text)).toBe("SUCCEEDED");
+    const runs = await stack.metadataStore.listRuns({ pipelineName: "kfp_sums" });
+    expect(runs.map((r) => [r.name, r.status]).sort()).toEqual([
+      ["kfp-nightly", "running"],
+      [`kfp-nightly-${trigger(1).run_id}`, "completed"],
+      [`kfp-nightly-${trigger(2).run_id}`, "completed"],
+    ]);
+    const steps = await stack.metadataStore.listSteps([trigger(1).run_id, trigger(2).run_id]);
+    expect(steps.filter((s) => s.runId === trigger(1).run_id).map((s) => s.status)).toEqual(["completed", "completed", "completed", "completed"]);
+    expect(steps.filter((s) => s.runId === trigger(2).run_id).map((s) => s.status)).toEqual(["cached", "cached", "cached", "cached"]);
+    // The schedule's own run runs no step.
+    expect((await stack.metadataStore.listSteps([view.id])).every((s) => s.status === "pending")).toBe(true);
     await stack.metadataStore.close();
+
+    const local = createLocalStack({ root: makeTempDir("zen-kfp-local-schedule-") });
+    const refused = (await rejectionOf(sums.run({ stack: local, schedule: "30 2 * * *", onEvent: false, handleSignals: false }))) as Error & { hint: string };
+    expect(refused.message).toBe(`The orchestrator '${local.orchestrator.name}' (local) of stack '${local.name}' cannot schedule runs.`);
+    expect(refused.hint).toContain("without a schedule");
+    expect(await local.metadataStore.listRuns()).toEqual([]);
+    await local.metadataStore.close();
   }, 60_000);
 });

@@ -1,9 +1,9 @@
-/** The config of the `mlflow` experiment tracker flavor: its schema, shared by the flavors module and the implementation. */
-import { secretField } from "@zen/core/flavor";
+/** The configs of the `mlflow` experiment tracker and model deployer flavors: schemas shared by the flavors module and the implementations. */
+import { LOCAL_PATH_KEYWORD, secretField } from "@zen/core/flavor";
 import { z } from "zod";
 
-export const mlflowExperimentTrackerConfig = z
-  .object({
+export const mlflowExperimentTrackerConfig = withCredentialRules(
+  z.object({
     tracking_uri: z
       .url({ protocol: /^https?$/, message: "must be an http(s) URL of an MLflow tracking server, e.g. http://127.0.0.1:5000" })
       .meta({ description: "The MLflow tracking server, e.g. http://127.0.0.1:5000" }),
@@ -13,14 +13,61 @@ export const mlflowExperimentTrackerConfig = z
     experiment_name: z.string().min(1).max(500).optional().meta({ description: "Experiment the runs go under (default: the pipeline's name)" }),
     tags: z.record(z.string().min(1).max(250), z.string().max(8000)).optional().meta({ description: "Tags set on every MLflow run" }),
     timeout_seconds: z.number().positive().max(600).optional().meta({ description: "Timeout of one request to the server (default 30)" }),
-  })
-  .refine((c) => (c.username === undefined) === (c.password === undefined), {
-    message: "username and password must be given together",
-    path: ["password"],
-  })
-  .refine((c) => c.token === undefined || c.username === undefined, {
-    message: "give either token or username/password, not both",
-    path: ["token"],
-  });
+    nested: z.boolean().optional().meta({ description: "Log each step in a child run of the pipeline run's MLflow run (default false)" }),
+    insecure_tls: z
+      .boolean()
+      .optional()
+      .meta({ description: "Skip verifying the https server's certificate (self-signed servers on a trusted network; default false)" }),
+  }),
+).refine((c) => !c.insecure_tls || c.tracking_uri.startsWith("https:"), {
+  message: "insecure_tls applies to an https tracking_uri only",
+  path: ["insecure_tls"],
+});
 
 export type MlflowExperimentTrackerConfig = z.infer<typeof mlflowExperimentTrackerConfig>;
+
+/** The credential rules every mlflow component's config follows: username with password, or a token. */
+function withCredentialRules<T extends z.ZodType<{ username?: string | undefined; password?: string | undefined; token?: string | undefined }>>(schema: T): T {
+  return schema
+    .refine((c) => (c.username === undefined) === (c.password === undefined), {
+      message: "username and password must be given together",
+      path: ["password"],
+    })
+    .refine((c) => c.token === undefined || c.username === undefined, {
+      message: "give either token or username/password, not both",
+      path: ["token"],
+    });
+}
+
+// The model deployer talks to the same server with the same credentials (the tracker's fields, reused).
+const server = mlflowExperimentTrackerConfig.shape;
+
+export const mlflowModelDeployerConfig = withCredentialRules(
+  z.object({
+    tracking_uri: server.tracking_uri,
+    username: server.username,
+    password: server.password,
+    token: server.token,
+    timeout_seconds: server.timeout_seconds,
+    insecure_tls: server.insecure_tls,
+    service_path: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: "Directory of the prediction services' config, pid, port and log (default: under zen's config directory)",
+        [LOCAL_PATH_KEYWORD]: true,
+      }),
+    start_timeout_seconds: z
+      .number()
+      .positive()
+      .max(3600)
+      .optional()
+      .meta({ description: "How long a prediction service may take to answer after it was started (default 120)" }),
+  }),
+).refine((c) => !c.insecure_tls || c.tracking_uri.startsWith("https:"), {
+  message: "insecure_tls applies to an https tracking_uri only",
+  path: ["insecure_tls"],
+});
+
+export type MlflowModelDeployerConfig = z.infer<typeof mlflowModelDeployerConfig>;

@@ -1,11 +1,16 @@
 /**
- * The `mlflow` experiment tracker flavor: data only. The implementation loads the first time an
- * `mlflow` component is used.
+ * The `mlflow` experiment tracker and model deployer flavors: data only. An implementation loads the
+ * first time a component of its flavor is used.
  */
 import { defineFlavor } from "@zen/core/flavor";
-import { mlflowExperimentTrackerConfig, type MlflowExperimentTrackerConfig } from "./config.ts";
+import { mlflowExperimentTrackerConfig, mlflowModelDeployerConfig, type MlflowExperimentTrackerConfig, type MlflowModelDeployerConfig } from "./config.ts";
 
-export { mlflowExperimentTrackerConfig, type MlflowExperimentTrackerConfig } from "./config.ts";
+export {
+  mlflowExperimentTrackerConfig,
+  mlflowModelDeployerConfig,
+  type MlflowExperimentTrackerConfig,
+  type MlflowModelDeployerConfig,
+} from "./config.ts";
 
 export const mlflowExperimentTracker = defineFlavor<MlflowExperimentTrackerConfig>({
   type: "experiment_tracker",
@@ -15,4 +20,12 @@ export const mlflowExperimentTracker = defineFlavor<MlflowExperimentTrackerConfi
   implementation: () => import("./mlflow-experiment-tracker.ts").then((m) => m.MlflowExperimentTracker),
 });
 
-export default [mlflowExperimentTracker];
+export const mlflowModelDeployer = defineFlavor<MlflowModelDeployerConfig>({
+  type: "model_deployer",
+  name: "mlflow",
+  description: "Registers model versions in MLflow's model registry and serves them locally (mlflow models serve, or Node for TypeScript models)",
+  config: mlflowModelDeployerConfig,
+  implementation: () => import("./deployer/mlflow-model-deployer.ts").then((m) => m.MlflowModelDeployer),
+});
+
+export default [mlflowExperimentTracker, mlflowModelDeployer];

@@ -1,9 +1,10 @@
 /**
  * A small client for MLflow's REST API (`/api/2.0/mlflow/...` and the `mlflow-artifacts` proxy) over
  * `fetch`. Every failure becomes a ZenError naming the component and the server: unreachable, too
- * slow, refused credentials (401/403), or MLflow's own error code and message.
+ * slow, an untrusted certificate, refused credentials (401/403), or MLflow's own error code and message.
  */
 import { ZenError } from "@zen/core/flavor";
+import { insecureFetch } from "./insecure-fetch.ts";
 
 export interface MlflowClientOptions {
   /** The tracking server, e.g. http://127.0.0.1:5000 (no trailing slash needed). */
@@ -13,6 +14,8 @@ export interface MlflowClientOptions {
   token?: string | undefined;
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number | undefined;
+  /** Skip verifying an https server's certificate (a self-signed server on a trusted network). */
+  insecureTls?: boolean | undefined;
   /** Named in error messages, e.g. "experiment tracker 'mlflow_tracker'". */
   what: string;
 }
@@ -33,9 +36,11 @@ export class MlflowClient {
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly what: string;
+  private readonly fetch: typeof fetch;
 
   constructor(options: MlflowClientOptions) {
     this.baseUrl = options.trackingUri.replace(/\/+$/, "");
+    this.fetch = options.insecureTls && this.baseUrl.startsWith("https:") ? insecureFetch : fetch;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.what = options.what;
     this.headers = {};
@@ -81,20 +86,28 @@ export class MlflowClient {
   private async send(url: string, init: RequestInit, what: string): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) }).catch((error: unknown) => {
+      response = await this.fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) }).catch((error: unknown) => {
         // A kept-alive connection the server closed while idle (uvicorn does after 5 s) fails before
         // the request reaches it: one retry on a fresh connection.
         if (!STALE_SOCKET.has(String((error as { cause?: { code?: string } }).cause?.code))) throw error;
-        return fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+        return this.fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
       });
     } catch (error) {
       // Checked by name: the abort reason is a DOMException, possibly of another realm.
       const names = [(error as { name?: string })?.name, (error as { cause?: { name?: string } })?.cause?.name];
       const timedOut = names.includes("TimeoutError") || names.includes("AbortError");
+      const code = causeText(error);
+      if (!timedOut && UNTRUSTED_CERTIFICATE.test(code)) {
+        throw new ZenError(`The MLflow server of ${this.what} at ${this.baseUrl} presented a certificate that is not trusted (${code}).`, {
+          code: "ZEN_MLFLOW_TLS",
+          hint: "Give Node the server's CA (NODE_EXTRA_CA_CERTS=ca.pem), or set the component's insecure_tls to true (only on a network you trust).",
+          cause: error,
+        });
+      }
       throw new ZenError(
         timedOut
           ? `The MLflow server of ${this.what} at ${this.baseUrl} did not answer ${what} within ${Math.round(this.timeoutMs / 1000)} s.`
-          : `The MLflow server of ${this.what} at ${this.baseUrl} is not reachable (${causeText(error)}).`,
+          : `The MLflow server of ${this.what} at ${this.baseUrl} is not reachable (${code}).`,
         {
           code: timedOut ? "ZEN_MLFLOW_TIMEOUT" : "ZEN_MLFLOW_UNREACHABLE",
           hint: timedOut
@@ -137,6 +150,8 @@ export class MlflowClient {
 }
 
 const STALE_SOCKET = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
+/** Node's codes for a certificate chain or name it refused. */
+const UNTRUSTED_CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 
 function encodePath(path: string): string {
   return path.split("/").filter(Boolean).map(encodeURIComponent).join("/");

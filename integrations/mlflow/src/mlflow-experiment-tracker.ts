@@ -4,30 +4,23 @@
  * `zen.stack`, so that any process running a step of the same pipeline run (a retry, a step in its
  * own container) finds it again instead of creating a second one. Steps log through
  * `logParams`/`logMetrics`/`setTags`/`logArtifact` with their context; values are buffered and sent
- * through `runs/log-batch` when a request is full and at the end of the step, also when it failed.
- * Params are prefixed by the step (`train.learning_rate`), because MLflow never changes a logged param.
+ * through `runs/log-batch` when a request is full (while the step keeps logging) and at the end of
+ * the step, also when it failed. Params are prefixed by the step (`train.learning_rate`), because
+ * MLflow never changes a logged param; with `nested`, each step that logs gets a child run of its own
+ * (tag `mlflow.parentRunId`) and its params keep their names.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, join, relative } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { basename, relative } from "node:path";
 import { BaseExperimentTracker, ValidationError, ZenError, type PipelineDeployment, type StepRunInfo } from "@zen/core/flavor";
 import type { MlflowExperimentTrackerConfig } from "./config.ts";
+import { artifactRoot, listFiles } from "./artifact-files.ts";
 import { MlflowApiError, MlflowClient } from "./mlflow-client.ts";
-import { PendingLog } from "./log-batch.ts";
+import { PendingLog, type BatchRequest } from "./log-batch.ts";
+import { RunLookup, type MlflowRunRef } from "./run-lookup.ts";
 import { metricHistory, readRun, type MetricPoint, type MlflowRunData } from "./run-reader.ts";
 
 export type { MetricPoint, MlflowRunData } from "./run-reader.ts";
-
-/** Where a pipeline run's values are on the server. */
-export interface MlflowRunRef {
-  experimentId: string;
-  runId: string;
-  /** The run's page in the MLflow UI. */
-  url: string;
-  /** `mlflow-artifacts:/<experiment>/<run>/artifacts` on a server with --serve-artifacts. */
-  artifactUri: string;
-  /** True when the run existed before this process looked for it (a retry or another step's process). */
-  reused: boolean;
-}
+export type { MlflowRunRef } from "./run-lookup.ts";
 
 export interface MetricOptions {
   /** MLflow's step index of these points (default 0). */
@@ -45,9 +38,13 @@ const MAX_TAG_VALUE = 5000;
 
 export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperimentTrackerConfig> {
   private clientInstance: MlflowClient | undefined;
-  private readonly experiments = new Map<string, Promise<string>>();
+  private lookupInstance: RunLookup | undefined;
   private readonly runs = new Map<string, Promise<MlflowRunRef>>();
+  /** Nested mode: the child run of each step that logged something, by step. */
+  private readonly childRuns = new Map<string, Promise<MlflowRunRef>>();
   private readonly pending = new Map<string, PendingLog>();
+  /** The request a step has in flight while it keeps logging: at most one per step, so points arrive in order. */
+  private readonly sending = new Map<string, Promise<void>>();
   /** Tags sent with the run's end, by run (present while this process runs the whole pipeline run). */
   private readonly runTags = new Map<string, { key: string; value: string }[]>();
   /** Params already on the server per MLflow run (known after a lookup on a reused run, or after sending). */
@@ -59,10 +56,16 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
       username: this.config.username,
       password: this.config.password,
       token: this.config.token,
+      insecureTls: this.config.insecure_tls,
       timeoutMs: this.config.timeout_seconds === undefined ? undefined : this.config.timeout_seconds * 1000,
       what: `experiment tracker '${this.name}'`,
     });
     return this.clientInstance;
+  }
+
+  private get lookup(): RunLookup {
+    this.lookupInstance ??= new RunLookup(this.client, this.name, this.config.experiment_name, (runId, params) => this.knownParams.set(runId, params));
+    return this.lookupInstance;
   }
 
   override async preparePipelineRun(deployment: PipelineDeployment): Promise<void> {
@@ -70,20 +73,54 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
     this.runTags.set(runKey(deployment), []);
   }
 
+  /** The MLflow run's page, kept with the zen run's record (`zen pipeline runs describe` needs no request). */
+  override async runLink(deployment: PipelineDeployment): Promise<string | undefined> {
+    return (await this.runFor(deployment)).url;
+  }
+
   override async prepareStepRun(step: StepRunInfo): Promise<void> {
     await this.runFor(step);
   }
 
   /**
-   * Sends what the step logged, with its `zen.step.<name>` tag. A step that logged nothing costs no
-   * request: its tag waits for the run's end (a step in a process of its own sends it at once).
+   * Sends what the step logged, with its `zen.step.<name>` tag on the pipeline run's run. A step that
+   * logged nothing costs no request: its tag waits for the run's end (a step in a process of its own
+   * sends it at once). Nested, the step's child run (if it logged anything) ends with the step.
    */
   override async cleanupStepRun(step: StepRunInfo): Promise<void> {
+    const key = stepKey(step);
     const tag = { key: `zen.step.${step.stepName}`, value: "ended" };
     const deferred = this.runTags.get(runKey(step));
-    if (!this.pending.get(stepKey(step))?.size && deferred) deferred.push(tag);
-    else this.log(step).tags.push(tag);
-    await this.flush(step);
+    let problem: unknown;
+    try {
+      if (this.config.nested) {
+        await this.flush(step);
+        if (deferred) deferred.push(tag);
+        else await this.client.call("POST", "runs/log-batch", { run_id: (await this.runFor(step)).runId, tags: [tag] });
+      } else {
+        if (!this.pending.get(key)?.size && !this.sending.has(key) && deferred) deferred.push(tag);
+        else this.log(step).tags.push(tag);
+        await this.flush(step);
+      }
+    } catch (error) {
+      problem = error;
+    }
+    // Read after the flush, which may have created the child run; it fails with the step, or when its values could not be sent.
+    const child = this.childRuns.get(key);
+    this.childRuns.delete(key);
+    const ref = await child?.catch(() => undefined);
+    if (ref) {
+      const failed = problem !== undefined || step.outcome?.status === "failed";
+      const reason = step.outcome?.error ?? (problem instanceof Error ? problem.message : undefined);
+      try {
+        if (failed && reason)
+          await this.client.call("POST", "runs/log-batch", { run_id: ref.runId, tags: [{ key: "zen.error", value: reason.slice(0, MAX_TAG_VALUE) }] });
+        await this.endRun(ref, failed ? "FAILED" : "FINISHED");
+      } catch (error) {
+        problem ??= error;
+      }
+    }
+    if (problem !== undefined) throw problem;
   }
 
   override async cleanupPipelineRun(deployment: PipelineDeployment): Promise<void> {
@@ -95,18 +132,21 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
     this.runs.delete(key);
     const ref = await run.catch(() => undefined);
     if (!ref) return;
-    const outcome = deployment.outcome ?? { status: "completed" as const };
-    if (outcome.status !== "completed" && outcome.error) tags.push({ key: "zen.error", value: outcome.error.slice(0, MAX_TAG_VALUE) });
+    const outcome = deployment.outcome;
+    if (outcome && outcome.status !== "completed" && outcome.error) tags.push({ key: "zen.error", value: outcome.error.slice(0, MAX_TAG_VALUE) });
     for (let i = 0; i < tags.length; i += 100) await this.client.call("POST", "runs/log-batch", { run_id: ref.runId, tags: tags.slice(i, i + 100) });
-    await this.client.call("POST", "runs/update", { run_id: ref.runId, status: STATUS[outcome.status], end_time: Date.now() });
-    this.knownParams.delete(ref.runId);
+    // Without an outcome the run goes on elsewhere (an orchestrator that runs it remotely): it stays RUNNING.
+    if (outcome) await this.endRun(ref, STATUS[outcome.status]);
   }
 
-  /** Logs params of the step, under `<step>.<key>`; a value MLflow already holds differently is refused before anything is sent. */
+  /**
+   * Logs params of the step (under `<step>.<key>`, or `<key>` in its child run when nested); a value
+   * MLflow already holds differently is refused before anything is sent.
+   */
   async logParams(ctx: StepKey, params: Record<string, Scalar>): Promise<void> {
     const log = this.log(ctx);
     for (const [key, value] of Object.entries(params)) {
-      const name = `${ctx.stepName}.${key}`;
+      const name = this.config.nested ? key : `${ctx.stepName}.${key}`;
       checkKey(name, "param");
       const text = String(value);
       if (text.length > 6000)
@@ -117,7 +157,7 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
       if (earlier && earlier.value !== text) throw changedParam(ctx, name, earlier.value, text, "earlier in this step");
       if (!earlier) log.params.push({ key: name, value: text });
     }
-    await this.flushIfFull(ctx);
+    await this.sendIfFull(ctx);
   }
 
   /** Logs one point per metric at `options.step` (default 0) and `options.timestamp` (default now). */
@@ -125,23 +165,24 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
     const log = this.log(ctx);
     const timestamp = options.timestamp ?? Date.now();
     const step = options.step ?? 0;
-    for (const [key, value] of Object.entries(metrics)) {
+    for (const key in metrics) {
+      const value = metrics[key];
       checkKey(key, "metric");
       if (typeof value !== "number" || Number.isNaN(value))
         throw new ValidationError(`Metric '${key}' of step '${ctx.stepName}' is not a number (${String(value)}).`, { hint: "Log numbers only." });
       log.metrics.push({ key, value, timestamp, step });
     }
-    await this.flushIfFull(ctx);
+    await this.sendIfFull(ctx);
   }
 
-  /** Sets tags on the pipeline run's MLflow run (the last value of a tag wins). */
+  /** Sets tags on the pipeline run's MLflow run (nested: on the step's child run); the last value of a tag wins. */
   async setTags(ctx: StepKey, tags: Record<string, Scalar>): Promise<void> {
     const log = this.log(ctx);
     for (const [key, value] of Object.entries(tags)) {
       checkKey(key, "tag");
       log.tags.push({ key, value: String(value).slice(0, MAX_TAG_VALUE) });
     }
-    await this.flushIfFull(ctx);
+    await this.sendIfFull(ctx);
   }
 
   /**
@@ -149,7 +190,7 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
    * `<artifactPath>/<file name>`, a directory's files at `<artifactPath>/<path inside it>`.
    */
   async logArtifact(ctx: StepKey, localPath: string, artifactPath = ""): Promise<void> {
-    const ref = await this.runFor(ctx);
+    const ref = await this.target(ctx);
     const root = artifactRoot(ref, this.name);
     const prefix = artifactPath.replace(/^\/+|\/+$/g, "");
     const info = await stat(localPath).catch(() => undefined);
@@ -166,9 +207,13 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
   }
 
   /** The MLflow run of a pipeline run, or undefined when the server holds none. */
-  async findRun(run: RunKey): Promise<MlflowRunRef | undefined> {
-    const experiment = await this.experimentId(run.pipelineName, false);
-    return experiment === undefined ? undefined : this.searchRun(experiment, run);
+  findRun(run: RunKey): Promise<MlflowRunRef | undefined> {
+    return this.lookup.find(run);
+  }
+
+  /** Nested mode: a step's child run, or undefined when the step logged nothing. */
+  findStepRun(step: StepKey): Promise<MlflowRunRef | undefined> {
+    return this.lookup.findChild(step, step.stepName);
   }
 
   /** The MLflow UI page of a pipeline run's values, or undefined. */
@@ -186,25 +231,11 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
     return metricHistory(this.client, runId, key);
   }
 
-  /** Sends everything a step logged so far. */
+  /** Sends everything a step logged so far, and waits for it. */
   async flush(ctx: StepKey): Promise<void> {
-    const key = stepKey(ctx);
-    const log = this.pending.get(key);
-    if (!log || log.size === 0) return;
-    const ref = await this.runFor(ctx);
-    await this.checkParams(ctx, ref, log.params);
-    for (const request of log.drain()) {
-      try {
-        await this.client.call("POST", "runs/log-batch", { run_id: ref.runId, ...request });
-      } catch (error) {
-        if (error instanceof MlflowApiError && /chang\w* param/i.test(error.message)) throw await this.explainChangedParam(ctx, ref, request.params, error);
-        throw error;
-      }
-      const known = this.knownParams.get(ref.runId) ?? new Map<string, string>();
-      for (const p of request.params) known.set(p.key, p.value);
-      this.knownParams.set(ref.runId, known);
-    }
-    this.pending.delete(key);
+    await this.settle(ctx);
+    const log = this.pending.get(stepKey(ctx));
+    if (log?.size) await this.send(ctx, log.drain());
   }
 
   private log(ctx: StepKey): PendingLog {
@@ -214,100 +245,94 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
     return log;
   }
 
-  private async flushIfFull(ctx: StepKey): Promise<void> {
-    if (this.pending.get(stepKey(ctx))?.full) await this.flush(ctx);
+  /**
+   * A full request goes out while the step keeps logging: the step waits only when the request
+   * before it is still on its way. Its failure surfaces at the step's next logging call or flush.
+   */
+  private async sendIfFull(ctx: StepKey): Promise<void> {
+    const key = stepKey(ctx);
+    const log = this.pending.get(key);
+    if (!log?.full) return;
+    await this.settle(ctx);
+    const sending = this.send(ctx, log.drain());
+    sending.catch(() => {});
+    this.sending.set(key, sending);
   }
 
-  /** The run of a pipeline run: found by tag, or created (once per process, shared by concurrent steps). */
-  private runFor(run: RunKey, stackName?: string): Promise<MlflowRunRef> {
-    const key = runKey(run);
-    let found = this.runs.get(key);
-    if (!found) {
-      found = this.findOrCreateRun(run, stackName);
-      this.runs.set(key, found);
-      found.catch(() => this.runs.delete(key));
-    }
-    return found;
-  }
-
-  private async findOrCreateRun(run: RunKey, stackName: string | undefined): Promise<MlflowRunRef> {
-    const experiment = (await this.experimentId(run.pipelineName, true))!;
-    const existing = await this.searchRun(experiment, run);
-    if (existing) {
-      await this.client.call("POST", "runs/update", { run_id: existing.runId, status: "RUNNING" });
-      return existing;
-    }
-    const tags = [
-      { key: "zen.pipeline", value: run.pipelineName },
-      { key: "zen.run", value: run.runName },
-      ...(stackName ? [{ key: "zen.stack", value: stackName }] : []),
-      ...Object.entries(this.config.tags ?? {}).map(([key, value]) => ({ key, value })),
-    ];
-    const created = await this.client.call<{ run: { info: { run_id: string; artifact_uri: string } } }>("POST", "runs/create", {
-      experiment_id: experiment,
-      run_name: run.runName,
-      start_time: Date.now(),
-      tags,
-    });
-    return this.ref(experiment, created.run.info.run_id, created.run.info.artifact_uri, false);
-  }
-
-  private async searchRun(experimentId: string, run: RunKey): Promise<MlflowRunRef | undefined> {
-    const filter = `tags.\`zen.pipeline\` = '${quote(run.pipelineName)}' and tags.\`zen.run\` = '${quote(run.runName)}'`;
-    const answer = await this.client.call<{
-      runs?: { info: { run_id: string; artifact_uri: string }; data?: { params?: { key: string; value: string }[] } }[];
-    }>("POST", "runs/search", { experiment_ids: [experimentId], filter, max_results: 1, order_by: ["attributes.start_time ASC"] });
-    const found = answer.runs?.[0];
-    if (!found) return undefined;
-    this.knownParams.set(found.info.run_id, new Map((found.data?.params ?? []).map((p) => [p.key, p.value])));
-    return this.ref(experimentId, found.info.run_id, found.info.artifact_uri, true);
-  }
-
-  /** The experiment's id; created when `create` (two processes creating it at once both end up with it). */
-  private experimentId(pipelineName: string, create: boolean): Promise<string | undefined> {
-    const name = this.config.experiment_name ?? pipelineName;
-    const cached = this.experiments.get(name);
-    if (cached) return cached;
-    const lookup = (async () => {
-      const existing = await this.getExperiment(name);
-      if (existing !== undefined || !create) return existing;
-      try {
-        return (await this.client.call<{ experiment_id: string }>("POST", "experiments/create", { name })).experiment_id;
-      } catch (error) {
-        if (error instanceof MlflowApiError && error.errorCode === "RESOURCE_ALREADY_EXISTS") return (await this.getExperiment(name))!;
-        throw error;
-      }
-    })();
-    if (create) {
-      this.experiments.set(name, lookup as Promise<string>);
-      lookup.catch(() => this.experiments.delete(name));
-    }
-    return lookup;
-  }
-
-  private async getExperiment(name: string): Promise<string | undefined> {
+  /** Waits for the step's request in flight; when it failed, what the step logged since is dropped (nothing half-recorded beyond it). */
+  private async settle(ctx: StepKey): Promise<void> {
+    const key = stepKey(ctx);
+    const sending = this.sending.get(key);
+    if (!sending) return;
+    this.sending.delete(key);
     try {
-      const answer = await this.client.call<{ experiment: { experiment_id: string; lifecycle_stage: string } }>("GET", "experiments/get-by-name", {
-        experiment_name: name,
-      });
-      if (answer.experiment.lifecycle_stage === "deleted") {
-        throw new ZenError(`MLflow experiment '${name}' of experiment tracker '${this.name}' is deleted.`, {
-          code: "ZEN_MLFLOW_EXPERIMENT_DELETED",
-          hint: "Restore it in the MLflow UI, delete it for good (mlflow gc), or set the component's experiment_name to another name.",
-        });
-      }
-      return answer.experiment.experiment_id;
+      await sending;
     } catch (error) {
-      if (error instanceof MlflowApiError && error.errorCode === "RESOURCE_DOES_NOT_EXIST") return undefined;
+      this.pending.delete(key);
       throw error;
     }
   }
 
+  private async send(ctx: StepKey, requests: BatchRequest[]): Promise<void> {
+    const ref = await this.target(ctx);
+    this.checkParams(ctx, ref, requests);
+    const known = this.knownParams.get(ref.runId) ?? new Map<string, string>();
+    this.knownParams.set(ref.runId, known);
+    for (const request of requests) {
+      try {
+        await this.client.call("POST", "runs/log-batch", { run_id: ref.runId, ...request });
+      } catch (error) {
+        if (error instanceof MlflowApiError && /chang\w* param/i.test(error.message)) throw await this.explainChangedParam(ctx, ref, request.params, error);
+        throw error;
+      }
+      for (const p of request.params) known.set(p.key, p.value);
+    }
+  }
+
+  /** The run a step's values go to: the pipeline run's, or nested, the step's own child run. */
+  private target(ctx: StepKey): Promise<MlflowRunRef> {
+    if (!this.config.nested) return this.runFor(ctx);
+    return this.once(this.childRuns, stepKey(ctx), async () =>
+      this.lookup.findOrCreateChild(await this.runFor(ctx), ctx.stepName, [{ key: "zen.pipeline", value: ctx.pipelineName }, ...this.configTags()]),
+    );
+  }
+
+  /** The run of a pipeline run: found by tag, or created (once per process, shared by concurrent steps). */
+  private runFor(run: RunKey, stackName?: string): Promise<MlflowRunRef> {
+    return this.once(this.runs, runKey(run), () =>
+      this.lookup.findOrCreate(run, [
+        { key: "zen.pipeline", value: run.pipelineName },
+        { key: "zen.run", value: run.runName },
+        ...(stackName ? [{ key: "zen.stack", value: stackName }] : []),
+        ...this.configTags(),
+      ]),
+    );
+  }
+
+  private once(cache: Map<string, Promise<MlflowRunRef>>, key: string, make: () => Promise<MlflowRunRef>): Promise<MlflowRunRef> {
+    let found = cache.get(key);
+    if (!found) {
+      found = make();
+      cache.set(key, found);
+      found.catch(() => cache.delete(key));
+    }
+    return found;
+  }
+
+  private configTags(): { key: string; value: string }[] {
+    return Object.entries(this.config.tags ?? {}).map(([key, value]) => ({ key, value }));
+  }
+
+  private async endRun(ref: MlflowRunRef, status: string): Promise<void> {
+    await this.client.call("POST", "runs/update", { run_id: ref.runId, status, end_time: Date.now() });
+    this.knownParams.delete(ref.runId);
+  }
+
   /** Refuses, before anything is sent, a param an earlier attempt of this run logged with another value. */
-  private async checkParams(ctx: StepKey, ref: MlflowRunRef, params: { key: string; value: string }[]): Promise<void> {
+  private checkParams(ctx: StepKey, ref: MlflowRunRef, requests: BatchRequest[]): void {
     const known = this.knownParams.get(ref.runId);
     if (!known) return;
-    for (const p of params) {
+    for (const p of requests.flatMap((r) => r.params)) {
       const before = known.get(p.key);
       if (before !== undefined && before !== p.value) {
         this.pending.delete(stepKey(ctx));
@@ -325,10 +350,6 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
     const changed = params.find((p) => held.has(p.key) && held.get(p.key) !== p.value);
     return changed ? changedParam(ctx, changed.key, held.get(changed.key)!, changed.value, `in MLflow run ${ref.runId}`) : error;
   }
-
-  private ref(experimentId: string, runId: string, artifactUri: string, reused: boolean): MlflowRunRef {
-    return { experimentId, runId, artifactUri, reused, url: `${this.client.baseUrl}/#/experiments/${experimentId}/runs/${runId}` };
-  }
 }
 
 function runKey(run: RunKey): string {
@@ -337,10 +358,6 @@ function runKey(run: RunKey): string {
 
 function stepKey(step: StepKey): string {
   return `${runKey(step)}\u0000${step.stepName}`;
-}
-
-function quote(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
 }
 
 /** MLflow's rule for keys: at most 250 characters of letters, digits, `_ - . / space`. */
@@ -360,26 +377,4 @@ function changedParam(ctx: StepKey, key: string, before: string, after: string, 
       hint: "Run the pipeline under a new run name to record the new value, or log a changing value as a metric or under another key.",
     },
   );
-}
-
-/** The path under the artifact proxy (`<experiment>/<run>/artifacts`) of a run's `mlflow-artifacts:` URI. */
-function artifactRoot(ref: MlflowRunRef, component: string): string {
-  const match = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.*)$/.exec(ref.artifactUri);
-  if (!match) {
-    throw new ZenError(`The MLflow server of experiment tracker '${component}' stores artifacts at '${ref.artifactUri}' instead of proxying them.`, {
-      code: "ZEN_MLFLOW_NO_ARTIFACT_PROXY",
-      hint: "Start the tracking server with --serve-artifacts (and --artifacts-destination), so that clients need no storage credentials.",
-    });
-  }
-  return match[1]!.replace(/\/+$/, "");
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(path)));
-    else if (entry.isFile()) files.push(path);
-  }
-  return files.sort();
 }

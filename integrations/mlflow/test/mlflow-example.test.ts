@@ -2,13 +2,14 @@
  * The `mlflow` tracker as a user meets it, with the BUILT `zen` (`pnpm build` first): the flavor
  * discovered in examples/mlflow (which depends on the package), registered against the basic-auth
  * server with secret references, the example run in its own process, what it logged read back by
- * MLflow's Python client, and the MLflow run's URL in `zen pipeline runs describe`.
+ * MLflow's Python client, and the MLflow run's URL in `zen pipeline runs describe` (kept with the run's record).
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { closedPort } from "@zen/test-utils";
 import { sandbox, type Sandbox } from "../../../packages/cli/test/run-zen.ts";
 import { requireMlflow, type MlflowService } from "../../../scripts/services/service-env.ts";
 import { python } from "./mlflow-test-support.ts";
@@ -112,6 +113,11 @@ describe("the mlflow tracker in the example project, through the zen CLI", () =>
     expect(described).toMatch(new RegExp(`tracker run\\s+${url!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
     const json = JSON.parse(ok(["pipeline", "runs", "describe", runName!, "--output", "json"]).stdout).item;
     expect(json.trackerUrl).toBe(url);
+    expect(json.links).toEqual({ experiment_tracker: url });
     expect(described + JSON.stringify(json) + run.stdout + run.stderr).not.toContain(service.adminPassword);
+
+    // The URL is kept with the run's record: describe shows it without asking MLflow (the tracker now points nowhere).
+    ok(["experiment-tracker", "update", "mlflow_tracker", `--tracking_uri=http://127.0.0.1:${await closedPort()}`]);
+    expect(ok(["pipeline", "runs", "describe", runName!]).stdout).toMatch(new RegExp(`tracker run\\s+${url!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
   }, 240_000);
 });

@@ -11,12 +11,13 @@ import {
   type ConnectFailure,
   type Row,
   type SqlClient,
+  retryTransaction,
   type SqlConnection,
   type SqlServerOptions,
-} from "@zen/core/sql-stores";
+  type SqlStatement,
+} from "@zen/core/sql-stores/driver";
 import mysql from "mysql2/promise";
 
-const RETRIES = 5;
 /** Deadlock, lock wait timeout: the transaction is retried from the start. */
 const RETRYABLE = new Set([1213, 1205]);
 /** Advisory locks wait this long at most (migrations are quick). */
@@ -24,17 +25,34 @@ const LOCK_WAIT_S = 120;
 
 type Queryable = Pick<mysql.PoolConnection, "query">;
 
-function adapt(connection: Queryable): SqlConnection {
+/** Counts every request sent to the server (`SqlClient.roundTrips`). */
+interface Counter {
+  trips: number;
+}
+
+function adapt(connection: Queryable, counter: Counter): SqlConnection {
   return {
     async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      counter.trips++;
       const [rows] = await connection.query(sql, params as unknown[]);
       return rows as R[];
     },
     async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+      counter.trips++;
       const [result] = await connection.query(sql, params as unknown[]);
       return (result as mysql.ResultSetHeader).affectedRows ?? 0;
     },
   };
+}
+
+/** Errors of a connection that broke or could not be made (the driver marks them fatal), and our own unreachable error. */
+function isConnectionLost(error: unknown): boolean {
+  const e = error as { code?: string; fatal?: boolean };
+  return (
+    e.fatal === true ||
+    e.code === "ZEN_STORE_UNREACHABLE" ||
+    ["PROTOCOL_CONNECTION_LOST", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"].includes(e.code ?? "")
+  );
 }
 
 function classify(error: unknown): ConnectFailure {
@@ -65,6 +83,8 @@ export async function connectMySql(options: SqlServerOptions, scheme = "mysql"):
     dateStrings: true,
     supportBigNumbers: true,
     charset: "utf8mb4_unicode_ci",
+    // batch(): several statements in one request. Every value is still escaped by the driver.
+    multipleStatements: true,
   });
   // A pool error on an idle connection (server restart) must not crash the process, and an idle
   // connection must not keep it alive: its socket is unreferenced while it waits in the pool.
@@ -101,47 +121,81 @@ export async function connectMySql(options: SqlServerOptions, scheme = "mysql"):
     }
   };
 
-  const base = adapt(pool);
+  const counter: Counter = { trips: 0 };
+  const base = adapt(pool, counter);
+  const retryable = (error: unknown) => RETRYABLE.has((error as { errno?: number }).errno ?? 0);
   return {
     dialect: "mysql",
     target,
+    get roundTrips() {
+      return counter.trips;
+    },
     query: base.query,
     execute: base.execute,
-    async transaction<T>(work: (tx: SqlConnection) => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await withConnection(async (connection) => {
-            await connection.beginTransaction();
-            try {
-              const result = await work(adapt(connection));
-              await connection.commit();
-              return result;
-            } catch (error) {
-              await connection.rollback().catch(() => undefined);
-              throw error;
-            }
-          });
-        } catch (error) {
-          if (attempt < RETRIES && RETRYABLE.has((error as { errno?: number }).errno ?? 0)) {
-            await new Promise((resolve) => setTimeout(resolve, 10 * attempt * Math.random()));
-            continue;
+    transaction<T>(work: (tx: SqlConnection) => Promise<T>): Promise<T> {
+      return retryTransaction(retryable, () =>
+        withConnection(async (connection) => {
+          counter.trips++;
+          await connection.beginTransaction();
+          try {
+            const result = await work(adapt(connection, counter));
+            counter.trips++;
+            await connection.commit();
+            return result;
+          } catch (error) {
+            counter.trips++;
+            await connection.rollback().catch(() => undefined);
+            throw error;
           }
-          throw error;
-        }
-      }
+        }),
+      );
+    },
+    batch(statements: readonly SqlStatement[]): Promise<number[]> {
+      // START TRANSACTION; s1; s2; …; COMMIT as one request: the server stops at the first failing
+      // statement, leaving the transaction open on this connection, so it is rolled back before reuse.
+      const sql = ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"].join(";\n");
+      const params = statements.flatMap((s) => s.params ?? []);
+      return retryTransaction(retryable, () =>
+        withConnection(async (connection) => {
+          try {
+            counter.trips++;
+            const [results] = await connection.query(sql, params);
+            return (results as mysql.ResultSetHeader[]).slice(1, -1).map((r) => r.affectedRows ?? 0);
+          } catch (error) {
+            counter.trips++;
+            await connection.query("ROLLBACK").catch(() => undefined);
+            throw error;
+          }
+        }),
+      );
+    },
+    queryBatch(statements: readonly SqlStatement[]): Promise<Row[][]> {
+      return withConnection(async (connection) => {
+        counter.trips++;
+        const [results] = await connection.query(
+          statements.map((s) => s.sql).join(";\n"),
+          statements.flatMap((s) => s.params ?? []),
+        );
+        // One statement answers with its rows alone, several with one entry each; an entry without rows is a result header.
+        const each = (statements.length === 1 ? [results] : results) as unknown[];
+        return each.map((result) => (Array.isArray(result) ? (result as Row[]) : []));
+      });
     },
     withLock<T>(name: string, work: (connection: SqlConnection) => Promise<T>): Promise<T> {
       return withConnection(async (connection) => {
+        counter.trips++;
         const [rows] = await connection.query("SELECT GET_LOCK(?, ?) AS got", [name, LOCK_WAIT_S]);
         if (Number((rows as Row[])[0]?.got) !== 1) throw new Error(`could not take the database lock '${name}' within ${LOCK_WAIT_S} s`);
         try {
-          return await work(adapt(connection));
+          return await work(adapt(connection, counter));
         } finally {
+          counter.trips++;
           await connection.query("SELECT RELEASE_LOCK(?)", [name]).catch(() => undefined);
         }
       });
     },
     isUniqueViolation: (error) => (error as { errno?: number }).errno === 1062,
+    isConnectionLost,
     close: () => pool.end(),
   };
 }

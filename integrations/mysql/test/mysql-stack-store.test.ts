@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import { ServerStackStore } from "@zen/core/sql-stores/driver";
 import { describeSqlServerStoreConformance, describeStackStoreConformance } from "@zen/core/testing";
 import { connectMySql } from "../src/mysql-client.ts";
 import { mysqlStoreDriver } from "../src/stores.ts";
@@ -30,6 +31,34 @@ describe("mysql client sessions", () => {
         expect(rows.length).toBeGreaterThan(0);
         for (const row of rows) expect(row.Value).toBe("READ-COMMITTED");
       }
+    } finally {
+      await client.close();
+      await db.drop();
+    }
+  });
+});
+
+describe("mysql:// stack store reads", () => {
+  it("read a current profile in one round trip, and one too big for one statement table by table", async () => {
+    const db = await mysqlTestDatabase("zen_stack_reads");
+    const client = await connectMySql(db.options);
+    try {
+      const store = await ServerStackStore.open(db.url, client);
+      const config = { path: "/tmp/a", note: "x".repeat(1_200_000) };
+      await store.transact((draft) => {
+        draft.components.push({ id: "c1", name: "big", type: "artifact_store", flavor: "local", config });
+      });
+      // MariaDB caps JSON_ARRAYAGG at group_concat_max_len (1 MB by default): the read falls back, whole.
+      const reader = await ServerStackStore.open(db.url, await connectMySql(db.options));
+      expect((await reader.read()).components[0]!.config).toEqual(config);
+      reader.close();
+      await store.transact((draft) => {
+        draft.components[0]!.config = { path: "/tmp/a" };
+      });
+      const before = client.roundTrips;
+      const snapshot = await store.read();
+      expect(client.roundTrips - before).toBe(1);
+      expect(snapshot.components.map((c) => c.config)).toEqual([{ path: "/tmp/a" }]);
     } finally {
       await client.close();
       await db.drop();

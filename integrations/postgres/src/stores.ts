@@ -1,24 +1,16 @@
 /**
  * The profile store driver for `postgresql://user@host:port/db` (and `postgres://`) URLs: stacks and
- * components in a database a team shares. pg loads only when such a profile is opened.
+ * components in a database a team shares. It imports the light `@zen/core/sql-stores/driver` entry;
+ * pg loads only when such a profile is opened.
  */
-import { defineStoreDriver, parseStoreUrl, storePassword } from "@zen/core/sql-stores";
+import { defineServerStoreDriver } from "@zen/core/sql-stores/driver";
 
-const SCHEMES = ["postgresql:", "postgres:"] as const;
-const DEFAULT_PORT = 5432;
-
-export const postgresStoreDriver = defineStoreDriver({
-  schemes: SCHEMES,
+export const postgresStoreDriver = defineServerStoreDriver({
+  schemes: ["postgresql:", "postgres:"],
+  aliases: { "postgres:": "postgresql:" },
   package: "@zen/integration-postgres",
-  normalizeUrl: (url) => parseStoreUrl(url, SCHEMES, DEFAULT_PORT).url.replace(/^postgres:/, "postgresql:"),
-  async open(url, env) {
-    const parsed = parseStoreUrl(url, SCHEMES, DEFAULT_PORT);
-    const password = storePassword(parsed, env);
-    const { connectPostgres } = await import("./postgres-client.ts");
-    const { ServerStackStore } = await import("@zen/core/sql-stores");
-    const client = await connectPostgres({ ...parsed.options, password });
-    return ServerStackStore.open(parsed.url.replace(/^postgres:/, "postgresql:"), client);
-  },
+  defaultPort: 5432,
+  connect: async (options) => (await import("./postgres-client.ts")).connectPostgres(options),
 });
 
 export default [postgresStoreDriver];

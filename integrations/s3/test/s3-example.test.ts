@@ -74,7 +74,9 @@ describe("the s3 flavor in a user's project", () => {
     expect(literal.stderr + literal.stdout).not.toContain(s3.accessKeyId);
   }, 60_000);
 
-  it("runs the quickstart pipeline on an S3 stack: real objects at the documented keys, read back after the run's process exited, secrets never in clear", async () => {
+  const quickstart =
+    "runs the quickstart pipeline on an S3 stack: real objects at the documented keys, read back after the run's process exited, secrets never in clear";
+  it(quickstart, async () => {
     ok(
       h.zen([
         "artifact-store",

@@ -20,3 +20,4 @@ export { discoveryReport } from "./discovery/report.ts";
 export { loadCustomFlavor, type CustomFlavorLoadRequest } from "./discovery/custom-flavor.ts";
 export { parseFlavorSpecifier, resolveCustomModule } from "./discovery/custom-module.ts";
 export { detectPackageManager, installCommand, unknownFlavorError, type PackageManager } from "./discovery/unknown-flavor.ts";
+export { dashboardRunUrl, registerDashboard, runningDashboards, type RunningDashboard } from "./config/running-dashboards.ts";

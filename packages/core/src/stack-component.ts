@@ -43,6 +43,8 @@ export interface StepRunInfo {
   pipelineName: string;
   runName: string;
   stepName: string;
+  /** Set for `cleanupStepRun` only: how the step ended, so that components can mirror it (e.g. a tracker's child run). */
+  outcome?: { status: "completed" | "failed"; error?: string | undefined };
 }
 
 export abstract class StackComponent<Config = Record<string, unknown>> {
@@ -76,6 +78,13 @@ export abstract class StackComponent<Config = Record<string, unknown>> {
   async cleanupStepRun(_step: StepRunInfo): Promise<void> {}
   /** Runs at the end of every run, also after a failure. */
   async cleanupPipelineRun(_deployment: PipelineDeployment): Promise<void> {}
+  /**
+   * This component's page of the run (e.g. an experiment tracker's run), asked after
+   * `preparePipelineRun` and kept with the run's record, so readers need not ask the service again.
+   */
+  async runLink(_deployment: PipelineDeployment): Promise<string | undefined> {
+    return undefined;
+  }
 
   toString(): string {
     return `${this.constructor.name}(type=${this.type}, flavor=${this.flavor}, name=${this.name})`;

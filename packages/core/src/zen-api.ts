@@ -32,6 +32,12 @@ export interface ProfileInfo {
   active: boolean;
 }
 
+/** What `migrateProfile` did: the store's schema version before and after (equal when it was current). */
+export interface ProfileMigration extends ProfileInfo {
+  fromVersion: number;
+  toVersion: number;
+}
+
 /** A stack with its component records, as `describe` shows it. */
 export interface StackDescription extends StackRecord {
   active: boolean;
@@ -128,6 +134,8 @@ export interface ZenApi {
   createProfile(name: string, options?: { storeType?: StoreType; url?: string }): Promise<ProfileInfo>;
   setActiveProfile(name: string, options?: { global?: boolean }): Promise<void>;
   deleteProfile(name: string): Promise<void>;
+  /** Brings the profile's stack store to this zen's schema (what opening it does implicitly); refuses a newer one. */
+  migrateProfile(name?: string): Promise<ProfileMigration>;
 
   // ── secrets (the active stack's secrets manager) ──────────────────────────
   registerSecret(name: string, values: Record<string, string>): Promise<void>;

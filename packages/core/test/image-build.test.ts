@@ -179,4 +179,33 @@ describe("step image without a daemon", () => {
     expect(plan.baseLayers).toHaveLength(1);
     expect(() => crane("manifest", target)).toThrow();
   });
+
+  it("builds on a base pinned by tag and digest, and refuses a manifest whose content is not that digest", async () => {
+    const project = makeTempDir("zen-image-project-");
+    writeProject(project, "5");
+    const digest = crane("digest", base).trim();
+    const pinned = `${base}@${digest}`;
+    const plan = await planImage({ ...spec(project, `${registry.host}/zen-test/app-${unique}-e:latest`), base: pinned });
+    expect(plan.baseLayers).toHaveLength(1);
+    // A registry (or a proxy) that answers the pinned digest with other content.
+    const tampering: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (!url.pathname.endsWith(`/manifests/${digest}`)) return response;
+      const manifest = JSON.parse(await response.text()) as Record<string, unknown>;
+      return new Response(JSON.stringify({ ...manifest, annotations: { changed: "yes" } }), { status: 200, headers: response.headers });
+    };
+    const error = (await planImage(
+      { ...spec(project, `${registry.host}/zen-test/app-${unique}-e:latest`), base: pinned },
+      {
+        client: () => ({ fetch: tampering }),
+      },
+    ).catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.code).toBe("ZEN_REGISTRY_DIGEST");
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The container registry ${registry.host} answered zen-test/base-${unique}@${digest} with a manifest of another digest \\(sha256:[0-9a-f]{64}\\)\\.$`,
+      ),
+    );
+  });
 });

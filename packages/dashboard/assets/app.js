@@ -1,19 +1,12 @@
 // The zen dashboard client: plain browser JavaScript, no dependencies, no network beyond its own API.
 // Everything user-provided is inserted as text (textContent / SVG attributes), never as HTML.
-const main = document.getElementById("main");
-const SVG = "http://www.w3.org/2000/svg";
-let live; // the EventSource of the run page, closed on navigation
+import { dagView } from "./dag.js";
+import { el, ms } from "./dom.js";
+import { timelineView } from "./timeline.js";
+import { logsPanel } from "./logs.js";
 
-function el(tag, attrs = {}, ...children) {
-  const node = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null) continue;
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children.flat()) if (child !== undefined && child !== null) node.append(child instanceof Node ? child : String(child));
-  return node;
-}
+const main = document.getElementById("main");
+let live; // the EventSource of the run page, closed on navigation
 
 async function api(path) {
   const response = await fetch(`/api/${path}`);
@@ -50,7 +43,6 @@ function table(headers, rows) {
 }
 
 const status = (s) => el("span", { class: `status-${s}` }, s);
-const ms = (d) => (d === undefined || d === null ? "" : d < 1000 ? `${Math.round(d)} ms` : `${(d / 1000).toFixed(1)} s`);
 const runLink = (r) => el("a", { href: `#/runs/${encodeURIComponent(r.id)}` }, r.name);
 
 function config(value) {
@@ -112,13 +104,31 @@ async function pipelinesPage() {
   ];
 }
 
+const RUN_STATUSES = ["running", "completed", "failed", "cancelled"];
+
 async function runsPage(params) {
   const query = new URLSearchParams(params);
-  const limit = 50;
-  const offset = Number(query.get("offset") || 0);
-  query.set("limit", String(limit));
-  const page = await api(`runs?${query}`);
-  const input = (name, placeholder) => el("input", { name, placeholder, value: params.get(name) ?? "" });
+  query.set("limit", "50");
+  const [page, pipelines, stacks] = await Promise.all([api(`runs?${query}`), api("pipelines"), api("stacks")]);
+  // Free text (a stack may since have been deleted), with the known names offered.
+  const input = (name, placeholder, known) => [
+    el("input", { name, placeholder, "aria-label": placeholder, value: params.get(name) ?? "", list: `known-${name}` }),
+    el(
+      "datalist",
+      { id: `known-${name}` },
+      known.map((n) => el("option", { value: n })),
+    ),
+  ];
+  const statusSelect = el(
+    "select",
+    { name: "status", "aria-label": "status" },
+    el("option", { value: "" }, "any status"),
+    RUN_STATUSES.map((s) => {
+      const option = el("option", { value: s }, s);
+      if (params.get("status") === s) option.selected = true;
+      return option;
+    }),
+  );
   const form = el(
     "form",
     {
@@ -130,14 +140,25 @@ async function runsPage(params) {
         location.hash = `#/runs?${next}`;
       },
     },
-    input("pipeline", "pipeline"),
-    input("status", "status"),
-    input("stack", "stack"),
+    input(
+      "pipeline",
+      "pipeline",
+      pipelines.map((p) => p.name),
+    ),
+    statusSelect,
+    input(
+      "stack",
+      "stack",
+      stacks.map((s) => s.name),
+    ),
     el("button", {}, "Filter"),
   );
-  const go = (to) => {
+  // Pages are found by run id (before= / after=), so runs recorded meanwhile do not shift them.
+  const go = (key, id) => {
     const next = new URLSearchParams(params);
-    next.set("offset", String(to));
+    next.delete("before");
+    next.delete("after");
+    next.set(key, id);
     return `#/runs?${next}`;
   };
   return [
@@ -150,145 +171,43 @@ async function runsPage(params) {
     el(
       "p",
       { class: "pager" },
-      `${page.total === 0 ? 0 : offset + 1}–${Math.min(offset + limit, page.total)} of ${page.total} `,
-      offset > 0 ? el("a", { href: go(Math.max(0, offset - limit)) }, "← newer") : "",
+      `${page.runs.length} of ${page.total} `,
+      page.newer ? el("a", { href: go("after", page.newer), rel: "prev" }, "← newer") : "",
       " ",
-      offset + limit < page.total ? el("a", { href: go(offset + limit) }, "older →") : "",
+      page.older ? el("a", { href: go("before", page.older), rel: "next" }, "older →") : "",
     ),
   ];
 }
 
 // ── run page: DAG (laid out once), timeline, step details, live updates ─────────────────────────
-const NODE_W = 170,
-  NODE_H = 28,
-  GAP_X = 60,
-  GAP_Y = 14;
-
-function layout(steps) {
-  const layer = new Map();
-  for (const s of steps) layer.set(s.name, 1 + Math.max(-1, ...s.upstream.map((u) => layer.get(u) ?? 0))); // steps come in topological order
-  const rows = [];
-  const pos = new Map();
-  for (const s of steps) {
-    const l = layer.get(s.name);
-    rows[l] = (rows[l] ?? 0) + 1;
-    pos.set(s.name, { x: l * (NODE_W + GAP_X), y: (rows[l] - 1) * (NODE_H + GAP_Y) });
+/** A JSON value as a tree: containers fold (the first two levels start open) and say how many entries they hold. */
+function jsonTree(node, key, depth = 0) {
+  const name = key === undefined ? [] : [el("span", { class: "key" }, key), ": "];
+  if (node.t === "more") return el("div", { class: "leaf" }, ...name, el("span", { class: "muted" }, "…"));
+  if (node.t !== "array" && node.t !== "object") {
+    const text = node.t === "string" ? JSON.stringify(node.v) : String(node.v);
+    return el("div", { class: "leaf" }, ...name, el("span", { class: `json-${node.t}` }, text));
   }
-  const width = rows.length * (NODE_W + GAP_X);
-  const height = Math.max(...rows.map((n) => n ?? 0)) * (NODE_H + GAP_Y);
-  return { pos, width, height };
-}
-
-function dagView(run, onSelect) {
-  const { pos, width, height } = layout(run.steps);
-  const svg = el("svg:svg", { class: "dag", role: "img", "aria-label": `DAG of run ${run.name}` });
-  const view = { x: -20, y: -20, w: Math.max(width, 400) + 40, h: Math.max(height, 200) + 40 };
-  const apply = () => svg.setAttribute("viewBox", `${view.x} ${view.y} ${view.w} ${view.h}`);
-  apply();
-  const edges = el("svg:g");
-  const nodes = el("svg:g");
-  const byName = new Map();
-  for (const s of run.steps) {
-    const p = pos.get(s.name);
-    for (const u of s.upstream) {
-      const q = pos.get(u);
-      if (q)
-        edges.append(
-          el("svg:path", {
-            class: "edge",
-            d: `M${q.x + NODE_W},${q.y + NODE_H / 2} C${q.x + NODE_W + GAP_X / 2},${q.y + NODE_H / 2} ${p.x - GAP_X / 2},${p.y + NODE_H / 2} ${p.x},${p.y + NODE_H / 2}`,
-          }),
-        );
-    }
-    const label = s.name.length > 24 ? `${s.name.slice(0, 23)}…` : s.name;
-    const g = el(
-      "svg:g",
-      { class: `node ${s.status}`, "data-step": s.name, transform: `translate(${p.x},${p.y})`, onclick: () => onSelect(s.name) },
-      el("svg:title", {}, `${s.name}: ${s.status}`),
-      el("svg:rect", { width: NODE_W, height: NODE_H }),
-      el("svg:text", { x: 8, y: 18 }, label),
-    );
-    byName.set(s.name, g);
-    nodes.append(g);
-  }
-  svg.append(edges, nodes);
-  // Pan by dragging, zoom with the wheel around the pointer.
-  let drag;
-  svg.addEventListener("pointerdown", (e) => {
-    drag = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y };
-  });
-  window.addEventListener("pointerup", () => {
-    drag = undefined;
-  });
-  svg.addEventListener("pointermove", (e) => {
-    if (!drag) return;
-    const scale = view.w / svg.clientWidth;
-    view.x = drag.vx - (e.clientX - drag.x) * scale;
-    view.y = drag.vy - (e.clientY - drag.y) * scale;
-    apply();
-  });
-  svg.addEventListener(
-    "wheel",
-    (e) => {
-      e.preventDefault();
-      const f = e.deltaY > 0 ? 1.2 : 1 / 1.2;
-      const r = svg.getBoundingClientRect();
-      const px = view.x + ((e.clientX - r.left) / r.width) * view.w,
-        py = view.y + ((e.clientY - r.top) / r.height) * view.h;
-      view.x = px - (px - view.x) * f;
-      view.y = py - (py - view.y) * f;
-      view.w *= f;
-      view.h *= f;
-      apply();
-    },
-    { passive: false },
+  const shown = node.v.length < node.n ? ` (first ${node.v.length})` : "";
+  const summary = el("summary", {}, ...name, el("span", { class: "muted" }, node.t === "array" ? `[${node.n}]${shown}` : `{${node.n}}${shown}`));
+  const details = el(
+    "details",
+    { class: "tree" },
+    summary,
+    node.v.map(([k, v]) => jsonTree(v, k, depth + 1)),
   );
-  return {
-    svg,
-    update(steps) {
-      for (const s of steps) byName.get(s.name)?.setAttribute("class", `node ${s.status}`);
-    },
-    search(text) {
-      let first;
-      for (const [name, g] of byName) {
-        const hit = text !== "" && name.toLowerCase().includes(text.toLowerCase());
-        g.classList.toggle("match", hit);
-        if (hit && !first) first = pos.get(name);
-      }
-      if (first) {
-        view.x = first.x - view.w / 2 + NODE_W / 2;
-        view.y = first.y - view.h / 2;
-        apply();
-      }
-    },
-  };
+  if (depth < 2) details.open = true;
+  return details;
 }
 
-function timelineView(run) {
-  const timed = run.steps.filter((s) => s.startedAt);
-  const t0 = Math.min(...timed.map((s) => Date.parse(s.startedAt)));
-  const t1 = Math.max(...timed.map((s) => (s.endedAt ? Date.parse(s.endedAt) : Date.now())), t0 + 1);
-  const row = 18,
-    labelW = 180,
-    barW = 800;
-  const svg = el("svg:svg", { class: "timeline", viewBox: `0 0 ${labelW + barW + 10} ${Math.max(1, timed.length) * row + 10}` });
-  timed.forEach((s, i) => {
-    const start = Date.parse(s.startedAt),
-      end = s.endedAt ? Date.parse(s.endedAt) : Date.now();
-    const x = labelW + ((start - t0) / (t1 - t0)) * barW;
-    svg.append(
-      el("svg:text", { x: 4, y: i * row + 14 }, s.name.slice(0, 28)),
-      el(
-        "svg:rect",
-        { class: `bar ${s.status}`, "data-step": s.name, x, y: i * row + 4, height: row - 6, width: Math.max(2, ((end - start) / (t1 - t0)) * barW) },
-        el("svg:title", {}, `${s.name}: ${ms(end - start)}`),
-      ),
-    );
-  });
-  return svg;
+function preview(p) {
+  if (p.kind === "table") return table(p.columns, p.rows);
+  if (p.kind === "json") return el("div", { class: "json" }, jsonTree(p.tree));
+  if (p.kind === "image") return el("img", { src: p.src, alt: `${p.artifact.name} (${p.mediaType}, ${p.size} bytes)`, class: "artifact-image" });
+  return el("pre", {}, p.text);
 }
 
-function stepDetails(step) {
+function stepDetails(step, runId) {
   if (!step) return el("p", { class: "muted" }, "Select a step in the DAG.");
   const artifacts = (title, map) =>
     Object.keys(map).length === 0
@@ -299,7 +218,7 @@ function stepDetails(step) {
             const box = el("div", { class: "preview" }, el("span", { class: "muted" }, "loading preview…"));
             api(`artifacts/${encodeURIComponent(a.id)}/preview`).then(
               (p) => {
-                box.replaceChildren(p.kind === "table" ? table(p.columns, p.rows) : el("pre", {}, p.text));
+                box.replaceChildren(preview(p));
               },
               (e) => box.replaceChildren(el("span", { class: "broken" }, e.message)),
             );
@@ -317,6 +236,7 @@ function stepDetails(step) {
     config(step.parameters),
     ...artifacts("inputs", step.inputs),
     ...artifacts("outputs", step.outputs),
+    ...(runId ? logsPanel(runId, step) : []),
   );
 }
 
@@ -327,11 +247,14 @@ async function runPage(id) {
   const details = el("aside", {}, stepDetails());
   const dag = dagView(run, (name) => {
     selected = name;
-    details.replaceChildren(stepDetails(run.steps.find((s) => s.name === name)));
+    details.replaceChildren(
+      stepDetails(
+        run.steps.find((s) => s.name === name),
+        run.id,
+      ),
+    );
   });
   const timeline = el("div", {}, timelineView(run));
-  const search = el("input", { type: "search", placeholder: "find a step", "aria-label": "find a step" });
-  search.addEventListener("input", () => dag.search(search.value));
   const show = () => {
     heading.replaceChildren(
       status(run.status),
@@ -340,8 +263,16 @@ async function runPage(id) {
       run.error ? ` — ${run.error}` : "",
     );
     dag.update(run.steps);
+    const scrolled = timeline.firstChild?.scrollTop ?? 0;
     timeline.replaceChildren(timelineView(run));
-    if (selected) details.replaceChildren(stepDetails(run.steps.find((s) => s.name === selected)));
+    timeline.firstChild.scrollTop = scrolled;
+    if (selected)
+      details.replaceChildren(
+        stepDetails(
+          run.steps.find((s) => s.name === selected),
+          run.id,
+        ),
+      );
   };
   show();
   if (run.status === "running") {
@@ -352,7 +283,7 @@ async function runPage(id) {
       if (run.status !== "running") live.close();
     };
   }
-  return [el("h1", {}, run.name), heading, search, el("div", { class: "columns" }, el("div", {}, dag.svg, el("h2", {}, "Timeline"), timeline), details)];
+  return [el("h1", {}, run.name), heading, dag.controls, el("div", { class: "columns" }, el("div", {}, dag.svg, el("h2", {}, "Timeline"), timeline), details)];
 }
 
 async function route() {

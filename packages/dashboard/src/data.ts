@@ -3,15 +3,20 @@
  * stack's `PipelineRepository`), so it works on every store driver. Secret values are never read:
  * component configs hold `{{secret.key}}` references, and nothing here calls `getSecret`.
  */
-import type { PipelineRepository, RunRecord, ZenApi } from "@zen/core";
+import type { PipelineRepository, RunRecord, RunStatus, ZenApi } from "@zen/core";
 
 export interface RunsQuery {
   pipeline?: string | undefined;
   status?: string | undefined;
   stack?: string | undefined;
-  offset?: number | undefined;
   limit?: number | undefined;
+  /** A run id: the page just older than it … */
+  before?: string | undefined;
+  /** … or just newer. */
+  after?: string | undefined;
 }
+
+const RUN_STATUSES = new Set<string>(["running", "completed", "failed", "cancelled"]);
 
 export const MAX_PAGE = 200;
 
@@ -51,19 +56,34 @@ export async function pipelines(repository: PipelineRepository) {
   return (await repository.getPipelines()).map((p) => p.toJSON());
 }
 
-/** One page of run records (no steps), newest first. Filters other than the pipeline apply in memory. */
+/**
+ * One page of run records (no steps), newest first, filtered and paged by the metadata store. `older`
+ * and `newer` are the run ids to page from (`before=` / `after=`), when there is such a page.
+ */
 export async function runs(repository: PipelineRepository, query: RunsQuery) {
-  const limit = Math.min(Math.max(query.limit ?? 50, 1), MAX_PAGE);
-  const offset = Math.max(query.offset ?? 0, 0);
-  const store = repository.metadataStore;
-  if (!query.status && !query.stack) {
-    const [page, total] = await Promise.all([store.listRuns({ pipelineName: query.pipeline, limit, offset }), store.countRuns(query.pipeline)]);
-    return { total, offset, limit, runs: page.map(runSummary) };
+  if (query.status !== undefined && !RUN_STATUSES.has(query.status)) {
+    throw new BadRequest(`Unknown run status '${query.status}': use one of ${[...RUN_STATUSES].join(", ")}.`);
   }
-  const all = (await store.listRuns({ pipelineName: query.pipeline })).filter(
-    (r) => (!query.status || r.status === query.status) && (!query.stack || r.stack.name === query.stack),
-  );
-  return { total: all.length, offset, limit, runs: all.slice(offset, offset + limit).map(runSummary) };
+  const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50) || 50, 1), MAX_PAGE);
+  const page = await repository.metadataStore.queryRuns({
+    pipelineName: query.pipeline,
+    status: query.status as RunStatus | undefined,
+    stackName: query.stack,
+    limit,
+    before: query.before,
+    after: query.after,
+  });
+  return {
+    total: page.total,
+    limit,
+    runs: page.runs.map(runSummary),
+    older: page.hasOlder ? page.runs.at(-1)?.id : undefined,
+    newer: page.hasNewer ? page.runs[0]?.id : undefined,
+  };
+}
+
+export class BadRequest extends Error {
+  readonly status = 400;
 }
 
 function runSummary(r: RunRecord) {
@@ -82,47 +102,4 @@ function runSummary(r: RunRecord) {
 
 export async function run(repository: PipelineRepository, nameOrId: string) {
   return (await repository.getRun(nameOrId)).toJSON();
-}
-
-const PREVIEW_CHARS = 4000;
-
-/** A small preview of an artifact's value: text, JSON, a table (array of flat records) or a size. */
-export async function artifactPreview(repository: PipelineRepository, id: string) {
-  const artifact = await repository.getArtifact(id);
-  const meta = artifact.toJSON();
-  let value: unknown;
-  try {
-    value = await artifact.read();
-  } catch (error) {
-    return { artifact: meta, kind: "unavailable", text: (error as Error).message };
-  }
-  if (typeof value === "string") return { artifact: meta, kind: "text", text: clip(value) };
-  if (value instanceof Uint8Array) return { artifact: meta, kind: "bytes", text: `${value.byteLength} bytes` };
-  if (isTable(value)) {
-    const columns = [...new Set(value.slice(0, 50).flatMap((row) => Object.keys(row)))].slice(0, 20);
-    return { artifact: meta, kind: "table", columns, rows: value.slice(0, 50).map((row) => columns.map((c) => cell(row[c]))), totalRows: value.length };
-  }
-  let text: string;
-  try {
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return { artifact: meta, kind: "json", text: clip(text) };
-}
-
-function isTable(value: unknown): value is Record<string, unknown>[] {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((row) => row !== null && typeof row === "object" && !Array.isArray(row) && Object.values(row).every((v) => v === null || typeof v !== "object"))
-  );
-}
-
-function cell(v: unknown): string {
-  return v === undefined ? "" : String(v);
-}
-
-function clip(text: string): string {
-  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}\n… (${text.length - PREVIEW_CHARS} more characters)` : text;
 }

@@ -8,8 +8,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { PipelineRepository, ZenApi } from "@zen/core";
+import { registerDashboard } from "@zen/core/internal";
 import { checkAccess, isLoopback, newToken } from "./access.ts";
 import * as data from "./data.ts";
+import { artifactImage, artifactPreview } from "./preview.ts";
+import { stepLogs } from "./logs.ts";
 
 export interface DashboardOptions {
   zen: ZenApi;
@@ -38,6 +41,10 @@ const ASSETS = fileURLToPath(new URL("../assets/", import.meta.url));
 const ASSET_TYPES: Record<string, string> = {
   "index.html": "text/html; charset=utf-8",
   "app.js": "text/javascript; charset=utf-8",
+  "dom.js": "text/javascript; charset=utf-8",
+  "dag.js": "text/javascript; charset=utf-8",
+  "timeline.js": "text/javascript; charset=utf-8",
+  "logs.js": "text/javascript; charset=utf-8",
   "app.css": "text/css; charset=utf-8",
 };
 const SECURITY_HEADERS = {
@@ -67,7 +74,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : (error as { code?: string }).code === "ZEN_NOT_FOUND" ? 404 : 500;
+      const status = statusOf(error);
       if (!response.headersSent) send(response, status, { error: (error as Error).message });
       else response.end();
     });
@@ -93,7 +100,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       case "pipelines":
         return send(response, 200, await data.pipelines(repository));
       case "artifacts":
-        if (parts[1] && parts[2] === "preview") return send(response, 200, await data.artifactPreview(repository, parts[1]));
+        if (parts[1] && parts[2] === "preview") return send(response, 200, await artifactPreview(repository, parts[1]));
+        if (parts[1] && parts[2] === "content") {
+          const image = await artifactImage(repository, parts[1]);
+          response.writeHead(200, { ...SECURITY_HEADERS, "content-type": image.mediaType, "content-length": image.body.byteLength });
+          return void response.end(image.body);
+        }
         break;
       case "runs":
         if (parts.length === 1) {
@@ -104,13 +116,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
               pipeline: q.get("pipeline") || undefined,
               status: q.get("status") || undefined,
               stack: q.get("stack") || undefined,
-              offset: q.has("offset") ? Number(q.get("offset")) || 0 : undefined,
               limit: q.has("limit") ? Number(q.get("limit")) || undefined : undefined,
+              before: q.get("before") || undefined,
+              after: q.get("after") || undefined,
             }),
           );
         }
         if (parts.length === 2) return send(response, 200, await data.run(repository, parts[1]!));
         if (parts[2] === "events") return streamRun(request, response, repository, parts[1]!);
+        if (parts.length === 5 && parts[2] === "steps" && parts[4] === "logs") return send(response, 200, await stepLogs(repository, parts[1]!, parts[3]!));
         break;
     }
     throw new HttpError(404, `No such API path: ${path}`);
@@ -142,17 +156,32 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
   const port = (server.address() as AddressInfo).port;
   const shown = host.includes(":") ? `[${host}]` : host;
+  // Commands that print a run (`zen pipeline run`, `runs describe`) find this dashboard through this record.
+  const local = host === "0.0.0.0" || host === "::" || isLoopback(host) ? "127.0.0.1" : shown;
+  const unregister = await registerDashboard(
+    options.zen.context.configDir,
+    { url: `http://${local}:${port}/`, profile: options.zen.context.profile.name, stack: stack.name, metadataStoreId: stack.metadataStore.id },
+    port,
+  ).catch(() => () => {});
   return {
     url: `http://${shown}:${port}/${token ? `?token=${token}` : ""}`,
     host,
     port,
     token,
     close: async () => {
+      unregister();
       for (const stream of streams) stream.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === "number") return status;
+  const code = (error as { code?: string }).code;
+  return code === "ZEN_NOT_FOUND" ? 404 : code === "ZEN_INVALID" ? 400 : 500;
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

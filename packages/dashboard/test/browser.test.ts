@@ -11,7 +11,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { makeTempDir } from "@zen/test-utils";
 import { requireChromium } from "../../../scripts/services/service-env.ts";
 import { startDashboard, type DashboardServer } from "../src/index.ts";
-import { CANARY, failing, gatedPipeline, setUp, weather, type Setup } from "./fixture.ts";
+import { CANARY, chain, failing, gatedPipeline, plots, setUp, weather, wide, type Setup } from "./fixture.ts";
 
 const SHOTS = fileURLToPath(new URL("../screenshots/", import.meta.url));
 const FLAGS = [
@@ -44,6 +44,9 @@ beforeAll(async () => {
   setup = await setUp();
   await weather.run({ zen: setup.zenOptions, onEvent: false });
   await failing.run({ zen: setup.zenOptions, onEvent: false }).catch(() => undefined);
+  await plots.run({ zen: setup.zenOptions, onEvent: false });
+  await wide.run({ zen: setup.zenOptions, onEvent: false });
+  await chain.run({ zen: setup.zenOptions, onEvent: false });
   dashboard = await startDashboard({ zen: setup.zen, port: 0, pollMs: 100 });
   context = await chromium.launchPersistentContext(makeTempDir("zen-dashboard-chromium-"), { executablePath, headless: true, args: FLAGS });
   page = context.pages()[0] ?? (await context.newPage());
@@ -66,8 +69,13 @@ afterAll(async () => {
 describe("the dashboard in a browser", () => {
   it("renders the runs, stacks, flavors and pipelines pages", async () => {
     await visit("/runs", "runs");
-    expect(await page.locator("main table tbody tr").count()).toBe(2);
+    expect(await page.locator("main table tbody tr").count()).toBe(5);
     expect(await page.locator("main").textContent()).toContain("failing");
+    await page.getByLabel("status").selectOption("failed");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForSelector('main[data-ready="#/runs?status=failed"]');
+    expect(await page.locator("main table tbody tr").count()).toBe(1);
+    expect(await page.locator("main .pager").textContent()).toContain("1 of 1");
     await visit("/stacks", "stacks");
     expect(await page.locator('section[data-stack="secure"]').textContent()).toContain("{{vault_token.token}}");
     await visit("/flavors", "flavors");
@@ -97,6 +105,103 @@ describe("the dashboard in a browser", () => {
     await page.getByLabel("find a step").fill("mean");
     expect(await page.locator("svg.dag g.node.match").count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}run.png`, fullPage: true });
+  }, 60_000);
+
+  it("keeps a 1,000-step DAG usable: groups collapsed, expanded on click, found by search, panned and zoomed", async () => {
+    const runs = (await (await fetch(`${dashboard.url}api/runs?pipeline=wide`)).json()) as { runs: { id: string }[] };
+    const started = Date.now();
+    await page.goto(`${dashboard.url}#/runs/${runs.runs[0]!.id}`);
+    await page.waitForSelector("svg.dag g.group");
+    // `pnpm bench` measures first paint; this only catches a page gone pathological.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await page.waitForSelector(`main[data-ready="#/runs/${runs.runs[0]!.id}"]`);
+    expect(await page.locator(".run-status").textContent()).toContain("1000 steps");
+    // seed and check, then the 499 `a` and the 499 `b` steps as one group each.
+    expect(await page.locator("svg.dag g.node").count()).toBe(2);
+    expect(await page.locator("svg.dag g.group").count()).toBe(2);
+    expect(await page.locator('svg.dag g.group[data-group="a ×499"]').getAttribute("class")).toBe("group completed");
+    await page.screenshot({ path: `${SHOTS}run-1000-steps.png`, fullPage: true });
+
+    await page.locator('svg.dag g.group[data-group="a ×499"]').click();
+    expect(await page.locator("svg.dag g.node").count()).toBe(501);
+    expect(await page.locator("svg.dag g.group").count()).toBe(1);
+    expect(await page.locator(".dag-controls").textContent()).toContain("1 of 2 groups collapsed");
+
+    const search = page.getByLabel("find a step");
+    await search.fill("b_17");
+    // b_17 and b_170 … b_179, inside the collapsed `b` group: the group is marked until Enter expands it.
+    expect(await page.locator(".dag-controls").textContent()).toContain("11 matches");
+    expect(await page.locator("svg.dag g.group.match").count()).toBe(1);
+    await search.press("Enter");
+    expect(await page.locator("svg.dag g.node.match").count()).toBe(11);
+    expect(await page.locator("svg.dag g.node").count()).toBe(1000);
+
+    const viewBox = () => page.locator("svg.dag").getAttribute("viewBox");
+    const before = (await viewBox())!.split(" ").map(Number);
+    const box = (await page.locator("svg.dag").boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 300);
+    const zoomed = (await viewBox())!.split(" ").map(Number);
+    expect(zoomed[2]!).toBeGreaterThan(before[2]!);
+    await page.mouse.move(box.x + 100, box.y + 100);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 300, box.y + 150);
+    await page.mouse.up();
+    const panned = (await viewBox())!.split(" ").map(Number);
+    expect(panned[0]!).toBeLessThan(zoomed[0]!);
+    await page.getByRole("button", { name: "collapse groups" }).click();
+    expect(await page.locator("svg.dag g.group").count()).toBe(2);
+    // The timeline draws only the rows in view.
+    expect(await page.locator("svg.timeline").getAttribute("data-rows")).toBe("1000");
+    expect(await page.locator("svg.timeline rect.bar").count()).toBeLessThan(100);
+  }, 90_000);
+
+  it("collapses a long chain of steps into one node, laid out in line with its neighbours", async () => {
+    const runs = (await (await fetch(`${dashboard.url}api/runs?pipeline=chain`)).json()) as { runs: { id: string }[] };
+    await visit(`/runs/${runs.runs[0]!.id}`);
+    expect(await page.locator("svg.dag g.node").count()).toBe(1);
+    const group = page.locator('svg.dag g.group[data-group="link ×199"]');
+    expect(await group.getAttribute("class")).toBe("group completed");
+    expect(await group.locator("title").textContent()).toContain("199 steps in a chain: 199 completed");
+    // The chain sits right after `start`, not 199 layers away.
+    const x = async (selector: string) => Number(/translate\(([-\d.]+),/.exec((await page.locator(selector).getAttribute("transform"))!)![1]);
+    expect(await x('svg.dag g.group[data-group="link ×199"]')).toBeGreaterThan(await x('svg.dag g.node[data-step="start"]'));
+    expect(await x('svg.dag g.group[data-group="link ×199"]')).toBeLessThan(500);
+    await group.click();
+    expect(await page.locator("svg.dag g.node").count()).toBe(200);
+    // Far outside the view: the search box brings it in.
+    await page.getByLabel("find a step").fill("link_57");
+    await page.getByLabel("find a step").press("Enter");
+    await page.locator('svg.dag g.node[data-step="link_57"]').dblclick();
+    expect(await page.locator("svg.dag g.node").count()).toBe(1);
+  }, 60_000);
+
+  it("previews a step's outputs: an image it saved, and a JSON tree", async () => {
+    const runs = (await (await fetch(`${dashboard.url}api/runs?pipeline=plots`)).json()) as { runs: { id: string }[] };
+    await visit(`/runs/${runs.runs[0]!.id}`);
+    await page.locator('svg.dag g.node[data-step="chart"]').click();
+    const image = page.locator('aside .step[data-step="chart"] img.artifact-image');
+    await image.waitFor();
+    // Runs in the page (the test's own types know no DOM): an image element's decoded size.
+    const size = (img: unknown) => {
+      const { complete, naturalWidth, naturalHeight } = img as { complete: boolean; naturalWidth: number; naturalHeight: number };
+      return complete ? [naturalWidth, naturalHeight] : undefined;
+    };
+    await page.waitForFunction(() => {
+      const img = (globalThis as unknown as { document: { querySelector(s: string): { complete: boolean } | null } }).document.querySelector(
+        "img.artifact-image",
+      );
+      return img?.complete === true;
+    });
+    expect(await image.evaluate(size)).toEqual([4, 4]);
+    await page.screenshot({ path: `${SHOTS}run-preview-image.png`, fullPage: true });
+    await page.locator('svg.dag g.node[data-step="nested"]').click();
+    await page.waitForSelector('aside .step[data-step="nested"] .json details.tree');
+    expect(await page.locator("aside .json").textContent()).toContain("activation");
+    expect(await page.locator("aside .json").textContent()).toContain("[150] (first 100)");
+    await page.locator('svg.dag g.node[data-step="huge"]').click();
+    await page.waitForSelector('aside .step[data-step="huge"] .preview pre');
+    expect(await page.locator("aside .step .preview pre").textContent()).toContain("too large to preview");
   }, 60_000);
 
   it("updates a run in progress live, without a reload", async () => {

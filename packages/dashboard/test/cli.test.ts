@@ -8,14 +8,14 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeTempDir } from "@zen/test-utils";
+import { makeProject, makeTempDir, writeTree } from "@zen/test-utils";
 
 const ZEN_BIN = fileURLToPath(new URL("../../cli/bin/zen.js", import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 function home(withDashboard: boolean) {
   const base = makeTempDir("zen-dashboard-cli-");
-  const cwd = join(base, "project");
+  const cwd = makeProject({ dir: join(base, "project") });
   mkdirSync(join(cwd, "node_modules", "@zen"), { recursive: true });
   if (withDashboard) symlinkSync(PACKAGE_ROOT, join(cwd, "node_modules", "@zen", "dashboard"), "dir");
   const env = { PATH: process.env.PATH ?? "", HOME: base, ZEN_CONFIG_PATH: join(base, "config"), NO_COLOR: "1" };
@@ -82,6 +82,38 @@ describe("zen dashboard", () => {
       expect(await stopped(child)).toBe(0);
     }
   }, 30_000);
+
+  it("makes `zen pipeline run` and `zen pipeline runs describe` print the run's page while it serves", async () => {
+    const where = home(true);
+    writeTree(where.cwd, {
+      "pipeline.mjs": `import { pipeline, step } from "@zen/core";
+const one = step({ name: "one", run: async () => 1 });
+export default pipeline("printed", () => { one(); });
+`,
+    });
+    const zen = (...args: string[]) => spawnSync(process.execPath, [ZEN_BIN, ...args], { ...where, encoding: "utf8" });
+    const { child, url } = await serve(["--port", "0"], where);
+    let runId: string;
+    try {
+      const ran = zen("pipeline", "run", "pipeline.mjs");
+      expect(ran.status).toBe(0);
+      const printed = /Dashboard: (\S+)/.exec(ran.stdout + ran.stderr);
+      expect(printed).not.toBeNull();
+      const described = JSON.parse(zen("pipeline", "runs", "describe", "--output", "json").stdout) as { item: { id: string; dashboardUrl: string } };
+      runId = described.item.id;
+      expect(printed![1]).toBe(`${url}#/runs/${runId}`);
+      expect(described.item.dashboardUrl).toBe(printed![1]);
+      expect(zen("pipeline", "runs", "describe").stdout).toContain(`Dashboard: ${url}#/runs/${runId}`);
+      // The page it names serves that run.
+      expect(((await (await fetch(`${url}api/runs/${runId}`)).json()) as { id: string }).id).toBe(runId);
+    } finally {
+      expect(await stopped(child)).toBe(0);
+    }
+    // Stopped: no page to print.
+    const after = zen("pipeline", "runs", "describe");
+    expect(after.status).toBe(0);
+    expect(after.stdout).not.toContain("Dashboard:");
+  }, 60_000);
 
   it("says which package to install when @zen/dashboard is missing, and refuses a bad port", () => {
     const where = home(false);

@@ -86,3 +86,40 @@ const boom = step({
 const after = step({ name: "after", run: async (n: number) => n + 1 });
 /** A run that fails in its second step: statuses completed, failed and skipped. */
 export const failing = pipeline("failing", () => void after(boom(ok())));
+
+/** A 4×4 blue PNG: what a step saving a plot returns. */
+export const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d4948445200000004000000040806000000a9f19e7e0000001249444154789c6390ab38f11f1933902e0000ee8825d133ee604c0000000049454e44ae426082",
+  "hex",
+);
+const chart = step({ name: "chart", run: async () => PNG });
+/** Bytes that look like a PNG but exceed what the dashboard reads for a preview. */
+const huge = step({ name: "huge", run: async () => Buffer.concat([PNG, Buffer.alloc(9 * 1024 * 1024)]) });
+const nested = step({
+  name: "nested",
+  run: async () => ({ model: { layers: [64, 32, 1], activation: "relu" }, metrics: Array.from({ length: 150 }, (_, i) => i / 10), note: "x".repeat(800) }),
+});
+export const plots = pipeline("plots", () => {
+  chart();
+  huge();
+  nested();
+});
+
+const fan = step({ name: "seed", run: async () => 1 });
+const a = step({ name: "a", run: async (n: number) => n + 1 });
+const b = step({ name: "b", run: async (n: number) => n * 2 });
+const check = step({ name: "check", run: async (n: number) => n === 1 });
+/** 1,000 steps: a seed, a check of it, 499 `a` steps fanned out from it, and a `b` after each `a`. */
+export const wide = pipeline("wide", () => {
+  const root = fan();
+  check(root);
+  for (let i = 0; i < 499; i++) b(a(root));
+});
+
+const start = step({ name: "start", run: async () => 0 });
+const link = step({ name: "link", run: async (n: number) => n + 1 });
+/** 200 steps in a chain: `start`, then `link`, `link_2`, … `link_199`. */
+export const chain = pipeline("chain", () => {
+  let value = start();
+  for (let i = 0; i < 199; i++) value = link(value);
+});

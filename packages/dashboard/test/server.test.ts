@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { request } from "node:http";
 import { startDashboard, type DashboardServer } from "../src/index.ts";
-import { CANARY, gatedPipeline, setUp, weather, type Setup } from "./fixture.ts";
+import { runningDashboards } from "@zen/core/internal";
+import { CANARY, gatedPipeline, plots, PNG, setUp, weather, type Setup } from "./fixture.ts";
 
 let setup: Setup;
 let dashboard: DashboardServer;
@@ -19,6 +20,7 @@ beforeAll(async () => {
   setup = await setUp();
   await weather.run({ zen: setup.zenOptions, onEvent: false });
   await weather.run({ zen: setup.zenOptions, onEvent: false });
+  await plots.run({ zen: setup.zenOptions, onEvent: false });
   dashboard = await startDashboard({ zen: setup.zen, port: 0, pollMs: 50 });
 }, 60_000);
 
@@ -32,7 +34,8 @@ describe("the dashboard API", () => {
     const page = await get("/");
     expect(page.status).toBe(200);
     expect(page.text).toContain('<script type="module" src="/app.js">');
-    expect((await get("/app.js")).text).toContain("function dagView");
+    expect((await get("/app.js")).text).toContain(`import { dagView } from "./dag.js";`);
+    expect((await get("/dag.js")).text).toContain("export function dagView");
     expect((await get("/app.css")).status).toBe(200);
     const response = await fetch(`http://127.0.0.1:${dashboard.port}/`);
     expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
@@ -62,24 +65,101 @@ describe("the dashboard API", () => {
   });
 
   it("lists pipelines and pages of runs, filtered by pipeline, status and stack", async () => {
-    expect((await get("/api/pipelines")).body).toEqual([expect.objectContaining({ name: "weather", runCount: 2 })]);
-    const all = (await get("/api/runs")).body;
-    expect(all.total).toBe(2);
-    expect(all.runs.map((r: { status: string; stack: string }) => [r.status, r.stack])).toEqual([
-      ["completed", "default"],
-      ["completed", "default"],
+    expect((await get("/api/pipelines")).body).toEqual([
+      expect.objectContaining({ name: "plots", runCount: 1 }),
+      expect.objectContaining({ name: "weather", runCount: 2 }),
     ]);
-    const page = (await get("/api/runs?limit=1&offset=1")).body;
-    expect(page).toMatchObject({ total: 2, offset: 1, limit: 1 });
-    expect(page.runs[0].id).toBe(all.runs[1].id);
+    const all = (await get("/api/runs")).body;
+    expect(all).toMatchObject({ total: 3, limit: 50 });
+    expect(all.older).toBeUndefined();
+    expect(all.newer).toBeUndefined();
+    expect(all.runs.map((r: { pipelineName: string; status: string; stack: string }) => [r.pipelineName, r.status, r.stack])).toEqual([
+      ["plots", "completed", "default"],
+      ["weather", "completed", "default"],
+      ["weather", "completed", "default"],
+    ]);
+    // Pages by run id: `older` is where the next page starts, `newer` where the previous one ends.
+    const first = (await get("/api/runs?limit=2")).body;
+    expect(first.runs.map((r: { id: string }) => r.id)).toEqual([all.runs[0].id, all.runs[1].id]);
+    expect(first.older).toBe(all.runs[1].id);
+    const second = (await get(`/api/runs?limit=2&before=${first.older}`)).body;
+    expect(second).toMatchObject({ total: 3, newer: all.runs[2].id });
+    expect(second.runs.map((r: { id: string }) => r.id)).toEqual([all.runs[2].id]);
+    expect(second.older).toBeUndefined();
+    expect((await get(`/api/runs?limit=2&after=${second.newer}`)).body.runs.map((r: { id: string }) => r.id)).toEqual(
+      first.runs.map((r: { id: string }) => r.id),
+    );
+    expect((await get("/api/runs?pipeline=weather")).body.total).toBe(2);
     expect((await get("/api/runs?status=failed")).body.total).toBe(0);
-    expect((await get("/api/runs?status=completed&stack=default")).body.total).toBe(2);
+    expect((await get("/api/runs?status=completed&stack=default&pipeline=plots")).body.total).toBe(1);
     expect((await get("/api/runs?stack=secure")).body.total).toBe(0);
     expect((await get("/api/runs?pipeline=nope")).body.total).toBe(0);
+    const bad = await get("/api/runs?status=exploded");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain("Unknown run status 'exploded'");
+  });
+
+  it("previews a JSON value as a tree, cut to a size a browser shows at once", async () => {
+    const run = (await get(`/api/runs/${(await get("/api/runs?pipeline=plots")).body.runs[0].id}`)).body;
+    const output = (step: string) => run.steps.find((s: { name: string }) => s.name === step).outputs.output.id;
+    const { body } = await get(`/api/artifacts/${output("nested")}/preview`);
+    expect(body.kind).toBe("json");
+    const entries = Object.fromEntries(body.tree.v);
+    expect(entries.model).toEqual({
+      t: "object",
+      n: 2,
+      v: [
+        [
+          "layers",
+          {
+            t: "array",
+            n: 3,
+            v: [
+              ["0", { t: "number", v: 64 }],
+              ["1", { t: "number", v: 32 }],
+              ["2", { t: "number", v: 1 }],
+            ],
+          },
+        ],
+        ["activation", { t: "string", v: "relu" }],
+      ],
+    });
+    expect(entries.metrics).toMatchObject({ t: "array", n: 150 });
+    expect(entries.metrics.v).toHaveLength(100);
+    expect(entries.note.v).toHaveLength(501);
+  });
+
+  it("serves an image a step saved as an image, and refuses bytes beyond the preview size", async () => {
+    const run = (await get(`/api/runs/${(await get("/api/runs?pipeline=plots")).body.runs[0].id}`)).body;
+    const output = (step: string) => run.steps.find((s: { name: string }) => s.name === step).outputs.output.id;
+    const preview = (await get(`/api/artifacts/${output("chart")}/preview`)).body;
+    expect(preview).toMatchObject({ kind: "image", mediaType: "image/png", size: PNG.byteLength, src: `/api/artifacts/${output("chart")}/content` });
+    const image = await fetch(`http://127.0.0.1:${dashboard.port}${preview.src}`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(image.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(Buffer.from(await image.arrayBuffer()).equals(PNG)).toBe(true);
+
+    const huge = output("huge");
+    expect((await get(`/api/artifacts/${huge}/preview`)).body).toMatchObject({ kind: "large", text: expect.stringContaining("too large to preview") });
+    expect((await get(`/api/artifacts/${huge}/content`)).status).toBe(413);
+    const notImage = await get(`/api/artifacts/${output("nested")}/content`);
+    expect(notImage.status).toBe(404);
+    expect(notImage.body.error).toContain("is not an image");
+  });
+
+  it("records itself while it serves, for commands that print a run's page", async () => {
+    const configDir = setup.zen.context.configDir;
+    const mine = () => runningDashboards(configDir).filter((d) => d.url.includes(`:${extra.port}/`));
+    const extra = await startDashboard({ zen: setup.zen, port: 0 });
+    const stack = await setup.zen.loadStack();
+    expect(mine()).toEqual([{ url: `http://127.0.0.1:${extra.port}/`, profile: "default", stack: "default", metadataStoreId: stack.metadataStore.id }]);
+    await extra.close();
+    expect(mine()).toEqual([]);
   });
 
   it("shows one run with its steps: status, cache decision and reason, upstream, artifacts and previews", async () => {
-    const [latest] = (await get("/api/runs")).body.runs;
+    const [latest] = (await get("/api/runs?pipeline=weather")).body.runs;
     const { body: run } = await get(`/api/runs/${latest.id}`);
     expect(run.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
       ["load", "cached"],
@@ -104,7 +184,24 @@ describe("the dashboard API", () => {
       ],
       totalRows: 2,
     });
-    expect(JSON.parse((await preview("describe_rows")).text)).toEqual({ count: 2, cities: ["Oslo", "Lima"] });
+    expect((await preview("describe_rows")).tree).toEqual({
+      t: "object",
+      n: 2,
+      v: [
+        ["count", { t: "number", v: 2 }],
+        [
+          "cities",
+          {
+            t: "array",
+            n: 2,
+            v: [
+              ["0", { t: "string", v: "Oslo" }],
+              ["1", { t: "string", v: "Lima" }],
+            ],
+          },
+        ],
+      ],
+    });
     expect((await get(`/api/runs/${encodeURIComponent(latest.name)}`)).body.id).toBe(latest.id);
     expect((await get("/api/runs/no-such-run")).status).toBe(404);
   });

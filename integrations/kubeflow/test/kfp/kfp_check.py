@@ -92,6 +92,9 @@ def golden_quickstart(image, pipeline_file, stack):
         return read_docs(target)
 
 
+INT64_FIELDS = {"max_concurrency", "interval_second"}
+
+
 def check_model(value, type_name, where, problems):
     import datetime
     import re
@@ -121,6 +124,9 @@ def check_model(value, type_name, where, problems):
         ok = isinstance(value, primitive[type_name]) and not (type_name in ("int", "float") and isinstance(value, bool))
         if type_name == "int" and isinstance(value, str) and not re.match(r"^-?[0-9]+$", value):
             ok = False
+        # int64 fields are strings in the models (proto3 JSON), which read them from numbers too: kfp.Client sends numbers.
+        if type_name == "str" and where.rsplit(".", 1)[-1] in INT64_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+            ok = True
         if not ok:
             problems.append(f"{where}: expected {type_name}, got {json.dumps(value)}")
         return
@@ -170,6 +176,43 @@ def client_wire(host, package, token):
                               params={"zen_run_id": "run-1"})
     state = client.get_run(run.run_id).state
     return {"run_id": run.run_id, "state": state}
+
+
+def client_wire_recurring(host, package, token):
+    """What kfp.Client sends to schedule a pipeline (a recurring run on a cron trigger) and to find a run by name."""
+    import kfp
+    client = kfp.Client(host=host, existing_token=token)
+    assert client.get_pipeline_id("wire-recurring") is None
+    pipeline = client.upload_pipeline(package, pipeline_name="wire-recurring")
+    version = client.list_pipeline_versions(pipeline.pipeline_id, page_size=1, sort_by="created_at desc").pipeline_versions[0]
+    experiment = client.create_experiment("wire-recurring-experiment")
+    recurring = client.create_recurring_run(experiment_id=experiment.experiment_id, job_name="wire-nightly",
+                                            cron_expression="0 30 2 * * *", max_concurrency=1, no_catchup=True,
+                                            params={"zen_run_id": "run-1"}, pipeline_id=pipeline.pipeline_id,
+                                            version_id=version.pipeline_version_id)
+    found = client.get_recurring_run(recurring.recurring_run_id)
+    predicate = {"operation": "EQUALS", "key": "display_name", "stringValue": "wire-nightly"}
+    client.list_runs(namespace=None, page_size=50, sort_by="created_at desc", filter=json.dumps({"predicates": [predicate]}))
+    client.list_recurring_runs(page_size=50, filter=json.dumps({"predicates": [predicate]}))
+    return {"recurring_run_id": found.recurring_run_id, "status": found.status}
+
+
+def client_login(host, username, password):
+    """A multi-user Kubeflow's Dex login as Kubeflow's documentation scripts it (requests follows the
+    redirects to the login form; the connector choice is answered with `local`), then kfp.Client with
+    the session cookie."""
+    import kfp
+    import requests
+    session = requests.Session()
+    response = session.get(host)
+    if response.url.split("?")[0].endswith("/auth"):
+        response = session.get(response.url.replace("/auth?", "/auth/local?"))
+    session.post(response.url, headers={"Content-Type": "application/x-www-form-urlencoded"},
+                 data={"login": username, "password": password})
+    cookie = session.cookies.get_dict()["authservice_session"]
+    client = kfp.Client(host=host, cookies=f"authservice_session={cookie}")
+    client.list_pipelines(page_size=1)
+    return {"cookie": "authservice_session"}
 
 
 def local_run(package, run_id, pipeline_root):
@@ -234,6 +277,10 @@ def main():
             import contextlib
             with contextlib.redirect_stdout(sys.stderr):  # kfp.Client prints links to its UI
                 result = client_wire(*sys.argv[2:5])
+        elif command in ("client-wire-recurring", "client-login"):
+            import contextlib
+            with contextlib.redirect_stdout(sys.stderr):
+                result = client_wire_recurring(*sys.argv[2:5]) if command == "client-wire-recurring" else client_login(*sys.argv[2:5])
         elif command == "local-run":
             import contextlib
             with contextlib.redirect_stdout(sys.stderr):  # kfp.local logs each task

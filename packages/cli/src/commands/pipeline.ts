@@ -3,7 +3,7 @@
  * (its DAG, each step's status, cache decision and outputs). The commands are defined in
  * groups/pipeline.ts; this module loads when one runs.
  */
-import type { AnyPipeline, LoadedStack, PipelineRunView, PipelineRepository, StepView } from "@zen/core";
+import type { AnyPipeline, LoadedStack, PipelineRunView, PipelineRepository, RemoteRunState, StepView } from "@zen/core";
 import type { Invocation } from "../command-line/spec.ts";
 
 // ── handlers ──────────────────────────────────────────────────────────────────
@@ -16,7 +16,7 @@ async function repositoryFor(command: Invocation): Promise<PipelineRepository> {
 
 export async function run(command: Invocation): Promise<void> {
   const [{ openZen, options }, core, output] = await Promise.all([import("./common.ts"), import("@zen/core"), import("../output.ts")]);
-  const opts = options(command) as { quiet?: boolean; runName?: string; noCache?: boolean; config?: string; dryRun?: boolean; out?: string };
+  const opts = options(command) as { quiet?: boolean; runName?: string; noCache?: boolean; config?: string; dryRun?: boolean; out?: string; schedule?: string };
   const [file] = command.args as [string];
   const config = opts.config ? await core.readRunConfig(opts.config) : { runtime: {} as Record<string, unknown> };
   const pipeline = await core.loadPipelineFile(file);
@@ -43,8 +43,18 @@ export async function run(command: Invocation): Promise<void> {
     ...((opts.runName ?? config.runName) ? { runName: opts.runName ?? config.runName } : {}),
     ...(enableCache === undefined ? {} : { enableCache }),
     ...(config.parameters ? { parameters: config.parameters } : {}),
+    ...(opts.schedule !== undefined ? { schedule: opts.schedule } : {}),
     onEvent: opts.quiet ? false : core.createProgressReporter({ stream: process.stderr }),
   });
+  const page = opts.quiet ? undefined : await (await import("./dashboard-run-url.ts")).dashboardRunUrl(zen, stack, result.id);
+  if (result.status === "running") {
+    // The orchestrator submitted the run (or its schedule) and left it to the remote side.
+    const what = opts.schedule !== undefined ? `scheduled (${opts.schedule})` : "submitted";
+    output.success(`Run '${result.name}' of pipeline '${result.pipelineName}' ${what} on stack '${result.stack.name}'; it runs remotely.`);
+    if (!opts.quiet) output.info(`Follow it with: zen pipeline runs describe ${result.name}`);
+    if (page) output.info(`Dashboard: ${page}`);
+    return;
+  }
 
   const executed = result.steps.filter((s) => s.status === "completed").length;
   const cached = result.steps.filter((s) => s.cached).length;
@@ -52,6 +62,7 @@ export async function run(command: Invocation): Promise<void> {
     `Run '${result.name}' of pipeline '${result.pipelineName}' completed on stack '${result.stack.name}': ${executed} step${executed === 1 ? "" : "s"} executed, ${cached} reused from the cache.`,
   );
   if (!opts.quiet) output.info(`Inspect it with: zen pipeline runs describe ${result.name}`);
+  if (page) output.info(`Dashboard: ${page}`);
 }
 
 /** `--dry-run`: the orchestrator writes what it would submit; nothing runs, nothing is recorded. */
@@ -152,16 +163,43 @@ export async function describeRun(command: Invocation): Promise<void> {
     import("@zen/core"),
     import("./tracker-run-url.ts"),
   ]);
-  const stack = await (await openZen(command)).loadStack();
+  const zen = await openZen(command);
+  const stack = await zen.loadStack();
   const repository = PipelineRepository.forStack(stack);
   const found = name ? await repository.getRun(name) : await repository.latestRun();
   if (!found) throw new NotFoundError("No pipeline has run on this stack yet.", { hint: "Run one with `zen pipeline run FILE.ts`." });
-  const tracker = await trackerRunUrl(stack, found);
+  const [tracker, remote] = await Promise.all([trackerRunUrl(stack, found), remoteRunState(stack, found)]);
+  const page = await (await import("./dashboard-run-url.ts")).dashboardRunUrl(zen, stack, found.id);
   if (format !== "table") {
-    await printDocument(format, { kind: "pipeline_run", formatVersion: 1, item: { ...found.toJSON(), ...(tracker?.url ? { trackerUrl: tracker.url } : {}) } });
+    await printDocument(format, {
+      kind: "pipeline_run",
+      formatVersion: 1,
+      item: {
+        ...found.toJSON(),
+        ...(tracker?.url ? { trackerUrl: tracker.url } : {}),
+        ...(remote ? { remoteRun: remote } : {}),
+        ...(page ? { dashboardUrl: page } : {}),
+      },
+    });
     return;
   }
-  process.stdout.write(renderRun(found, colors, tracker?.url ?? tracker?.problem));
+  process.stdout.write(renderRun(found, colors, tracker?.url ?? tracker?.problem, remote));
+  if (page) process.stdout.write(`\nDashboard: ${page}\n`);
+}
+
+/** The run as the orchestrator that submitted it reports it now (a remote one, e.g. Kubeflow's state), bounded in time. */
+async function remoteRunState(stack: LoadedStack, run: PipelineRunView): Promise<RemoteRunState | undefined> {
+  const orchestrator = stack.orchestrator;
+  if (typeof orchestrator.remoteRunState !== "function" || run.stack.components.orchestrator?.name !== orchestrator.name) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<RemoteRunState>((resolve) => {
+    timer = setTimeout(() => resolve({ system: orchestrator.flavor, problem: "no answer within 10 s" }), 10_000);
+  });
+  try {
+    return await Promise.race([orchestrator.remoteRunState({ id: run.id, name: run.name, pipelineName: run.pipelineName, links: run.links }), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // ── rendering ─────────────────────────────────────────────────────────────────
@@ -221,7 +259,7 @@ function cacheDecision(step: StepView): string {
 }
 
 /** The run's header, then its DAG: one block per step in topological order. */
-export function renderRun(run: PipelineRunView, colors: Colors, trackerRun?: string): string {
+export function renderRun(run: PipelineRunView, colors: Colors, trackerRun?: string, remote?: RemoteRunState): string {
   const lines: string[] = [];
   lines.push(`${colors.bold(`Run '${run.name}'`)} of pipeline '${run.pipelineName}': ${paintStatus(colors, run.status)}`);
   const header: [string, string][] = [
@@ -252,6 +290,10 @@ export function renderRun(run: PipelineRunView, colors: Colors, trackerRun?: str
     ]);
   }
   if (trackerRun) header.push(["tracker run", trackerRun]);
+  if (remote) {
+    const state = remote.state ?? `state unknown${remote.problem ? ` (${remote.problem})` : ""}`;
+    header.push(["remote run", `${remote.system}: ${state}${remote.url ? `  ${remote.url}` : ""}`]);
+  }
   if (run.error) header.push(["error", run.error]);
   const width = Math.max(...header.map(([k]) => k.length));
   for (const [key, text] of header) lines.push(`  ${colors.dim(key.padEnd(width))}  ${text}`);

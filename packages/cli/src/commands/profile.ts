@@ -1,12 +1,19 @@
 /** `zen profile …` handlers. */
 import type { Invocation } from "../command-line/spec.ts";
-import type { ProfileInfo, StoreType } from "@zen/core";
+import type { ProfileInfo, ProfileMigration, StoreType } from "@zen/core";
 import { colors, printList, printObject, success } from "../output.ts";
 import { reportChanges } from "./changes.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
 
 function profileDocument(p: ProfileInfo) {
   return { name: p.name, active: p.active, store_type: p.storeType, store_url: p.storeUrl, active_stack: p.activeStack ?? null };
+}
+
+/** zen never records a password in a store URL; one written into the config by hand is still never shown. */
+async function masked<T extends ProfileInfo>(profile: T): Promise<T> {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(profile.storeUrl)) return profile;
+  const { maskPassword } = await import("@zen/core/sql-stores/driver");
+  return { ...profile, storeUrl: maskPassword(profile.storeUrl) };
 }
 
 export async function create(command: Invocation) {
@@ -19,7 +26,7 @@ export async function create(command: Invocation) {
 
 export async function list(command: Invocation) {
   const zen = await openZen(command);
-  const profiles = await zen.listProfiles();
+  const profiles = await Promise.all((await zen.listProfiles()).map(masked));
   await printList(
     outputFormat(command),
     "profile_list",
@@ -52,7 +59,7 @@ export async function get(command: Invocation) {
 export async function describe(command: Invocation) {
   const [name] = command.args;
   const zen = await openZen(command);
-  const profile = await zen.describeProfile(name ?? undefined);
+  const profile = await masked(await zen.describeProfile(name ?? undefined));
   await printObject(
     outputFormat(command),
     "profile",
@@ -74,4 +81,26 @@ export async function remove(command: Invocation) {
   await confirm(command, `Delete profile '${name}' and every stack and component in it?`);
   await zen.deleteProfile(name);
   await reportChanges(command, zen, `Deleted profile '${name}'.`);
+}
+
+export async function migrate(command: Invocation) {
+  const [name] = command.args;
+  const zen = await openZen(command);
+  const result: ProfileMigration = await masked(await zen.migrateProfile(name ?? undefined));
+  const format = outputFormat(command);
+  if (format !== "table") {
+    await printObject(format, "profile_migration", "", [], {
+      ...profileDocument(result),
+      from_version: result.fromVersion,
+      to_version: result.toVersion,
+      migrated: result.fromVersion !== result.toVersion,
+    });
+    return;
+  }
+  const store = `The stack store of profile '${result.name}' (${result.storeUrl})`;
+  success(
+    result.fromVersion === result.toVersion
+      ? `${store} is already at schema version ${result.toVersion}.`
+      : `${store} was migrated from schema version ${result.fromVersion} to ${result.toVersion}.`,
+  );
 }

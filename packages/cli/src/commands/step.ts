@@ -7,7 +7,7 @@ import type { Invocation } from "../command-line/spec.ts";
 
 export async function runStep(command: Invocation): Promise<void> {
   const [{ openZen, options }, core] = await Promise.all([import("./common.ts"), import("@zen/core")]);
-  const opts = options(command) as { pipeline: string; step: string; runId: string; kfpJob?: string; quiet?: boolean };
+  const opts = options(command) as { pipeline: string; step: string; runId: string; kfpJob?: string; scheduleRun?: string; quiet?: boolean };
   const pipeline = await core.loadPipelineFile(opts.pipeline);
   const zen = await openZen(command, { banner: false });
   const stack = await zen.loadStack();
@@ -15,6 +15,7 @@ export async function runStep(command: Invocation): Promise<void> {
     pipeline,
     runId: opts.runId,
     step: opts.step,
+    ...(opts.scheduleRun !== undefined ? { scheduleRunId: opts.scheduleRun } : {}),
     stack,
     onEvent: opts.quiet ? undefined : core.createProgressReporter({ stream: process.stderr }),
   });

@@ -1,10 +1,52 @@
 /** `zen <component-type> …`: one group per component type, generated from the type table. */
-import { withArticle, type ComponentTypeInfo } from "@zen/core/component-types";
+import { withArticle, type ComponentType, type ComponentTypeInfo } from "@zen/core/component-types";
 import { handlers, lazy, OUTPUT, YES } from "../command-line/define.ts";
-import type { CommandSpec } from "../command-line/spec.ts";
+import type { CommandSpec, OptionSpec } from "../command-line/spec.ts";
 import { DRY_RUN, TIMEOUT } from "./shared.ts";
 
 type ComponentModule = typeof import("../commands/component.ts");
+
+type ModelDeployerModule = typeof import("../commands/model-deployer.ts");
+
+const modelServices = handlers((): Promise<ModelDeployerModule> => import("../commands/model-deployer.ts"));
+const DEPLOYER: OptionSpec = { long: "deployer", value: "<name>", description: "the model deployer (default: the active stack's)" };
+
+/** `zen model-deployer models <command> SERVICE`. */
+function serviceCommand(name: string, description: string, run: keyof ModelDeployerModule, more: OptionSpec[] = []): CommandSpec {
+  return { name, description, arguments: [{ name: "service", required: true }], options: [DEPLOYER, ...more], run: modelServices(run) };
+}
+
+/** Commands only some component types have, by type. */
+const TYPE_SUBCOMMANDS: Partial<Record<ComponentType, () => CommandSpec[]>> = {
+  artifact_store: () => [
+    {
+      name: "verify",
+      description: "write, read back and delete a probe object with the configured credentials (default: the active stack's)",
+      arguments: [{ name: "name" }],
+      options: [TIMEOUT, OUTPUT],
+      run: handlers(() => import("../commands/verify.ts"))("verify"),
+    },
+  ],
+  model_deployer: () => [
+    {
+      name: "models",
+      description: "the prediction services of the active stack's model deployer (they outlive the zen process that started them)",
+      subcommands: () => [
+        {
+          name: "list",
+          description: "list the services with their model version, status and prediction URL",
+          options: [DEPLOYER, OUTPUT],
+          run: modelServices("list"),
+        },
+        serviceCommand("describe", "show a service: model, status, health, pid, port, log file", "describe", [OUTPUT]),
+        serviceCommand("start", "start a stopped service and wait until it answers", "start", [OUTPUT]),
+        serviceCommand("stop", "stop a service and every process it started", "stop", [OUTPUT]),
+        serviceCommand("delete", "stop a service and remove its config and log (the model version stays registered)", "remove", [YES]),
+        serviceCommand("logs", "print a service's log", "logs", [{ long: "tail", value: "<lines>", description: "only the last lines" }]),
+      ],
+    },
+  ],
+};
 
 export function componentGroup(type: ComponentTypeInfo): CommandSpec {
   const handler = (name: keyof ReturnType<ComponentModule["handlers"]>) =>
@@ -13,18 +55,7 @@ export function componentGroup(type: ComponentTypeInfo): CommandSpec {
       (m) => m.handlers(type.key)[name],
     );
   const a = withArticle(type.displayName);
-  const verify: CommandSpec[] =
-    type.key === "artifact_store"
-      ? [
-          {
-            name: "verify",
-            description: "write, read back and delete a probe object with the configured credentials (default: the active stack's)",
-            arguments: [{ name: "name" }],
-            options: [TIMEOUT, OUTPUT],
-            run: handlers(() => import("../commands/verify.ts"))("verify"),
-          },
-        ]
-      : [];
+  const typeCommands: CommandSpec[] = TYPE_SUBCOMMANDS[type.key]?.() ?? [];
   return {
     name: type.cliGroup,
     description: `manage ${type.pluralDisplayName} (${type.description.toLowerCase()})`,
@@ -32,7 +63,9 @@ export function componentGroup(type: ComponentTypeInfo): CommandSpec {
       { name: "list", description: `list the ${type.pluralDisplayName} of the active profile`, options: [OUTPUT], run: handler("list") },
       {
         name: "register",
-        description: `register ${a}: zen ${type.cliGroup} register NAME --flavor FLAVOR [--key=value ...]; the keys are listed by \`zen ${type.cliGroup} flavor describe FLAVOR\``,
+        description:
+          `register ${a}: zen ${type.cliGroup} register NAME --flavor FLAVOR [--key=value ...]; ` +
+          `the keys are listed by \`zen ${type.cliGroup} flavor describe FLAVOR\``,
         arguments: [{ name: "name", required: true, description: `name of the new ${type.displayName}` }],
         options: [
           { long: "flavor", short: "f", value: "<flavor>", required: true, description: `flavor; see zen ${type.cliGroup} flavor list` },
@@ -82,7 +115,7 @@ export function componentGroup(type: ComponentTypeInfo): CommandSpec {
         options: [YES, DRY_RUN, OUTPUT],
         run: handler("remove"),
       },
-      ...verify,
+      ...typeCommands,
       {
         name: "flavor",
         description: `flavors (implementations) of ${type.pluralDisplayName}`,

@@ -38,6 +38,13 @@ export function profileGroup(): CommandSpec {
       { name: "get", description: "print the active profile", run: handler("get") },
       { name: "describe", description: "show a profile's settings", arguments: [{ name: "name" }], options: [OUTPUT], run: handler("describe") },
       { name: "delete", description: "delete a profile and all its stacks", arguments: [name], options: [YES, DRY_RUN, OUTPUT], run: handler("remove") },
+      {
+        name: "migrate",
+        description: "bring a profile's stack store to this zen's schema now (opening it does so anyway); default: the active profile",
+        arguments: [{ name: "name" }],
+        options: [OUTPUT],
+        run: handler("migrate"),
+      },
     ],
   };
 }

@@ -4,7 +4,8 @@
  */
 import { ZenError } from "../errors.ts";
 import { ownerGoneReason, type ProcessOwner } from "../fs/process-alive.ts";
-import type { ArtifactRecord, PipelineRecord, RunRecord, StepRecord } from "../components/run-records.ts";
+import type { ArtifactRecord, PipelineRecord, RunRecord, RunStatus, StepRecord } from "../components/run-records.ts";
+import type { SqlPart } from "../components/run-page-sql.ts";
 import { newestBackup } from "../store/damaged-store.ts";
 
 export type Row = Record<string, unknown>;
@@ -26,6 +27,15 @@ export function crashReason(r: Row): string | undefined {
     return undefined;
   }
   return typeof owner?.pid === "number" && typeof owner.host === "string" ? ownerGoneReason(owner) : undefined;
+}
+
+/** Statuses as read: a run recorded as running whose process is gone is failed, not running. */
+export function sqliteRunStatus(status: RunStatus): SqlPart {
+  if (status === "running") return { sql: "r.status = 'running' AND zen_run_crashed(r.status, r.owner_json) = 0", params: [] };
+  if (status === "failed") {
+    return { sql: "r.status IN ('failed', 'running') AND (r.status = 'failed' OR zen_run_crashed(r.status, r.owner_json) = 1)", params: [] };
+  }
+  return { sql: "r.status = ?", params: [status] };
 }
 
 /**
@@ -85,6 +95,7 @@ function toRecordedRun(r: Row): RunRecord {
     durationMs: num(r.duration_ms),
     error: text(r.error),
     zenVersion: r.zen_version as string,
+    links: typeof r.links_json === "string" ? (JSON.parse(r.links_json) as Record<string, string>) : undefined,
   };
 }
 

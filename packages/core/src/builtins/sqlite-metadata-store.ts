@@ -25,8 +25,10 @@ import type {
   StepExecution,
   StepRecord,
 } from "../components/run-records.ts";
-import { crashReason, damagedMetadata, emptyMetadata, toArtifact, toPipeline, toRun, toStep, type Row } from "./sqlite-metadata-rows.ts";
+import { crashReason, damagedMetadata, emptyMetadata, toArtifact, toPipeline, toRun, toStep, sqliteRunStatus, type Row } from "./sqlite-metadata-rows.ts";
 import { MIGRATIONS, type Migration } from "./sqlite-schema.ts";
+import { checkRunPageQuery, type RunPage, type RunPageQuery } from "../components/run-page.ts";
+import { queryRunPage } from "../components/run-page-sql.ts";
 
 export interface SqliteMetadataStoreConfig extends Record<string, unknown> {
   /** A local path (or `sqlite:///path`, `file:///path`) to the database file. */
@@ -85,6 +87,10 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
       useWriteAheadLog(db, BUSY_TIMEOUT_MS);
       db.pragma("synchronous = NORMAL");
       db.pragma("foreign_keys = ON");
+      // Whether a run recorded as running has crashed (its process is gone): for filtering runs by status as read.
+      db.function("zen_run_crashed", { deterministic: false }, (status: unknown, owner: unknown) =>
+        crashReason({ status, owner_json: owner }) === undefined ? 0 : 1,
+      );
       this.migrate(db, file);
     } catch (error) {
       db.close();
@@ -174,13 +180,14 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
         });
       }
       this.statement(
-        `INSERT INTO runs (id, name, pipeline_id, status, stack_json, runtime_json, parameters_json, enable_cache, started_at, zen_version, owner_json)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, name, pipeline_id, status, stack_json, stack_name, runtime_json, parameters_json, enable_cache, started_at, zen_version, owner_json)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         run.id,
         run.name,
         pipelineId,
         JSON.stringify(run.stack),
+        run.stack.name,
         JSON.stringify(run.runtimeConfiguration),
         JSON.stringify(run.parameters),
         run.enableCache ? 1 : 0,
@@ -247,6 +254,14 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
         );
       })
       .immediate();
+  }
+
+  override async releaseRun(runId: string): Promise<void> {
+    this.statement("UPDATE runs SET owner_json = NULL WHERE id = ? AND status = 'running'").run(runId);
+  }
+
+  override async addRunLinks(runId: string, links: Record<string, string>): Promise<void> {
+    this.statement("UPDATE runs SET links_json = json_patch(COALESCE(links_json, '{}'), ?) WHERE id = ?").run(JSON.stringify(links), runId);
   }
 
   // ── cache ─────────────────────────────────────────────────────────────────
@@ -339,6 +354,24 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
       ) as Row;
       return row.n as number;
     });
+  }
+
+  override async queryRuns(query: RunPageQuery): Promise<RunPage> {
+    checkRunPageQuery(query);
+    if (!this.#db && !fs.existsSync(this.databasePath)) return { runs: [], total: 0, hasOlder: false, hasNewer: false };
+    try {
+      return await queryRunPage(query, {
+        select: RUN_SELECT,
+        runs: "runs",
+        pipelines: "pipelines",
+        stackName: "r.stack_name",
+        status: sqliteRunStatus,
+        query: (sql, params) => this.statement(sql).all(...params) as Row[],
+        toRun,
+      });
+    } catch (error) {
+      throw damagedMetadata(this.databasePath, error);
+    }
   }
 
   async getRun(nameOrId: string): Promise<RunRecord | undefined> {

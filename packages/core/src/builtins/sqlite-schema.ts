@@ -103,4 +103,20 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "the process that owns a run, so a run whose process died shows as crashed",
     sql: `ALTER TABLE runs ADD COLUMN owner_json TEXT;`,
   },
+  {
+    version: 3,
+    description: "runs listed by stack and by status, newest first, by index",
+    sql: `
+      ALTER TABLE runs ADD COLUMN stack_name TEXT;
+      UPDATE runs SET stack_name = json_extract(stack_json, '$.name');
+      CREATE INDEX runs_by_stack ON runs(stack_name, seq);
+      DROP INDEX runs_by_status;
+      CREATE INDEX runs_by_status ON runs(status, seq);
+    `,
+  },
+  {
+    version: 4,
+    description: "pages of a run in the stack's services (e.g. the experiment tracker's run), by component type",
+    sql: `ALTER TABLE runs ADD COLUMN links_json TEXT;`,
+  },
 ];

@@ -60,8 +60,9 @@ export abstract class BaseArtifactStore<Config extends ArtifactStoreConfig = Art
       });
     }
     if (!schemes.some((scheme) => init.config.path.startsWith(scheme))) {
+      const supported = schemes.map((s) => `'${s}'`).join(", ");
       throw new ValidationError(
-        `The path '${init.config.path}' of artifact store '${init.name}' does not start with a scheme that ${className} supports (${schemes.map((s) => `'${s}'`).join(", ")}).`,
+        `The path '${init.config.path}' of artifact store '${init.name}' does not start with a scheme that ${className} supports (${supported}).`,
         { hint: `Use a path like '${schemes[0]}bucket/prefix', or a flavor that supports this scheme.` },
       );
     }

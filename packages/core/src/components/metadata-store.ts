@@ -1,4 +1,5 @@
 import { StackComponent } from "../stack-component.ts";
+import { pageOfRuns, type RunPage, type RunPageQuery } from "./run-page.ts";
 import type {
   ArtifactRecord,
   NewRunRecord,
@@ -11,6 +12,8 @@ import type {
   StepExecution,
   StepRecord,
 } from "./run-records.ts";
+
+export { MAX_RUN_PAGE, type RunPage, type RunPageQuery } from "./run-page.ts";
 
 /**
  * Records pipelines, runs, steps, artifacts and lineage, and answers the post-execution queries.
@@ -28,6 +31,17 @@ export abstract class BaseMetadataStore<Config = Record<string, unknown>> extend
   abstract completeStep(completion: StepCompletion): Promise<boolean>;
   /** Ends the run and settles every step still pending or running. */
   abstract finishRun(runId: string, completion: RunCompletion): Promise<void>;
+  /**
+   * Adds pages of the run in the stack's services (component type → URL) to its record, replacing a
+   * link of the same type. A store that cannot keep them ignores them (readers then ask the component).
+   */
+  async addRunLinks(_runId: string, _links: Record<string, string>): Promise<void> {}
+  /**
+   * The recording process leaves a run that goes on elsewhere (an orchestrator detached it): the run
+   * stays `running` and is no longer read as crashed when that process is gone. A store that does
+   * not tell crashed runs apart ignores it.
+   */
+  async releaseRun(_runId: string): Promise<void> {}
 
   // ── cache ─────────────────────────────────────────────────────────────────
   /** The newest completed (not cached) execution of `stepName` in `pipelineName` with this cache key. */
@@ -46,6 +60,14 @@ export abstract class BaseMetadataStore<Config = Record<string, unknown>> extend
   /** Newest first. */
   abstract listRuns(query?: RunQuery): Promise<RunRecord[]>;
   abstract countRuns(pipelineName?: string): Promise<number>;
+  /**
+   * One page of runs, newest first, filtered by pipeline, status (as read: a crashed run is `failed`)
+   * and stack, with the number of matching runs. This default reads every run of the pipeline and
+   * filters in memory; a store that can filter and page itself (by index) overrides it.
+   */
+  async queryRuns(query: RunPageQuery): Promise<RunPage> {
+    return pageOfRuns(await this.listRuns({ pipelineName: query.pipelineName }), query);
+  }
   /** By name or id. */
   abstract getRun(nameOrId: string): Promise<RunRecord | undefined>;
   /** Steps of the given runs, in the order the pipeline declared them. */

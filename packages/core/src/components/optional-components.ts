@@ -6,9 +6,7 @@ export abstract class BaseStepOperator<Config = Record<string, unknown>> extends
   static override readonly componentType = "step_operator" as const;
 }
 
-export abstract class BaseModelDeployer<Config = Record<string, unknown>> extends StackComponent<Config> {
-  static override readonly componentType = "model_deployer" as const;
-}
+export { BaseModelDeployer, type ModelService, type ModelServiceStatus, type ServiceLogOptions } from "./model-deployer.ts";
 
 export abstract class BaseFeatureStore<Config = Record<string, unknown>> extends StackComponent<Config> {
   static override readonly componentType = "feature_store" as const;

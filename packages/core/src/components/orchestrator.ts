@@ -50,6 +50,34 @@ export interface OrchestratorRun {
    * run; the core calls it once more after `runPipeline` returns.
    */
   poll(): Promise<Record<string, StepStatus>>;
+  /**
+   * A cron expression (`zen pipeline run --schedule`): run the pipeline on that schedule instead of
+   * now. Only set for an orchestrator whose `supportsSchedules` is true (the core refuses a schedule
+   * for any other before recording anything); `runPipeline` then registers the schedule and returns
+   * a `DetachedRun`.
+   */
+  schedule?: string | undefined;
+}
+
+/**
+ * What `runPipeline` returns when the run goes on without this process: submitted and not followed,
+ * or scheduled. The core then leaves the run recorded as `running` (remote steps record their own
+ * outcomes), runs no success or failure hook, and `pipeline.run()` resolves with the run as it is.
+ */
+export interface DetachedRun {
+  detached: true;
+}
+
+/** A run as the orchestrator's own system reports it (`zen pipeline runs describe`). */
+export interface RemoteRunState {
+  /** The system, e.g. "Kubeflow Pipelines". */
+  system: string;
+  id?: string | undefined;
+  url?: string | undefined;
+  /** Its state there, in its own words (e.g. `RUNNING`, `SUCCEEDED`, `ENABLED` for a schedule). */
+  state?: string | undefined;
+  /** Why the state could not be read (e.g. the API is unreachable); what is known is still given. */
+  problem?: string | undefined;
 }
 
 /** A run as `zen pipeline run --dry-run` hands it to the orchestrator: nothing is recorded, sent or pushed. */
@@ -70,12 +98,22 @@ export interface OrchestratorDryRunReport {
  * follows the run with `run.poll()`. `runPipeline` resolves when every step has ended (or the run
  * was cancelled); the core then derives the run's outcome from the steps' outcomes. Throw only when
  * the orchestrator itself fails (e.g. a submission is refused): the run is then recorded as failed
- * with that error.
+ * with that error. A remote orchestrator may instead return a `DetachedRun` once the run is submitted
+ * (not followed, or scheduled): the run stays recorded as `running`.
  */
 export abstract class BaseOrchestrator<Config = Record<string, unknown>> extends StackComponent<Config> {
   static override readonly componentType = "orchestrator" as const;
 
-  abstract runPipeline(run: OrchestratorRun): Promise<void>;
+  /** Whether `runPipeline` accepts `run.schedule`; without it, `zen pipeline run --schedule` is refused. */
+  readonly supportsSchedules: boolean = false;
+
+  abstract runPipeline(run: OrchestratorRun): Promise<void | DetachedRun>;
+
+  /**
+   * Optional: the state of a run this orchestrator submitted, as its own system reports it now
+   * (`links` as recorded with the run, e.g. the `orchestrator` page it added); undefined when it has none.
+   */
+  remoteRunState?(run: { id: string; name: string; pipelineName: string; links?: Readonly<Record<string, string>> }): Promise<RemoteRunState | undefined>;
 
   /** Optional: what `runPipeline` would send where, without sending, pushing or recording anything. */
   dryRun?(run: OrchestratorDryRun): Promise<OrchestratorDryRunReport>;

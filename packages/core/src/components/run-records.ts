@@ -38,6 +38,11 @@ export interface RunRecord {
   durationMs: number | undefined;
   error: string | undefined;
   zenVersion: string;
+  /**
+   * Pages of this run in the stack's services, by component type (e.g. `experiment_tracker`: the
+   * MLflow run), as the components reported them when the run started. Absent when the store keeps none.
+   */
+  links?: Record<string, string> | undefined;
 }
 
 export interface StepRecord {

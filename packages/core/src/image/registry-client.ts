@@ -3,6 +3,7 @@
  * download) and manifests. Authenticates with the credentials given, as Basic or through the token
  * endpoint a `WWW-Authenticate: Bearer` challenge names. Loopback registries are spoken to over http.
  */
+import { createHash } from "node:crypto";
 import { ZenError } from "../errors.ts";
 
 export interface RegistryCredentials {
@@ -147,6 +148,16 @@ export class RegistryClient {
     const response = await this.send("GET", `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_TYPES.join(", ") } });
     if (!response.ok) throw registryError(this.registry, `read manifest ${repository}:${reference}`, response, await response.text());
     const bytes = Buffer.from(await response.arrayBuffer());
+    // A manifest asked for by digest must be that content: what a pinned base image promises.
+    if (/^sha256:[a-f0-9]{64}$/.test(reference)) {
+      const actual = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+      if (actual !== reference) {
+        throw new ZenError(`The container registry ${this.registry} answered ${repository}@${reference} with a manifest of another digest (${actual}).`, {
+          code: "ZEN_REGISTRY_DIGEST",
+          hint: "The registry, or something between, changed the image: pull it from a registry you trust.",
+        });
+      }
+    }
     const mediaType =
       (response.headers.get("content-type") ?? "").split(";")[0]!.trim() || ((JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType ?? "");
     return { mediaType, bytes, digest: response.headers.get("docker-content-digest") ?? undefined };

@@ -35,6 +35,7 @@ export {
 export type { Materializer, MaterializerContext } from "./materializers.ts";
 export { PipelineRepository, PipelineView, PipelineRunView, StepView, ArtifactView } from "./repository.ts";
 export type { RepositorySources, StepOutputsOf } from "./repository.ts";
+export { NoStepLogsError, STEP_LOG_LIMIT } from "./step-logs.ts";
 export { createProgressReporter, formatEvent, formatDuration } from "./progress.ts";
 export type { ProgressOptions, ProgressStream } from "./progress.ts";
 export { loadPipelineFile, type AnyPipeline } from "./pipeline-file.ts";

@@ -13,6 +13,7 @@ import type { ArtifactRecord, PipelineRecord, RunQuery, RunRecord, RunStackInfo,
 import { resolveStack } from "./resolve-stack.ts";
 import type { StepInfo } from "./step.ts";
 import { readArtifactWith } from "./step-runner.ts";
+import { readStepLogs, type StepLogsSource } from "./step-logs.ts";
 
 export interface RepositorySources {
   metadataStore: BaseMetadataStore;
@@ -96,8 +97,9 @@ export class StepView<Outputs extends Record<string, unknown> = Record<string, u
   readonly error: string | undefined;
   readonly inputs: Record<string, ArtifactView>;
   readonly outputs: { [K in keyof Outputs]: ArtifactView<Outputs[K]> };
+  readonly #logs: StepLogsSource | undefined;
 
-  constructor(record: StepRecord, inputs: Record<string, ArtifactView>, outputs: Record<string, ArtifactView>) {
+  constructor(record: StepRecord, inputs: Record<string, ArtifactView>, outputs: Record<string, ArtifactView>, logs?: StepLogsSource) {
     this.id = record.id;
     this.runId = record.runId;
     this.name = record.name;
@@ -114,6 +116,15 @@ export class StepView<Outputs extends Record<string, unknown> = Record<string, u
     this.error = record.error;
     this.inputs = inputs;
     this.outputs = outputs as { [K in keyof Outputs]: ArtifactView<Outputs[K]> };
+    this.#logs = logs;
+  }
+
+  /**
+   * What the step printed while it ran (stdout, stderr, `console.*`), read from the artifact store; a
+   * running step's log so far. A NotFoundError (code `ZEN_NO_STEP_LOGS`) says why a step has none.
+   */
+  logs(): Promise<string> {
+    return readStepLogs(this, this.#logs ?? { store: undefined, pipelineName: "", runName: this.runId, runArtifactStore: undefined });
   }
 
   /** Reused from an earlier run instead of executed. */
@@ -168,6 +179,8 @@ export class PipelineRunView {
   readonly durationMs: number | undefined;
   readonly error: string | undefined;
   readonly zenVersion: string;
+  /** Pages of this run in the stack's services, by component type (e.g. `experiment_tracker`: its MLflow run). */
+  readonly links: Readonly<Record<string, string>>;
   /** In the order the pipeline declared them (a topological order). */
   readonly steps: StepView[];
 
@@ -185,6 +198,7 @@ export class PipelineRunView {
     this.durationMs = record.durationMs;
     this.error = record.error;
     this.zenVersion = record.zenVersion;
+    this.links = record.links ?? {};
     this.steps = steps;
   }
 
@@ -218,6 +232,7 @@ export class PipelineRunView {
       durationMs,
       error,
       zenVersion,
+      ...(Object.keys(this.links).length > 0 ? { links: this.links } : {}),
       steps: this.steps.map((s) => s.toJSON()),
     };
   }
@@ -345,10 +360,18 @@ export class PipelineRepository {
     const inputs = group(links.inputs);
     const outputs = group(links.outputs);
     const stepsByRun = new Map<string, StepView[]>();
+    const runs = new Map(records.map((r) => [r.id, r]));
     for (const step of steps) {
       let list = stepsByRun.get(step.runId);
       if (!list) stepsByRun.set(step.runId, (list = []));
-      list.push(new StepView(step, inputs.get(step.id) ?? {}, outputs.get(step.id) ?? {}));
+      const run = runs.get(step.runId);
+      const logs: StepLogsSource = {
+        store: this.artifactStore,
+        pipelineName: run?.pipelineName ?? "",
+        runName: run?.name ?? step.runId,
+        runArtifactStore: run?.stack.components.artifact_store?.name,
+      };
+      list.push(new StepView(step, inputs.get(step.id) ?? {}, outputs.get(step.id) ?? {}, logs));
     }
     return records.map((record) => new PipelineRunView(record, stepsByRun.get(record.id) ?? []));
   }

@@ -10,6 +10,7 @@ import type { PipelineDeployment, StackComponent } from "../stack-component.ts";
 import type { LoadedStack } from "../stack.ts";
 import type { ZenOptions } from "../config/settings.ts";
 import type { PipelineEvent, PipelineEventListener } from "../components/run-events.ts";
+import type { DetachedRun } from "../components/orchestrator.ts";
 import { RecentFiles } from "./materializers.ts";
 import { invokeHook } from "./hook-runner.ts";
 import type { PipelineHooks } from "./pipeline-hooks.ts";
@@ -41,6 +42,8 @@ export interface RunControlOptions<P = Record<string, unknown>> {
   handleSignals?: boolean;
   /** How to find the active stack (working directory, environment, profile). */
   zen?: ZenOptions;
+  /** A cron expression: the orchestrator runs the pipeline on that schedule (refused by one that cannot schedule). */
+  schedule?: string;
 }
 
 export const RUN_CONTROL_OPTIONS: readonly string[] = [
@@ -52,6 +55,7 @@ export const RUN_CONTROL_OPTIONS: readonly string[] = [
   "signal",
   "handleSignals",
   "zen",
+  "schedule",
 ] satisfies (keyof RunControlOptions)[];
 
 /** Control options plus any runtime options (`run({ runtime_param_1: 3, another_param: "luna" })`). */
@@ -78,7 +82,7 @@ const RUN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:@+-]{0,199}$/;
 const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|credential|private[-_]?key/i;
 
 export async function runPipeline(pipeline: RunnablePipeline, options: RunOptions = {}): Promise<PipelineRunView> {
-  const { runName: givenRunName, enableCache, parameters, stack: stackOption, onEvent, signal, handleSignals, zen, ...runtime } = options;
+  const { runName: givenRunName, enableCache, parameters, stack: stackOption, onEvent, signal, handleSignals, zen, schedule, ...runtime } = options;
   const listener: PipelineEventListener = onEvent === false ? () => {} : (onEvent ?? createProgressReporter({ stream: process.stderr }));
   const emit = (event: PipelineEvent) => {
     try {
@@ -101,6 +105,11 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
   const zenOptions: ZenOptions = { ...zen, onNotice: zen?.onNotice ?? (onEvent === false ? () => {} : (m) => void process.stderr.write(`${m}\n`)) };
   const stack = await resolveStack(stackOption, zenOptions);
   const components = stackComponents(stack);
+  if (schedule !== undefined && !stack.orchestrator.supportsSchedules) {
+    throw new ValidationError(`The orchestrator '${stack.orchestrator.name}' (${stack.orchestrator.flavor}) of stack '${stack.name}' cannot schedule runs.`, {
+      hint: "Run the pipeline without a schedule, or on a stack whose orchestrator schedules runs (e.g. kubeflow).",
+    });
+  }
   const runCache = enableCache ?? pipeline.enableCache;
   const deployment: PipelineDeployment = Object.freeze({
     pipelineName: pipeline.name,
@@ -174,12 +183,16 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
   const steps = new RunSteps(state, controller.signal);
   let result: RunStepsResult | undefined;
   let failure: unknown;
+  let detached = false;
   try {
     for (const component of components) await component.preparePipelineDeployment(deployment);
     for (const component of components) await component.preparePipelineRun(deployment);
-    await stack.orchestrator.runPipeline(steps.orchestratorRun(deployment));
-    result = await steps.result(cancelledBy !== undefined);
-    if (result.neverRun.length > 0 && !cancelledBy) {
+    await recordRunLinks(stack, components, deployment, runId);
+    const handed = await stack.orchestrator.runPipeline({ ...steps.orchestratorRun(deployment), ...(schedule !== undefined ? { schedule } : {}) });
+    // Submitted and left to the remote side: the run stays `running`, its steps record themselves.
+    detached = (handed as DetachedRun | undefined)?.detached === true && !cancelledBy;
+    if (!detached) result = await steps.result(cancelledBy !== undefined);
+    if (result && result.neverRun.length > 0 && !cancelledBy) {
       failure = new ZenError(
         `The orchestrator of stack '${stack.name}' ended the run without running step${result.neverRun.length > 1 ? "s" : ""} ${result.neverRun.map((n) => `'${n}'`).join(", ")}.`,
         {
@@ -192,6 +205,18 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
     failure = error;
   }
 
+  if (detached && !failure) {
+    try {
+      // This process leaves while the run goes on: the store must not read it as crashed once the process is gone.
+      await stack.metadataStore.releaseRun(runId);
+      const cleanupError = await cleanupAll(components, deployment);
+      if (cleanupError) throw cleanupError;
+      return await new PipelineRepository({ metadataStore: stack.metadataStore, artifactStore: stack.artifactStore }).getRun(run.id);
+    } finally {
+      settle();
+      unregister();
+    }
+  }
   const status: Exclude<RunRecord["status"], "running"> = cancelledBy ? "cancelled" : failure || !result || result.failed.length > 0 ? "failed" : "completed";
   const errorText = summarizeError(failure, result, cancelledBy);
   const durationMs = performance.now() - started;
@@ -283,6 +308,17 @@ function maskRuntime(runtime: Record<string, unknown>): Record<string, unknown> 
   }
   // Keep only what survives JSON (the record is stored as JSON).
   return JSON.parse(JSON.stringify(masked, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown>;
+}
+
+/** Keeps the components' pages of the run (e.g. the tracker's run) with its record; a stack without any costs no write. */
+async function recordRunLinks(stack: LoadedStack, components: StackComponent[], deployment: PipelineDeployment, runId: string): Promise<void> {
+  const links: Record<string, string> = {};
+  for (const component of components) {
+    // Components built before this hook existed (or plain objects in tests) have no runLink.
+    const url = typeof component.runLink === "function" ? await component.runLink(deployment) : undefined;
+    if (url) links[component.type] = url;
+  }
+  if (Object.keys(links).length > 0) await stack.metadataStore.addRunLinks(runId, links);
 }
 
 async function cleanupAll(components: StackComponent[], deployment: PipelineDeployment): Promise<Error | undefined> {

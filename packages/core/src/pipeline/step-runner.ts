@@ -19,6 +19,8 @@ import { type RecentFiles, createMaterializerContext, findMaterializer, selectMa
 import { SINGLE_INPUT, SINGLE_OUTPUT, type PipelinePlan, type PlannedStep } from "./plan.ts";
 import type { ArtifactRecord, StepExecution } from "../components/run-records.ts";
 import type { Step, StepContext } from "./step.ts";
+import { stepLogsUri, withStepLogs } from "./step-logs.ts";
+import { secretValuesOf } from "../secrets/resolved-values.ts";
 
 export interface RunState {
   plan: PipelinePlan;
@@ -95,7 +97,7 @@ export async function executeStep(state: RunState, name: string, signal: AbortSi
     } else {
       if (signal.aborted || !(await metadata.markStepRunning(stepId, startedAt.toISOString()))) return cancelled();
       state.emit({ type: "step-started", runName: state.runName, step: name });
-      const outputs = await runWithComponents(state, planned, stepId, inputArtifacts, signal);
+      const outputs = await withStepLogs(logTarget(state, name, stepId), () => runWithComponents(state, planned, stepId, inputArtifacts, signal));
       produced = { status: "completed", outputs, newArtifacts: Object.values(outputs) };
     }
   } catch (thrown) {
@@ -130,6 +132,18 @@ export async function executeStep(state: RunState, name: string, signal: AbortSi
   state.emit(outcomeEvent(state.runName, outcome));
   await runStepHooks(state, planned, outcome, signal);
   return outcome;
+}
+
+/** Where a step's printed output goes: its log in the artifact store (a failure to save it is a warning, not a step failure). */
+function logTarget(state: RunState, name: string, stepId: string) {
+  const store = state.stack.artifactStore;
+  return {
+    store,
+    uri: stepLogsUri(store, state.plan.pipelineName, name, stepId),
+    secrets: () => secretValuesOf(state.components),
+    onSaveError: (error: Error) =>
+      void process.stderr.write(`Warning: the logs of step '${name}' could not be saved to artifact store '${store.name}': ${describeError(error)}\n`),
+  };
 }
 
 /** The progress event of a step's recorded outcome. */
@@ -295,9 +309,13 @@ async function runWithComponents(
     failure = error;
   }
   // Clean up every prepared component, even after a failure; the first error wins.
+  const ended: StepRunInfo = {
+    ...info,
+    outcome: failure === undefined ? { status: "completed" } : { status: "failed", error: failure instanceof Error ? describeError(failure) : String(failure) },
+  };
   for (const component of prepared.reverse()) {
     try {
-      await component.cleanupStepRun(info);
+      await component.cleanupStepRun(ended);
     } catch (error) {
       failure ??= error;
     }

@@ -1,4 +1,5 @@
 /** Rows of the SQL metadata tables → records. Drivers return BIGINT counts as strings (pg) or numbers (mysql2): both are read with Number(). */
+import { crashReason } from "../builtins/sqlite-metadata-rows.ts";
 import type { ArtifactRecord, PipelineRecord, RunRecord, StepArtifactLink, StepRecord } from "../components/run-records.ts";
 import type { Row } from "./sql-client.ts";
 
@@ -10,7 +11,13 @@ export function toPipeline(r: Row): PipelineRecord {
   return { id: String(r.id), name: String(r.name), createdAt: String(r.created_at), runCount: Number(r.run_count), lastRunAt: text(r.last_run_at) };
 }
 
+/** A run still `running` whose process is known to be gone (same host) reads as failed: it crashed, or its store was away when it ended. */
 export function toRun(r: Row): RunRecord {
+  const crash = crashReason(r);
+  return crash === undefined ? toRecordedRun(r) : { ...toRecordedRun(r), status: "failed", error: `crashed: ${crash}` };
+}
+
+function toRecordedRun(r: Row): RunRecord {
   return {
     id: String(r.id),
     name: String(r.name),
@@ -26,7 +33,16 @@ export function toRun(r: Row): RunRecord {
     durationMs: num(r.duration_ms),
     error: text(r.error),
     zenVersion: String(r.zen_version),
+    links: r.links_json === null || r.links_json === undefined ? undefined : json<Record<string, string>>(r.links_json),
   };
+}
+
+/** A step of a crashed run (`run_status`, `run_owner` joined in): running → failed, pending → skipped. */
+export function toStepOfRun(r: Row): StepRecord {
+  const step = toStep(r);
+  const crash = step.status === "running" || step.status === "pending" ? crashReason({ status: r.run_status, owner_json: r.run_owner }) : undefined;
+  if (crash === undefined) return step;
+  return step.status === "running" ? { ...step, status: "failed", error: step.error ?? `the run crashed: ${crash}` } : { ...step, status: "skipped" };
 }
 
 export function toStep(r: Row): StepRecord {

@@ -85,4 +85,13 @@ export const METADATA_MIGRATIONS: readonly SqlMigration[] = [
       ]),
     ],
   },
+  {
+    version: 2,
+    description: "the process recording a run (crashed runs), links of a run to other tools",
+    statements: (d) => [
+      // pid, host, boot id and start time: a reader on the same host shows the run as crashed once that process is gone.
+      `ALTER TABLE zen_runs ADD owner_json ${d.text}`,
+      `ALTER TABLE zen_runs ADD links_json ${d.text}`,
+    ],
+  },
 ];

@@ -33,23 +33,38 @@ function refuseNewer(client: SqlClient, store: string, version: number, latest: 
   }
 }
 
+/** What a migration did: the version the store had and the one it has now (equal when nothing was to do). */
+export interface SchemaMigrationResult {
+  from: number;
+  to: number;
+}
+
 /**
  * Brings the store's schema to the latest version (or checks it is already there) and returns that
  * version. Cheap when nothing is to be done: one SELECT, no lock.
  */
 export async function migrateSchema(client: SqlClient, options: SchemaOptions): Promise<number> {
+  return (await migrateSchemaFrom(client, options)).to;
+}
+
+/**
+ * `migrateSchema`, telling the version found under the lock: a process that waited while another
+ * migrated reports nothing done (`from === to`). `zen profile migrate` shows this.
+ */
+export async function migrateSchemaFrom(client: SqlClient, options: SchemaOptions): Promise<SchemaMigrationResult> {
   const latest = options.migrations.at(-1)?.version ?? 0;
   const dialect = DIALECTS[client.dialect];
   // Concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL: the table is created under the lock too.
   const before = await schemaVersionOf(client, options.store);
   refuseNewer(client, options.store, before, latest);
-  if (before === latest) return latest;
+  if (before === latest) return { from: latest, to: latest };
   return client.withLock(`zen_migrate_${options.store}`, async (connection) => {
     await connection.execute(
       `CREATE TABLE IF NOT EXISTS zen_schema_versions (store VARCHAR(64) NOT NULL PRIMARY KEY, version INTEGER NOT NULL, migrated_at VARCHAR(40) NOT NULL)${dialect.tableOptions}`,
     );
-    let version = await versionOf(connection, options.store);
-    refuseNewer(client, options.store, version, latest);
+    const from = await versionOf(connection, options.store);
+    refuseNewer(client, options.store, from, latest);
+    let version = from;
     for (const migration of options.migrations) {
       if (migration.version <= version) continue;
       for (const statement of migration.statements(dialect)) {
@@ -63,7 +78,7 @@ export async function migrateSchema(client: SqlClient, options: SchemaOptions): 
       }
       version = migration.version;
     }
-    return version;
+    return { from, to: version };
   });
 }
 

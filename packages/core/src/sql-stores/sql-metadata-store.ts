@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { BaseMetadataStore } from "../components/metadata-store.ts";
-import { ConflictError } from "../errors.ts";
+import { ConflictError, ZenError } from "../errors.ts";
 import type {
   ArtifactRecord,
   NewRunRecord,
@@ -19,23 +19,38 @@ import type {
   StepExecution,
   StepRecord,
 } from "../components/run-records.ts";
+import type { RunPage, RunPageQuery } from "../components/run-page.ts";
+import { queryRunPage } from "../components/run-page-sql.ts";
 import { METADATA_MIGRATIONS, METADATA_STORE } from "./metadata-schema.ts";
-import { toArtifact, toLink, toPipeline, toRun, toStep } from "./metadata-rows.ts";
+import { crashReason } from "../builtins/sqlite-metadata-rows.ts";
+import { currentProcessOwner } from "../fs/process-alive.ts";
+import { LINKS_OF, LineageReads, STEPS_OF_RUNS, splitLinks } from "./lineage-reads.ts";
+import { toArtifact, toLink, toPipeline, toRun, toStepOfRun } from "./metadata-rows.ts";
 import { migrateSchema, schemaVersionOf, type SqlMigration } from "./schema-migrations.ts";
-import { DIALECTS, type Row, type SqlClient, type SqlConnection } from "./sql-client.ts";
+import { DIALECTS, type Row, type SqlClient, type SqlStatement } from "./sql-client.ts";
+import { readExecutions, recordStepCompletion } from "./step-records-sql.ts";
 
 /** Keeps IN (…) lists well under every server's parameter limit. */
 const CHUNK = 500;
 /** LIMIT for "no limit": both dialects accept a large number. */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
+/** How long the latest execution read with a cache miss answers latestExecution() (the runner asks right after). */
+const LATEST_SEEN_MS = 2000;
+
 const RUN_SELECT = "SELECT r.*, p.name AS pipeline_name FROM zen_runs r JOIN zen_pipelines p ON p.id = r.pipeline_id";
 
 export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends BaseMetadataStore<Config> {
   /** Overridable in tests of the migration mechanism. */
   static migrations: readonly SqlMigration[] = METADATA_MIGRATIONS;
+  /** How long finishRun() keeps retrying while the server is unreachable. */
+  static finishRetryMs = 10 * 60_000;
 
   #client: Promise<SqlClient> | undefined;
+  /** The latest execution read with a cache miss (pipeline, step → when, execution); any write of this store forgets them. */
+  #latestSeen = new Map<string, { at: number; latest: StepExecution | undefined }>();
+  /** Lineage read together with listSteps(), for the post-execution API's next two calls. */
+  #lineage = new LineageReads();
 
   /** Opens a client to the configured server (no query needed yet). */
   protected abstract connect(): Promise<SqlClient>;
@@ -69,6 +84,7 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
   override async close(): Promise<void> {
     const pending = this.#client;
     this.#client = undefined;
+    this.#forgetReads();
     if (pending) await (await pending.catch(() => undefined))?.close();
   }
 
@@ -76,48 +92,53 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
 
   async createRun(run: NewRunRecord): Promise<RunRecord> {
     const client = await this.client();
-    const dialect = DIALECTS[client.dialect];
-    try {
-      await client.transaction(async (tx) => {
-        await tx.execute(dialect.insertIgnore("zen_pipelines", ["id", "name", "created_at"], ["name"]), [randomUUID(), run.pipelineName, run.startedAt]);
-        const pipelineId = (await tx.query("SELECT id FROM zen_pipelines WHERE name = ?", [run.pipelineName]))[0]!.id as string;
-        if ((await tx.query("SELECT 1 AS found FROM zen_runs WHERE name = ?", [run.name])).length > 0) throw runExists(run.name);
-        await tx.execute(
-          `INSERT INTO zen_runs (id, name, pipeline_id, status, stack_json, runtime_json, parameters_json, enable_cache, started_at, zen_version)
-           VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-          [
-            run.id,
-            run.name,
-            pipelineId,
-            JSON.stringify(run.stack),
-            JSON.stringify(run.runtimeConfiguration),
-            JSON.stringify(run.parameters),
-            run.enableCache ? 1 : 0,
-            run.startedAt,
-            run.zenVersion,
-          ],
-        );
-        // One multi-row INSERT: a 1,000-step run is one round trip, not a thousand.
-        for (let i = 0; i < run.steps.length; i += CHUNK) {
-          const part = run.steps.slice(i, i + CHUNK);
-          await tx.execute(
-            `INSERT INTO zen_steps (id, run_id, pipeline_id, position, name, step_name, status, parameters_json, upstream_json)
-             VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?, 'pending', ?, ?)").join(", ")}`,
-            part.flatMap((step, j) => [
-              step.id,
-              run.id,
-              pipelineId,
-              i + j,
-              step.name,
-              step.stepName,
-              JSON.stringify(step.parameters),
-              JSON.stringify(step.upstream),
-            ]),
-          );
-        }
+    this.#forgetReads();
+    const pipelineId = "(SELECT id FROM zen_pipelines WHERE name = ?)";
+    const statements: SqlStatement[] = [
+      {
+        sql: DIALECTS[client.dialect].insertIgnore("zen_pipelines", ["id", "name", "created_at"], ["name"]),
+        params: [randomUUID(), run.pipelineName, run.startedAt],
+      },
+      {
+        sql: `INSERT INTO zen_runs (id, name, pipeline_id, status, stack_json, runtime_json, parameters_json, enable_cache, started_at, zen_version, owner_json)
+              VALUES (?, ?, ${pipelineId}, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+        params: [
+          run.id,
+          run.name,
+          run.pipelineName,
+          JSON.stringify(run.stack),
+          JSON.stringify(run.runtimeConfiguration),
+          JSON.stringify(run.parameters),
+          run.enableCache ? 1 : 0,
+          run.startedAt,
+          run.zenVersion,
+          // The process recording the run executes it: if it dies before the run ends, readers on its host show it crashed.
+          JSON.stringify(currentProcessOwner()),
+        ],
+      },
+    ];
+    // Multi-row INSERTs: a 1,000-step run is still one request.
+    for (let i = 0; i < run.steps.length; i += CHUNK) {
+      const part = run.steps.slice(i, i + CHUNK);
+      statements.push({
+        sql: `INSERT INTO zen_steps (id, run_id, pipeline_id, position, name, step_name, status, parameters_json, upstream_json)
+              VALUES ${part.map(() => `(?, ?, ${pipelineId}, ?, ?, ?, 'pending', ?, ?)`).join(", ")}`,
+        params: part.flatMap((step, j) => [
+          step.id,
+          run.id,
+          run.pipelineName,
+          i + j,
+          step.name,
+          step.stepName,
+          JSON.stringify(step.parameters),
+          JSON.stringify(step.upstream),
+        ]),
       });
+    }
+    try {
+      await client.batch(statements);
     } catch (error) {
-      // Two machines starting a run of the same name at once: the unique key decides.
+      // The run name is a unique key: it decides, also between two machines starting a run of the same name at once.
       if (client.isUniqueViolation(error)) throw runExists(run.name);
       throw error;
     }
@@ -125,89 +146,103 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
   }
 
   async markStepRunning(stepId: string, startedAt: string): Promise<boolean> {
-    const client = await this.client();
-    return (await client.execute("UPDATE zen_steps SET status = 'running', started_at = ? WHERE id = ? AND status = 'pending'", [startedAt, stepId])) === 1;
+    return this.recording(
+      async (client) =>
+        (await client.execute("UPDATE zen_steps SET status = 'running', started_at = ? WHERE id = ? AND status = 'pending'", [startedAt, stepId])) === 1,
+    );
   }
 
   async completeStep(c: StepCompletion): Promise<boolean> {
-    const client = await this.client();
-    return client.transaction(async (tx) => {
-      const updated = await tx.execute(
-        `UPDATE zen_steps SET status = ?, cache_reason = ?, cache_key = ?, code_hash = ?, started_at = ?, ended_at = ?, duration_ms = ?, error = ?
-         WHERE id = ? AND status IN ('pending', 'running')`,
-        [c.status, c.cacheReason ?? null, c.cacheKey ?? null, c.codeHash ?? null, c.startedAt, c.endedAt, c.durationMs, c.error ?? null, c.stepId],
-      );
-      if (updated !== 1) return false;
-      if (c.newArtifacts.length > 0) {
-        await tx.execute(
-          `INSERT INTO zen_artifacts (id, name, uri, materializer, data_type, content_hash, producer_step_id, artifact_store_id, created_at)
-           VALUES ${c.newArtifacts.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
-          c.newArtifacts.flatMap((a) => [a.id, a.name, a.uri, a.materializer, a.dataType, a.contentHash, a.producerStepId, a.artifactStoreId, a.createdAt]),
-        );
-      }
-      await insertLinks(tx, "zen_step_inputs", c.stepId, c.inputs);
-      await insertLinks(tx, "zen_step_outputs", c.stepId, c.outputs);
-      return true;
-    });
+    this.#forgetReads();
+    return this.recording((client) => recordStepCompletion(client, c));
   }
 
   async finishRun(runId: string, c: RunCompletion): Promise<void> {
-    const client = await this.client();
-    await client.transaction(async (tx) => {
-      await tx.execute("UPDATE zen_runs SET status = ?, ended_at = ?, duration_ms = ?, error = ? WHERE id = ?", [
-        c.status,
-        c.endedAt,
-        c.durationMs,
-        c.error ?? null,
-        runId,
-      ]);
-      await tx.execute("UPDATE zen_steps SET status = ?, ended_at = ? WHERE run_id = ? AND status = 'pending'", [c.unfinishedSteps.pending, c.endedAt, runId]);
-      await tx.execute("UPDATE zen_steps SET status = ?, ended_at = ?, error = COALESCE(error, ?) WHERE run_id = ? AND status = 'running'", [
-        c.unfinishedSteps.running,
-        c.endedAt,
-        c.status === "cancelled" ? "cancelled while running" : "the run ended while the step was running",
-        runId,
-      ]);
-    });
+    this.#forgetReads();
+    const statements: SqlStatement[] = [
+      {
+        sql: "UPDATE zen_runs SET status = ?, ended_at = ?, duration_ms = ?, error = ? WHERE id = ?",
+        params: [c.status, c.endedAt, c.durationMs, c.error ?? null, runId],
+      },
+      { sql: "UPDATE zen_steps SET status = ?, ended_at = ? WHERE run_id = ? AND status = 'pending'", params: [c.unfinishedSteps.pending, c.endedAt, runId] },
+      {
+        sql: "UPDATE zen_steps SET status = ?, ended_at = ?, error = COALESCE(error, ?) WHERE run_id = ? AND status = 'running'",
+        params: [
+          c.unfinishedSteps.running,
+          c.endedAt,
+          c.status === "cancelled" ? "cancelled while running" : "the run ended while the step was running",
+          runId,
+        ],
+      },
+    ];
+    // The run's outcome must reach the store: while the server is away (restart, network), the write is
+    // retried until it is back, so the run does not stay "running" there. The statements are idempotent.
+    const deadline = Date.now() + (this.constructor as typeof SqlMetadataStore).finishRetryMs;
+    for (let pause = 250; ; pause = Math.min(pause * 2, 5000)) {
+      try {
+        await this.recording((client) => client.batch(statements));
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "ZEN_STORE_UNREACHABLE" || Date.now() + pause > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
+  override async releaseRun(runId: string): Promise<void> {
+    await this.recording((client) => client.execute("UPDATE zen_runs SET owner_json = NULL WHERE id = ? AND status = 'running'", [runId]));
+  }
+
+  /** Read, merged and written in one transaction (only the run's own process adds links, at its start). */
+  override async addRunLinks(runId: string, links: Record<string, string>): Promise<void> {
+    await this.recording((client) =>
+      client.transaction(async (tx) => {
+        const rows = await tx.query("SELECT links_json FROM zen_runs WHERE id = ?", [runId]);
+        const kept = rows[0]?.links_json ? (JSON.parse(String(rows[0].links_json)) as Record<string, string>) : {};
+        await tx.execute("UPDATE zen_runs SET links_json = ? WHERE id = ?", [JSON.stringify({ ...kept, ...links }), runId]);
+      }),
+    );
+  }
+
+  /** What this store read to answer follow-up calls may be outdated by a write. */
+  #forgetReads(): void {
+    this.#latestSeen.clear();
+    this.#lineage.forget();
+  }
+
+  /** Runs a write; a broken or refused connection becomes one clear error naming the store. */
+  private async recording<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
+    let client: SqlClient | undefined;
+    try {
+      client = await this.client();
+      return await work(client);
+    } catch (error) {
+      if (!client?.isConnectionLost(error)) throw error;
+      throw new ZenError(`The metadata store at ${client.target} became unreachable (${(error as Error).message || String(error)}).`, {
+        code: "ZEN_STORE_UNREACHABLE",
+        hint: "Check that the database server is running and reachable; the run is recorded as failed once it is back.",
+        cause: error,
+      });
+    }
   }
 
   // ── cache ─────────────────────────────────────────────────────────────────
 
   async findCachedExecution(q: { pipelineName: string; stepName: string; cacheKey: string; artifactStoreId: string }): Promise<StepExecution | undefined> {
-    const client = await this.client();
-    const rows = await client.query(
-      `SELECT s.*, r.name AS run_name FROM zen_steps s
-       JOIN zen_runs r ON r.id = s.run_id
-       WHERE s.pipeline_id = (SELECT id FROM zen_pipelines WHERE name = ?) AND s.name = ? AND s.cache_key = ? AND s.status = 'completed'
-         AND NOT EXISTS (SELECT 1 FROM zen_step_outputs o JOIN zen_artifacts a ON a.id = o.artifact_id WHERE o.step_id = s.id AND a.artifact_store_id <> ?)
-       ORDER BY s.seq DESC LIMIT 1`,
-      [q.pipelineName, q.stepName, q.cacheKey, q.artifactStoreId],
-    );
-    return rows[0] ? this.execution(client, rows[0]) : undefined;
+    const { hit, latest } = await readExecutions(await this.client(), { ...q, cache: q });
+    // A miss is followed by latestExecution() of the same step, to say why: read in the same request.
+    if (!hit) {
+      if (this.#latestSeen.size > 64) this.#latestSeen.clear();
+      this.#latestSeen.set(stepKey(q), { at: Date.now(), latest });
+    }
+    return hit;
   }
 
   async latestExecution(q: { pipelineName: string; stepName: string }): Promise<StepExecution | undefined> {
-    const client = await this.client();
-    const rows = await client.query(
-      `SELECT s.*, r.name AS run_name FROM zen_steps s
-       JOIN zen_runs r ON r.id = s.run_id
-       WHERE s.pipeline_id = (SELECT id FROM zen_pipelines WHERE name = ?) AND s.name = ? AND s.status IN ('completed', 'cached')
-       ORDER BY s.seq DESC LIMIT 1`,
-      [q.pipelineName, q.stepName],
-    );
-    return rows[0] ? this.execution(client, rows[0]) : undefined;
-  }
-
-  private async execution(client: SqlClient, row: Row): Promise<StepExecution> {
-    const step = toStep(row);
-    // Inputs and outputs in one round trip.
-    const side = (table: string, which: number) =>
-      `SELECT ${which} AS link_side, l.name AS link_name, a.* FROM ${table} l JOIN zen_artifacts a ON a.id = l.artifact_id WHERE l.step_id = ?`;
-    const rows = await client.query(`${side("zen_step_inputs", 0)} UNION ALL ${side("zen_step_outputs", 1)}`, [step.id, step.id]);
-    const inputs: Record<string, ArtifactRecord> = {};
-    const outputs: Record<string, ArtifactRecord> = {};
-    for (const r of rows) (Number(r.link_side) === 0 ? inputs : outputs)[r.link_name as string] = toArtifact(r);
-    return { step, runName: row.run_name as string, inputs, outputs };
+    const seen = this.#latestSeen.get(stepKey(q));
+    this.#latestSeen.delete(stepKey(q));
+    if (seen && Date.now() - seen.at < LATEST_SEEN_MS) return seen.latest;
+    return (await readExecutions(await this.client(), q)).latest;
   }
 
   // ── queries ───────────────────────────────────────────────────────────────
@@ -255,6 +290,33 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
     return Number(rows[0]!.n);
   }
 
+  /** Filtered and paged by the server; a `running` run that crashed (see toRun) counts as failed. */
+  override async queryRuns(query: RunPageQuery): Promise<RunPage> {
+    const client = await this.client();
+    let crashed: string[] = [];
+    if (query.status === "running" || query.status === "failed") {
+      const running = await client.query("SELECT id, status, owner_json FROM zen_runs WHERE status = 'running'");
+      crashed = running.filter((r) => crashReason(r) !== undefined).map((r) => String(r.id));
+    }
+    const marks = crashed.map(() => "?").join(", ");
+    return queryRunPage(query, {
+      select: RUN_SELECT,
+      runs: "zen_runs",
+      pipelines: "zen_pipelines",
+      stackName: client.dialect === "postgres" ? "(r.stack_json::json ->> 'name')" : "JSON_UNQUOTE(JSON_EXTRACT(r.stack_json, '$.name'))",
+      status: (status) =>
+        crashed.length === 0
+          ? { sql: "r.status = ?", params: [status] }
+          : status === "running"
+            ? { sql: `r.status = 'running' AND r.id NOT IN (${marks})`, params: crashed }
+            : status === "failed"
+              ? { sql: `(r.status = 'failed' OR r.id IN (${marks}))`, params: crashed }
+              : { sql: "r.status = ?", params: [status] },
+      query: (sql, params) => client.query(sql, params),
+      toRun,
+    });
+  }
+
   async getRun(nameOrId: string): Promise<RunRecord | undefined> {
     const client = await this.client();
     // Two unique-index lookups in one round trip (`id = ? OR name = ?` scans the table on PostgreSQL); an id wins over a name.
@@ -266,18 +328,25 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
   }
 
   async listSteps(runIds: readonly string[]): Promise<StepRecord[]> {
-    return (await this.chunked(runIds, (marks) => `SELECT * FROM zen_steps WHERE run_id IN (${marks}) ORDER BY run_id, position`)).map(toStep);
+    if (runIds.length === 0) return [];
+    if (runIds.length <= CHUNK) return this.#lineage.steps(await this.client(), runIds);
+    return (await this.chunked(runIds, STEPS_OF_RUNS)).map(toStepOfRun);
   }
 
   async listStepLinks(stepIds: readonly string[]): Promise<{ inputs: StepArtifactLink[]; outputs: StepArtifactLink[] }> {
-    return {
-      inputs: (await this.chunked(stepIds, (marks) => `SELECT * FROM zen_step_inputs WHERE step_id IN (${marks})`)).map(toLink),
-      outputs: (await this.chunked(stepIds, (marks) => `SELECT * FROM zen_step_outputs WHERE step_id IN (${marks})`)).map(toLink),
-    };
+    const seen = this.#lineage.links(stepIds);
+    if (seen) return seen;
+    const client = await this.client();
+    const rows: Row[] = [];
+    for (let i = 0; i < stepIds.length; i += CHUNK) {
+      const part = stepIds.slice(i, i + CHUNK);
+      rows.push(...(await client.query(LINKS_OF(`s.id IN (${part.map(() => "?").join(", ")})`), [...part, ...part])));
+    }
+    return splitLinks(rows);
   }
 
   async getArtifacts(ids: readonly string[]): Promise<ArtifactRecord[]> {
-    return (await this.chunked(ids, (marks) => `SELECT * FROM zen_artifacts WHERE id IN (${marks})`)).map(toArtifact);
+    return this.#lineage.artifacts(ids) ?? (await this.chunked(ids, (marks) => `SELECT * FROM zen_artifacts WHERE id IN (${marks})`)).map(toArtifact);
   }
 
   async listConsumers(artifactId: string): Promise<StepArtifactLink[]> {
@@ -296,13 +365,7 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
   }
 }
 
-async function insertLinks(tx: SqlConnection, table: string, stepId: string, links: readonly { name: string; artifactId: string }[]): Promise<void> {
-  if (links.length === 0) return;
-  await tx.execute(
-    `INSERT INTO ${table} (step_id, name, artifact_id) VALUES ${links.map(() => "(?, ?, ?)").join(", ")}`,
-    links.flatMap((l) => [stepId, l.name, l.artifactId]),
-  );
-}
+const stepKey = (q: { pipelineName: string; stepName: string }) => `${q.pipelineName}\0${q.stepName}`;
 
 function runExists(name: string): ConflictError {
   return new ConflictError(`Pipeline run with name '${name}' already exists.`, {

@@ -4,6 +4,7 @@
  * the driver by the URL's scheme; the YAML and SQLite stores are built in.
  */
 import type { StackStore } from "../store/records.ts";
+import type { SchemaMigrationResult } from "./schema-migrations.ts";
 
 export interface StackStoreDriver {
   /** URL schemes with their colon, e.g. `["mysql:", "mariadb:"]`. */
@@ -14,6 +15,8 @@ export interface StackStoreDriver {
   normalizeUrl(url: string): string;
   /** Connects and returns the store (creating or migrating its schema under a database lock). */
   open(url: string, env: Record<string, string | undefined>): Promise<StackStore>;
+  /** Brings the store's schema to this zen's version under the database lock (`zen profile migrate`); refuses a newer one. */
+  migrate?(url: string, env: Record<string, string | undefined>): Promise<SchemaMigrationResult>;
 }
 
 /** Packages known to provide drivers for schemes, for the "install …" hint when none is installed. */

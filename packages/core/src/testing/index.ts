@@ -22,6 +22,7 @@ export {
   type MetadataStoreFixture,
 } from "./metadata-store-conformance.ts";
 export { describeSharedProfileConformance, type SharedProfileFixture, type SharedProfileOptions } from "./shared-profile-conformance.ts";
+export { describeSharedProfileOperations, type SharedProfileOperationsFixture } from "./shared-profile-operations.ts";
 export { describeSqlServerStoreConformance, type SqlServerFixture } from "./sql-server-store-conformance.ts";
 export { describeStackStoreConformance, type StackStoreConformanceOptions, type StackStoreFixture } from "./stack-store-conformance.ts";
 export {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { BaseMetadataStore } from "../components/metadata-store.ts";
 import { pipeline } from "../pipeline/pipeline.ts";
 import type { ArtifactRecord, NewRunRecord, StepCompletion } from "../components/run-records.ts";
+import type { RunPage, RunPageQuery } from "../components/run-page.ts";
 import { step } from "../pipeline/step.ts";
 import { conformanceStack, type ConformanceStack } from "./conformance-stack.ts";
 import { expectRejection, uniqueSuffix } from "./expect-error.ts";
@@ -166,6 +167,34 @@ export function describeMetadataStoreConformance(
         expect(recorded).toMatchObject({ id: run.pipelineId, name: pipelineName, runCount: 1, lastRunAt: input.startedAt });
         expect(await store.getRun(run.id)).toEqual(run);
         expect(await store.getRun(run.name)).toEqual(run);
+      },
+      timeout,
+    );
+
+    it(
+      "keeps links of a run (component type → URL), a later link of a type replacing the earlier one",
+      async () => {
+        const run = await store.createRun(newRun(unique("links"), unique("links_run"), [{ name: "only" }], at()));
+        expect(Object.keys(run.links ?? {})).toEqual([]);
+        await store.addRunLinks(run.id, { experiment_tracker: "http://tracker.invalid/#/runs/1" });
+        await store.addRunLinks(run.id, { orchestrator: "http://orchestrator.invalid/runs/a", experiment_tracker: "http://tracker.invalid/#/runs/2" });
+        const expected = { experiment_tracker: "http://tracker.invalid/#/runs/2", orchestrator: "http://orchestrator.invalid/runs/a" };
+        expect((await store.getRun(run.name))?.links).toEqual(expected);
+        expect((await store.listRuns({ pipelineName: run.pipelineName }))[0]?.links).toEqual(expected);
+      },
+      timeout,
+    );
+
+    it(
+      "keeps a released run running (its recording process left it to an orchestrator), and ends it later",
+      async () => {
+        const run = await store.createRun(newRun(unique("released"), unique("released_run"), [{ name: "only" }], at()));
+        await store.releaseRun(run.id);
+        expect((await store.getRun(run.id))?.status).toBe("running");
+        expect((await store.listSteps([run.id])).map((s) => s.status)).toEqual(["pending"]);
+        await store.finishRun(run.id, { status: "cancelled", endedAt: at(), durationMs: 1, unfinishedSteps: { pending: "cancelled", running: "cancelled" } });
+        await store.releaseRun(run.id);
+        expect((await store.getRun(run.id))?.status).toBe("cancelled");
       },
       timeout,
     );
@@ -377,6 +406,80 @@ export function describeMetadataStoreConformance(
         expect(await store.getPipeline(unique("listing_none"))).toBeUndefined();
         expect(await store.getRun(unique("no_such_run"))).toBeUndefined();
         expect(await store.getRun(randomUUID())).toBeUndefined();
+      },
+      timeout,
+    );
+
+    it(
+      "pages runs newest first by run id, filtered by pipeline, status and stack, with the number that match",
+      async () => {
+        const pipelineName = unique("paging");
+        const [stackA, stackB] = [unique("paging_stack_a"), unique("paging_stack_b")];
+        // Oldest first: statuses and stacks to filter on (index 7 stays running).
+        const plan: ["completed" | "failed" | "cancelled" | "running", string][] = [
+          ["completed", stackA],
+          ["failed", stackB],
+          ["completed", stackA],
+          ["cancelled", stackA],
+          ["completed", stackB],
+          ["failed", stackA],
+          ["completed", stackA],
+          ["running", stackB],
+        ];
+        const ids: string[] = [];
+        for (const [i, [status, stackName]] of plan.entries()) {
+          const input = newRun(pipelineName, unique(`paging_${i}`), [{ name: "s" }], at());
+          input.stack = { ...input.stack, name: stackName };
+          const run = await store.createRun(input);
+          ids.push(run.id);
+          if (status !== "running") {
+            await store.finishRun(run.id, { status, endedAt: at(), durationMs: 1, unfinishedSteps: { pending: "skipped", running: "failed" } });
+          }
+        }
+        const newest = [...ids].reverse();
+        const page = (query: Omit<RunPageQuery, "pipelineName">) => store.queryRuns({ pipelineName, ...query });
+        const idsOf = (p: RunPage) => p.runs.map((r) => r.id);
+
+        const first = await page({ limit: 3 });
+        expect(idsOf(first)).toEqual(newest.slice(0, 3));
+        expect(first).toMatchObject({ total: 8, hasOlder: true, hasNewer: false });
+        expect(first.runs[0]).toMatchObject({ pipelineName, status: "running", stack: { name: stackB } });
+        const second = await page({ limit: 3, before: first.runs.at(-1)!.id });
+        expect(idsOf(second)).toEqual(newest.slice(3, 6));
+        expect(second).toMatchObject({ total: 8, hasOlder: true, hasNewer: true });
+        const last = await page({ limit: 3, before: second.runs.at(-1)!.id });
+        expect(idsOf(last)).toEqual(newest.slice(6));
+        expect(last).toMatchObject({ hasOlder: false, hasNewer: true });
+        expect(idsOf(await page({ limit: 3, after: second.runs[0]!.id }))).toEqual(idsOf(first));
+        expect(idsOf(await page({ limit: 2, after: last.runs[0]!.id }))).toEqual(newest.slice(4, 6));
+        expect(await page({ limit: 3, after: newest[0] })).toMatchObject({ runs: [], total: 8, hasOlder: true, hasNewer: false });
+        expect(await page({ limit: 3, before: ids[0] })).toMatchObject({ runs: [], total: 8, hasOlder: false, hasNewer: true });
+        expect(await page({ limit: 3, before: randomUUID() })).toMatchObject({ runs: [], hasOlder: false, hasNewer: false });
+
+        const completed = await page({ status: "completed", limit: 10 });
+        expect(idsOf(completed)).toEqual([ids[6], ids[4], ids[2], ids[0]]);
+        expect(completed).toMatchObject({ total: 4, hasOlder: false, hasNewer: false });
+        expect(idsOf(await page({ status: "failed", limit: 10 }))).toEqual([ids[5], ids[1]]);
+        expect(idsOf(await page({ status: "running", limit: 10 }))).toEqual([ids[7]]);
+        expect(idsOf(await page({ status: "cancelled", limit: 10 }))).toEqual([ids[3]]);
+        // The cursor run need not match the filters: the page starts just older than it.
+        const afterCursor = await page({ status: "completed", limit: 1, before: ids[5] });
+        expect(afterCursor).toMatchObject({ total: 4, hasOlder: true, hasNewer: true });
+        expect(idsOf(afterCursor)).toEqual([ids[4]]);
+
+        const onB = await store.queryRuns({ stackName: stackB, limit: 10 });
+        expect(idsOf(onB)).toEqual([ids[7], ids[4], ids[1]]);
+        expect(onB.total).toBe(3);
+        const both = await page({ stackName: stackA, status: "completed", limit: 2 });
+        expect(idsOf(both)).toEqual([ids[6], ids[2]]);
+        expect(both).toMatchObject({ total: 3, hasOlder: true });
+        expect(await page({ stackName: unique("paging_stack_none"), limit: 5 })).toEqual({ runs: [], total: 0, hasOlder: false, hasNewer: false });
+        expect(await store.queryRuns({ pipelineName: unique("paging_none"), limit: 5 })).toMatchObject({ runs: [], total: 0 });
+        // Pages hold the same records as the other queries.
+        expect(first.runs[1]).toEqual(await store.getRun(first.runs[1]!.id));
+
+        await expectRejection(page({ limit: 0 }), "ZEN_INVALID");
+        await expectRejection(page({ limit: 3, before: ids[1], after: ids[2] }), "ZEN_INVALID");
       },
       timeout,
     );

@@ -283,6 +283,24 @@ export function describeOrchestratorConformance(
     );
 
     it(
+      "takes a schedule only when it declares supportsSchedules, and then leaves the run to its own side",
+      async () => {
+        const stack = freshStack();
+        const run = runName("scheduled");
+        const scheduled = diamond.run({ ...runOptions(stack, run, () => {}), schedule: "0 3 * * *" });
+        if (!fixture!.orchestrator.supportsSchedules) {
+          const error = await expectRejection(scheduled, "ZEN_INVALID");
+          expect(error.message).toContain("cannot schedule runs");
+          expect(await stack.metadataStore.listRuns()).toEqual([]);
+        } else {
+          // A scheduled submission returns a DetachedRun: the run stays recorded as running.
+          expect((await scheduled).status).toBe("running");
+        }
+      },
+      timeout,
+    );
+
+    it(
       "starts no further step once the run is cancelled",
       async () => {
         const stack = freshStack();

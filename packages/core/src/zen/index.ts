@@ -20,7 +20,7 @@ import type { StackIssue } from "../flavor.ts";
 import type { LoadedStack } from "../stack.ts";
 import type { StackComponent } from "../stack-component.ts";
 import type { ComponentRecord, StackRecord, StoreType } from "../store/records.ts";
-import type { PlannedChange, ProfileInfo, StackDescription, StackExport, ZenApi, ZenContextInfo, ZenOptions } from "../zen-api.ts";
+import type { PlannedChange, ProfileInfo, ProfileMigration, StackDescription, StackExport, ZenApi, ZenContextInfo, ZenOptions } from "../zen-api.ts";
 import * as components from "./components.ts";
 import { ZenContext } from "./context.ts";
 import * as flavors from "./flavors.ts";
@@ -243,6 +243,9 @@ export class Zen implements ZenApi {
   }
   deleteProfile(name: string): Promise<void> {
     return profiles.deleteProfile(this.#ctx, name);
+  }
+  migrateProfile(name?: string): Promise<ProfileMigration> {
+    return profiles.migrateProfile(this.#ctx, name);
   }
 
   // ── secrets ────────────────────────────────────────────────────────────────

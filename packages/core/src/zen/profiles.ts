@@ -5,7 +5,7 @@ import { updateRepositoryConfig } from "../config/repository.ts";
 import { settingHint, settingSourceWords } from "../config/setting-source-words.ts";
 import { ConflictError } from "../errors.ts";
 import type { StoreSnapshot, StoreType } from "../store/records.ts";
-import type { PlannedChange, ProfileInfo } from "../zen-api.ts";
+import type { PlannedChange, ProfileInfo, ProfileMigration } from "../zen-api.ts";
 import type { ZenContext } from "./context.ts";
 
 function profileInfo(ctx: ZenContext, name: string, entry: ProfileEntry): ProfileInfo {
@@ -26,6 +26,15 @@ export async function listProfiles(ctx: ZenContext): Promise<ProfileInfo[]> {
 export async function describeProfile(ctx: ZenContext, name?: string): Promise<ProfileInfo> {
   const wanted = name ?? ctx.profileName;
   return profileInfo(ctx, wanted, ctx.profileEntry(wanted));
+}
+
+/** Migrates the profile's stack store explicitly (its type's code loads only now). */
+export async function migrateProfile(ctx: ZenContext, name?: string): Promise<ProfileMigration> {
+  const wanted = name ?? ctx.profileName;
+  const entry = ctx.profileEntry(wanted);
+  const { migrateStackStore } = await import("../store/migrate-store.ts");
+  const { from, to } = await migrateStackStore(entry.store_type, entry.store_url, ctx.state.env);
+  return { ...profileInfo(ctx, wanted, entry), fromVersion: from, toVersion: to };
 }
 
 export async function createProfile(

@@ -1,0 +1,228 @@
+/**
+ * Operating a shared profile through the `zen` binary, beyond everyday use: `zen profile migrate`
+ * (what it did, once when two run together, a newer schema refused as opening refuses it), the
+ * password prompt on a real terminal (no echo, nothing stored; none without a terminal), and two
+ * teammates updating the same key of a component at once (one wins, the other gets a conflict).
+ *
+ * It registers Jest tests (`@jest/globals`), so call it at the top level of a test file.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import type { SqlClient } from "../sql-stores/sql-client.ts";
+
+export interface SharedProfileOperationsFixture {
+  /** The built CLI's entry (`packages/cli/bin/zen.js`). */
+  zenBin: string;
+  /** A project whose dependencies include the driver package. */
+  project: string;
+  /** A fresh database's URL, without the password. */
+  url: string;
+  password: string;
+  /** A client on that database (the kit closes it), to change the schema behind zen's back and to hold the store's lock row. */
+  client: SqlClient;
+  /** How many transactions wait for a row lock on that database right now. */
+  lockWaiters(client: SqlClient): Promise<number>;
+  cleanup?: () => Promise<void>;
+}
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node args…` on a new pseudo-terminal (Python's pty module), types `answer` at the first `prompt`, and returns all it printed. */
+const PTY_RUNNER = `
+import os, pty, sys, select, time
+prompt, answer, args = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(args[0], args)
+out, typed, deadline = b"", False, time.time() + 120
+while time.time() < deadline:
+    ready, _, _ = select.select([fd], [], [], 0.2)
+    if ready:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    if not typed and prompt in out:
+        time.sleep(0.2)
+        os.write(fd, answer + b"\\r")
+        typed = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8)
+`;
+
+export function describeSharedProfileOperations(name: string, makeFixture: () => Promise<SharedProfileOperationsFixture>): void {
+  const timeout = 300_000;
+
+  describe(`operating a shared profile through the CLI: ${name}`, () => {
+    let f: SharedProfileOperationsFixture;
+    let config: string;
+    const envOf = (extra: Record<string, string> = {}) => ({
+      PATH: process.env.PATH ?? "",
+      HOME: config,
+      ZEN_CONFIG_PATH: config,
+      NO_COLOR: "1",
+      ZEN_STORE_PASSWORD: f.password,
+      ...extra,
+    });
+    const zen = (args: string[], extra: Record<string, string> = {}): Run => {
+      const r = spawnSync(process.execPath, [f.zenBin, ...args], { cwd: f.project, env: envOf(extra), encoding: "utf8" });
+      return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    };
+    const zenAsync = (args: string[]): Promise<Run> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [f.zenBin, ...args], { cwd: f.project, env: envOf(), stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
+      });
+    const ok = (r: Run): Run => {
+      if (r.status !== 0) throw new Error(`zen exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+      return r;
+    };
+
+    beforeAll(async () => {
+      f = await makeFixture();
+      config = mkdtempSync(join(tmpdir(), "zen-team-ops-"));
+      ok(zen(["profile", "create", "team", "--url", f.url]));
+      ok(zen(["profile", "set", "team"]));
+    }, timeout);
+
+    afterAll(async () => {
+      if (config) rmSync(config, { recursive: true, force: true });
+      await f?.client.close();
+      await f?.cleanup?.();
+    });
+
+    it(
+      "says the store is current, migrates a store without zen's tables once when two migrate at once, and refuses a newer schema",
+      async () => {
+        const current = ok(zen(["profile", "migrate", "team"]));
+        expect(current.stdout).toContain(`The stack store of profile 'team' (${f.url}) is already at schema version 1.`);
+        expect(current.stdout + current.stderr).not.toContain(f.password);
+
+        // As a database a zen without the stack store (or before its first use) would have left.
+        for (const table of ["zen_stack_components", "zen_stacks", "zen_components", "zen_custom_flavors", "zen_store_lock"]) {
+          await f.client.execute(`DROP TABLE ${table}`);
+        }
+        await f.client.execute("DELETE FROM zen_schema_versions WHERE store = 'stacks'");
+        const both = await Promise.all([
+          zenAsync(["profile", "migrate", "team", "--output", "json"]),
+          zenAsync(["profile", "migrate", "team", "--output", "json"]),
+        ]);
+        const items = both.map((r) => JSON.parse(ok(r).stdout).item as { from_version: number; to_version: number; migrated: boolean });
+        expect(items.map((i) => i.to_version)).toEqual([1, 1]);
+        expect(items.filter((i) => i.migrated)).toEqual([{ ...items.find((i) => i.migrated), from_version: 0 }]);
+        expect(items.filter((i) => !i.migrated)).toHaveLength(1);
+        const tables = await f.client.query("SELECT COUNT(*) AS n FROM zen_store_lock");
+        expect(Number(tables[0]!.n)).toBe(1);
+        ok(zen(["artifact-store", "register", "after_migration", "--flavor", "local", "--path", "/tmp/zen-after-migration"]));
+        expect(ok(zen(["artifact-store", "list"])).stdout).toContain("after_migration");
+
+        await f.client.execute("UPDATE zen_schema_versions SET version = 99 WHERE store = 'stacks'");
+        try {
+          for (const args of [
+            ["profile", "migrate", "team"],
+            ["stack", "list"],
+          ]) {
+            const refused = zen(args);
+            expect(refused.status).toBe(1);
+            expect(refused.stderr).toContain("schema version 99");
+            expect(refused.stderr).toMatch(/upgrade zen/i);
+          }
+          // Untouched.
+          const rows = await f.client.query("SELECT version FROM zen_schema_versions WHERE store = 'stacks'");
+          expect(Number(rows[0]!.version)).toBe(99);
+        } finally {
+          await f.client.execute("UPDATE zen_schema_versions SET version = 1 WHERE store = 'stacks'");
+        }
+      },
+      timeout,
+    );
+
+    it(
+      "asks for the password on a terminal without echoing it or storing it, and never without one",
+      () => {
+        const prompt = "Password for ";
+        const r = spawnSync("python3", ["-c", PTY_RUNNER, prompt, f.password, process.execPath, f.zenBin, "artifact-store", "list"], {
+          cwd: f.project,
+          env: envOf({ ZEN_STORE_PASSWORD: "" }),
+          encoding: "utf8",
+        });
+        expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+        expect(r.stdout).toContain(prompt);
+        expect(r.stdout).toContain("after_migration");
+        expect(r.stdout).not.toContain(f.password);
+        expect(readFileSync(join(config, "config.yaml"), "utf8")).not.toContain(f.password);
+
+        // A wrong answer: the server's refusal, the typed text not shown.
+        const wrong = "not-the-password-Zq9";
+        const refused = spawnSync("python3", ["-c", PTY_RUNNER, prompt, wrong, process.execPath, f.zenBin, "stack", "list"], {
+          cwd: f.project,
+          env: envOf({ ZEN_STORE_PASSWORD: "" }),
+          encoding: "utf8",
+        });
+        expect(refused.status).toBe(1);
+        expect(refused.stdout).toMatch(/refused the credentials/);
+        expect(refused.stdout).not.toContain(wrong);
+
+        // No terminal (a script, CI): no prompt, the server's refusal at once.
+        const started = Date.now();
+        const piped = zen(["stack", "list"], { ZEN_STORE_PASSWORD: "" });
+        expect(piped.status).toBe(1);
+        expect(piped.stderr).toMatch(/refused the credentials/);
+        expect(piped.stderr + piped.stdout).not.toContain(prompt);
+        expect(Date.now() - started).toBeLessThan(15_000);
+      },
+      timeout,
+    );
+
+    it(
+      "refuses the second of two teammates updating the same key at once, keeping the first one's value",
+      async () => {
+        ok(zen(["artifact-store", "register", "contested", "--flavor", "local", "--path", "/tmp/zen-contested/start"]));
+        // Hold the store's lock row, so both updates read the component, then queue for the lock.
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let locked!: () => void;
+        const holding = new Promise<void>((resolve) => (locked = resolve));
+        const holder = f.client.transaction(async (tx) => {
+          await tx.query("SELECT id FROM zen_store_lock WHERE id = 1 FOR UPDATE");
+          locked();
+          await released;
+        });
+        await holding;
+        const updates = [
+          zenAsync(["artifact-store", "update", "contested", "--path=/tmp/zen-contested/from-a"]),
+          zenAsync(["artifact-store", "update", "contested", "--path=/tmp/zen-contested/from-b"]),
+        ];
+        const waitUntil = Date.now() + 120_000;
+        while ((await f.lockWaiters(f.client)) < 2 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 100));
+        release();
+        await holder;
+        const results = await Promise.all(updates);
+        const won = results.filter((r) => r.status === 0);
+        const lost = results.filter((r) => r.status !== 0);
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        expect(lost[0]!.stderr).toMatch(/changed meanwhile by another update of 'path'; nothing was changed/);
+        const winner = results[0]!.status === 0 ? "from-a" : "from-b";
+        const shown = JSON.parse(ok(zen(["artifact-store", "describe", "contested", "--output", "json"])).stdout);
+        expect(JSON.stringify(shown)).toContain(`/tmp/zen-contested/${winner}`);
+      },
+      timeout,
+    );
+  });
+}
