@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 import { sandbox } from "./run-zen.ts";
 
 const EXAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/zen-integration-memo");
-/** What building, installing and testing add (all ignored by the example's .gitignore or the workspace's). */
-const NOT_GENERATED = /^(node_modules|dist|\.turbo|coverage)(\/|$)|\.tgz$|\.tsbuildinfo$/;
+/** What building, installing and testing add (ignored by the example's .gitignore or the workspace's; test-results.json is the test command's report). */
+const NOT_GENERATED = /^(node_modules|dist|\.turbo|coverage)(\/|$)|\.tgz$|\.tsbuildinfo$|^test-results\.json$/;
 
 function files(dir: string): Record<string, string> {
   const found: Record<string, string> = {};
