@@ -21,7 +21,7 @@ import { DEFAULT_TIMEOUT_SECONDS, type KubeflowOrchestratorConfig } from "./conf
 import { KfpClient } from "./kfp-client.ts";
 import { kfpName } from "./kfp-names.ts";
 import { describeImagePlan, planRunImage, pushRunImage, type RunImageInput } from "./run-image.ts";
-import { followRun, submitPipeline } from "./submit.ts";
+import { followRun, kfpCron, submitPipeline } from "./submit.ts";
 
 /** Runtime configuration key naming the pipeline file as the step image holds it. */
 export const PIPELINE_FILE_KEY = "pipeline_file";
@@ -108,8 +108,9 @@ export class KubeflowOrchestrator extends BaseOrchestrator<KubeflowOrchestratorC
       ? { reference: plan.reference, upToDate: plan.upToDate, baseLayers: plan.baseLayers, layers: plan.layers }
       : { reference: image, prebuilt: true };
     writeFileSync(planFile, `${JSON.stringify(planJson, null, 2)}\n`);
+    const what = run.schedule !== undefined ? `a recurring run (${kfpCron(run.schedule)})` : "a run";
     summary.push(
-      `Would upload pipeline '${name}' to ${this.config.kubeflow_hostname} and create a run ` +
+      `Would upload pipeline '${name}' to ${this.config.kubeflow_hostname} and create ${what} ` +
         `in experiment '${this.config.experiment ?? run.deployment.pipelineName}'.`,
     );
     return { files: [specFile, planFile], summary };

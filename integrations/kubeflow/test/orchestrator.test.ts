@@ -4,12 +4,13 @@
  * step entrypoint with the arguments the spec gives it (placeholders resolved as KFP does); the
  * orchestrator follows the run's state and the core reads the steps back from the metadata store.
  */
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import type { LoadedStack } from "@zen/core";
 import { createLocalStack } from "@zen/core";
 import { makeTempDir, rejectionOf, startKfpApiFake, type KfpApiFake } from "@zen/test-utils";
 import { KubeflowOrchestrator } from "../src/kubeflow-orchestrator.ts";
-import { engine as runOn } from "./fake-cluster.ts";
+import { packageSpec, engine as runOn } from "./fake-cluster.ts";
 import sums from "./fixtures/sums-pipeline.ts";
 
 const engine = (stack: LoadedStack, run: Json, text: string) => runOn(sums, stack, run, text);
@@ -216,5 +217,57 @@ describe("kubeflow orchestrator", () => {
     expect(refused.hint).toContain("without a schedule");
     expect(await local.metadataStore.listRuns()).toEqual([]);
     await local.metadataStore.close();
+  }, 60_000);
+
+  it("a trigger whose step fails is a failed run of its own, naming the failed step; the schedule stays", async () => {
+    fake = await startKfpApiFake();
+    const { stack } = setup();
+    (stack.orchestrator as KubeflowOrchestrator).config.token = undefined;
+    const view = await sums.run({
+      stack,
+      runName: "kfp-hourly",
+      parameters: { n: 20 },
+      schedule: "0 * * * *",
+      onEvent: false,
+      handleSignals: false,
+      pipeline_file: "p.ts",
+    });
+    const created = fake.exchanges.find((e) => e.method === "POST" && e.path.endsWith("/recurringruns"))!;
+    const text = fake.packages.get((created.body as Json).pipeline_version_reference.pipeline_version_id)!;
+    const trigger = { run_id: "00000000-0000-4000-8000-0000000000a1", display_name: "kfp-hourly-1", runtime_config: (created.body as Json).runtime_config };
+    expect(await engine(stack, trigger, text)).toBe("FAILED");
+    const run = await stack.metadataStore.getRun(trigger.run_id);
+    expect(run).toMatchObject({ name: `kfp-hourly-${trigger.run_id}`, status: "failed", error: "step 'check_result' failed", parameters: { n: 20 } });
+    const steps = await stack.metadataStore.listSteps([trigger.run_id]);
+    expect(Object.fromEntries(steps.map((s) => [s.name, s.status]))).toEqual({
+      numbers: "completed",
+      total: "completed",
+      maximum: "completed",
+      check_result: "failed",
+    });
+    expect((await stack.metadataStore.getRun(view.id))?.status).toBe("running");
+    await stack.metadataStore.close();
+  }, 60_000);
+
+  it("a dry run of a schedule compiles each trigger's steps to a run of its own, and says it would create a recurring run", async () => {
+    fake = await startKfpApiFake();
+    const { stack } = setup();
+    const orchestrator = stack.orchestrator as KubeflowOrchestrator;
+    const outDir = makeTempDir("zen-kfp-dry-schedule-");
+    const plan = sums.build({ n: 4 });
+    const report = await orchestrator.dryRun({
+      deployment: { pipelineName: "kfp_sums", runName: "dry", stackName: stack.name, runtimeConfiguration: { pipeline_file: "p.ts" } },
+      steps: plan.steps.map((s) => ({ name: s.name, upstream: s.upstream })),
+      components: stack.components,
+      outDir,
+      schedule: "30 2 * * *",
+    });
+    expect(report.summary.at(-1)).toBe(`Would upload pipeline 'kfp-sums' to ${fake.url} and create a recurring run (0 30 2 * * *) in experiment 'kfp_sums'.`);
+    const spec = packageSpec(readFileSync(report.files[0]!, "utf8"));
+    expect(spec.deploymentSpec.executors["exec-total"].container.args).toEqual(
+      expect.arrayContaining(["--run-id", "{{$.pipeline_job_uuid}}", "--schedule-run"]),
+    );
+    expect(fake.exchanges).toEqual([]);
+    await stack.metadataStore.close();
   }, 60_000);
 });

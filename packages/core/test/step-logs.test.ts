@@ -110,10 +110,12 @@ describe("steps without logs of their own", () => {
     });
   });
 
-  it("a step that printed nothing has an empty log, not a missing one", async () => {
+  it("a step that printed nothing reads as an empty log, and costs no object in the store", async () => {
     const stack = tempStack();
     const run = await pipeline("quiet", () => void step({ name: "silent", run: async () => 1 })()).run({ stack, onEvent: false });
     expect(await run.getStep("silent").logs()).toBe("");
+    const uri = stepLogsUri(stack.artifactStore, "quiet", "silent", run.getStep("silent").id);
+    expect(await stack.artifactStore.exists(uri)).toBe(false);
   });
 
   it("logs read through another artifact store say which store the run used", async () => {
@@ -198,7 +200,10 @@ describe("saving", () => {
 
     const errors: Error[] = [];
     const blocked = store.join(store.path, "live", "logs.txt", "cannot-be-under-a-file.txt");
-    const value = await withStepLogs({ store, uri: blocked, onSaveError: (e) => errors.push(e) }, async () => 42);
+    const value = await withStepLogs({ store, uri: blocked, onSaveError: (e) => errors.push(e) }, async () => {
+      process.stdout.write("a line that cannot be saved\n");
+      return 42;
+    });
     expect(value).toBe(42);
     expect(errors).toHaveLength(1);
   });

@@ -30,6 +30,7 @@ export async function run(command: Invocation): Promise<void> {
   if (stack.orchestrator.flavor !== "local" && runtime[PIPELINE_FILE] === undefined) runtime[PIPELINE_FILE] = await projectPath(file);
   if (opts.dryRun) {
     await dryRun(stack, pipeline, {
+      ...(opts.schedule !== undefined ? { schedule: opts.schedule } : {}),
       runName: opts.runName ?? config.runName ?? `${pipeline.name}-dry-run`,
       runtime,
       parameters: config.parameters,
@@ -69,7 +70,7 @@ export async function run(command: Invocation): Promise<void> {
 async function dryRun(
   stack: LoadedStack,
   pipeline: AnyPipeline,
-  run: { runName: string; runtime: Record<string, unknown>; parameters: Record<string, unknown> | undefined; outDir: string },
+  run: { runName: string; runtime: Record<string, unknown>; parameters: Record<string, unknown> | undefined; outDir: string; schedule?: string },
 ): Promise<void> {
   const [output, { UsageError }, path] = await Promise.all([import("../output.ts"), import("@zen/core/errors"), import("node:path")]);
   const orchestrator = stack.orchestrator;
@@ -84,6 +85,7 @@ async function dryRun(
     steps: plan.steps.map((s) => ({ name: s.name, upstream: s.upstream })),
     components: stack.components,
     outDir: path.resolve(run.outDir),
+    ...(run.schedule !== undefined ? { schedule: run.schedule } : {}),
   });
   for (const line of report.summary) output.info(line);
   for (const file of report.files) output.success(`Wrote ${path.relative(process.cwd(), file) || file}`);

@@ -81,7 +81,7 @@ export interface RemoteRunState {
 }
 
 /** A run as `zen pipeline run --dry-run` hands it to the orchestrator: nothing is recorded, sent or pushed. */
-export interface OrchestratorDryRun extends Pick<OrchestratorRun, "deployment" | "steps" | "components"> {
+export interface OrchestratorDryRun extends Pick<OrchestratorRun, "deployment" | "steps" | "components" | "schedule"> {
   /** Where to write what would be submitted (e.g. a compiled pipeline spec). */
   outDir: string;
 }

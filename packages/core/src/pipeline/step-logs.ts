@@ -161,7 +161,9 @@ export async function withStepLogs<T>(
   const save = (final: boolean): Promise<void> => {
     chain = chain.then(async () => {
       const revision = buffer.revision;
-      if (revision === saved || (!final && revision === 0)) return;
+      // A step that printed nothing gets no object: most steps print nothing, and on S3 or GCS each
+      // object is a request per step. Readers take a finished step without one as silent.
+      if (revision === saved || revision === 0) return;
       try {
         const secrets = target.secrets?.() ?? [];
         await target.store.writeText(target.uri, secrets.length > 0 ? redact(buffer.text(), secrets) : buffer.text());
@@ -252,6 +254,8 @@ export async function readStepLogs(step: StepLogsSubject, source: StepLogsSource
   const uri = stepLogsUri(store, source.pipelineName, step.name, step.id);
   if (await store.exists(uri)) return store.readText(uri);
   const otherStore = source.runArtifactStore !== undefined && source.runArtifactStore !== store.name;
+  // Only what a step printed is saved: a step that ran to the end without a log printed nothing.
+  if (step.status === "completed" && !otherStore) return "";
   const what =
     step.status === "running"
       ? "it is running and none has been saved yet (a running step's log is saved every few seconds)"

@@ -59,9 +59,8 @@ export async function migrateSchemaFrom(client: SqlClient, options: SchemaOption
   refuseNewer(client, options.store, before, latest);
   if (before === latest) return { from: latest, to: latest };
   return client.withLock(`zen_migrate_${options.store}`, async (connection) => {
-    await connection.execute(
-      `CREATE TABLE IF NOT EXISTS zen_schema_versions (store VARCHAR(64) NOT NULL PRIMARY KEY, version INTEGER NOT NULL, migrated_at VARCHAR(40) NOT NULL)${dialect.tableOptions}`,
-    );
+    const columns = "store VARCHAR(64) NOT NULL PRIMARY KEY, version INTEGER NOT NULL, migrated_at VARCHAR(40) NOT NULL";
+    await connection.execute(`CREATE TABLE IF NOT EXISTS zen_schema_versions (${columns})${dialect.tableOptions}`);
     const from = await versionOf(connection, options.store);
     refuseNewer(client, options.store, from, latest);
     let version = from;

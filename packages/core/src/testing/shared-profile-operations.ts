@@ -7,9 +7,10 @@
  * It registers Jest tests (`@jest/globals`), so call it at the top level of a test file.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { SqlClient } from "../sql-stores/sql-client.ts";
 
@@ -105,6 +106,34 @@ export function describeSharedProfileOperations(name: string, makeFixture: () =>
       await f?.client.close();
       await f?.cleanup?.();
     });
+
+    it(
+      "loads the light driver entry for `zen stack list`, and no zod, metadata store or discovery scan",
+      () => {
+        // Module loader hooks (Node 20.6+) record every ES module the command loads.
+        const log = join(config, "loaded.txt");
+        const hooks = join(config, "hooks.mjs");
+        writeFileSync(
+          hooks,
+          [
+            'import { appendFileSync } from "node:fs";',
+            `export async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + "\\n"); return next(url, context); }`,
+          ].join("\n"),
+        );
+        const register = join(config, "register.mjs");
+        writeFileSync(register, `import { register } from "node:module"; register(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+        const r = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, f.zenBin, "stack", "list"], {
+          cwd: f.project,
+          env: envOf(),
+          encoding: "utf8",
+        });
+        expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "Running with active profile: 'team' (global)\n" });
+        const loaded = readFileSync(log, "utf8").split("\n").filter(Boolean);
+        expect(loaded.some((url) => url.endsWith("/sql-stores/driver-api.js") || url.endsWith("/sql-stores/driver-api.ts"))).toBe(true);
+        expect(loaded.filter((url) => /\/zod\/|\/sql-stores\/index\.[jt]s$|isolated-scan|metadata-store/.test(url))).toEqual([]);
+      },
+      timeout,
+    );
 
     it(
       "says the store is current, migrates a store without zen's tables once when two migrate at once, and refuses a newer schema",
