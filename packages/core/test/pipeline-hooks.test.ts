@@ -209,7 +209,10 @@ describe("a zen error thrown inside a step", () => {
     )) as ZenError;
     expect(error.code).toBe("ZEN_RUN_FAILED");
     expect(error.message).toBe("Run 'hinted-1' of pipeline 'hinted' failed at step 'notify': The webhook of alerter 'team' refused the token (HTTP 401).");
-    expect(error.hint).toBe("Update the token: zen alerter update team --token={{webhook.token}}. Inspect it with `zen pipeline runs describe hinted-1`.");
+    expect(error.hint).toBe(
+      "Update the token: zen alerter update team --token={{webhook.token}}. What it printed: `zen pipeline runs logs hinted-1 notify`. " +
+        "Inspect it with `zen pipeline runs describe hinted-1`.",
+    );
     expect(error.hint).not.toContain("Fix the step");
   });
 });

@@ -349,6 +349,11 @@ function summarizeError(failure: unknown, result: RunStepsResult | undefined, ca
   return undefined;
 }
 
+/** Where a failed step's output is: its log ends with the error's stack. */
+function printed(view: PipelineRunView, step: string): string {
+  return `What it printed: \`zen pipeline runs logs ${view.name} ${step}\`.`;
+}
+
 function runError(
   view: PipelineRunView,
   status: RunRecord["status"],
@@ -375,7 +380,7 @@ function runError(
         code: "ZEN_RUN_FAILED",
         exitCode: 1,
         cause: first.error,
-        hint: `${ownHint(first.error) ?? "Fix the step and run again; completed steps are reused from the cache."}${skipped} ${inspect}`,
+        hint: `${ownHint(first.error) ?? "Fix the step and run again; completed steps are reused from the cache."}${skipped} ${printed(view, first.step)} ${inspect}`,
       },
     );
   }
