@@ -89,14 +89,16 @@ export async function connectMySql(options: SqlServerOptions, scheme = "mysql"):
   // A pool error on an idle connection (server restart) must not crash the process, and an idle
   // connection must not keep it alive: its socket is unreferenced while it waits in the pool.
   type Streamed = { stream?: { ref?: () => void; unref?: () => void } };
-  // READ COMMITTED once per connection (not per transaction: one round trip less per write); mysql2 runs
-  // this before any query the pool later hands the connection out for. The event carries the core
-  // (callback) connection, whatever the promise typings say.
-  type Core = { query(sql: string, callback: () => void): void };
-  pool.on("connection", (connection) => {
-    connection.on("error", () => undefined);
-    (connection as unknown as Core).query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", () => undefined);
-  });
+  pool.on("connection", (connection) => connection.on("error", () => undefined));
+  // Transactions run at READ COMMITTED, set once per connection in the same request as its first
+  // START TRANSACTION: no request of its own, and none for a connection that only reads.
+  const committedReads = new WeakSet<object>();
+  const begin = (connection: mysql.PoolConnection): string => {
+    const core = (connection as unknown as { connection: object }).connection;
+    if (committedReads.has(core)) return "START TRANSACTION";
+    committedReads.add(core);
+    return "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED;\nSTART TRANSACTION";
+  };
   pool.on("acquire", (connection) => (connection as unknown as Streamed).stream?.ref?.());
   pool.on("release", (connection) => (connection as unknown as Streamed).stream?.unref?.());
   try {
@@ -136,7 +138,7 @@ export async function connectMySql(options: SqlServerOptions, scheme = "mysql"):
       return retryTransaction(retryable, () =>
         withConnection(async (connection) => {
           counter.trips++;
-          await connection.beginTransaction();
+          await connection.query(begin(connection));
           try {
             const result = await work(adapt(connection, counter));
             counter.trips++;
@@ -153,14 +155,14 @@ export async function connectMySql(options: SqlServerOptions, scheme = "mysql"):
     batch(statements: readonly SqlStatement[]): Promise<number[]> {
       // START TRANSACTION; s1; s2; …; COMMIT as one request: the server stops at the first failing
       // statement, leaving the transaction open on this connection, so it is rolled back before reuse.
-      const sql = ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"].join(";\n");
       const params = statements.flatMap((s) => s.params ?? []);
       return retryTransaction(retryable, () =>
         withConnection(async (connection) => {
           try {
             counter.trips++;
-            const [results] = await connection.query(sql, params);
-            return (results as mysql.ResultSetHeader[]).slice(1, -1).map((r) => r.affectedRows ?? 0);
+            const [results] = await connection.query([begin(connection), ...statements.map((s) => s.sql), "COMMIT"].join(";\n"), params);
+            // The results of the statements between START TRANSACTION (and the SET before it) and COMMIT.
+            return (results as mysql.ResultSetHeader[]).slice(-1 - statements.length, -1).map((r) => r.affectedRows ?? 0);
           } catch (error) {
             counter.trips++;
             await connection.query("ROLLBACK").catch(() => undefined);

@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -214,6 +215,43 @@ export function describeSharedProfileOperations(name: string, makeFixture: () =>
         expect(piped.stderr).toMatch(/refused the credentials/);
         expect(piped.stderr + piped.stdout).not.toContain(prompt);
         expect(Date.now() - started).toBeLessThan(15_000);
+      },
+      timeout,
+    );
+
+    it(
+      "reports a server that does not answer within the connect timeout, or is down, in one sentence, and records no profile",
+      async () => {
+        // Accepts TCP connections (the kernel does, even while this process waits) and never answers.
+        const silent = createServer(() => undefined);
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        const port = (silent.address() as { port: number }).port;
+        try {
+          const at = (p: number, query = "") => f.url.replace(/@[^/]+\//, `@127.0.0.1:${p}/`).replace(/\?.*$/, "") + query;
+          const started = Date.now();
+          const slow = zen(["profile", "create", "slow", "--url", at(port, "?connect_timeout_ms=1500")]);
+          expect(slow.status).toBe(1);
+          expect(slow.stderr).toMatch(/did not answer within the connect timeout/);
+          expect(Date.now() - started).toBeLessThan(1500 + 10_000);
+          silent.close();
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          const down = zen(["profile", "create", "down", "--url", at(port)]);
+          expect(down.status).toBe(1);
+          expect(down.stderr).toMatch(/is not reachable/);
+          for (const r of [slow, down]) {
+            expect(
+              r.stderr
+                .trim()
+                .split("\n")
+                .filter((line) => line.startsWith("Error:")),
+            ).toHaveLength(1);
+            expect(r.stderr + r.stdout).not.toContain(f.password);
+          }
+          const listed = ok(zen(["profile", "list"])).stdout;
+          expect(listed).not.toMatch(/\bslow\b|\bdown\b/);
+        } finally {
+          silent.close();
+        }
       },
       timeout,
     );
