@@ -1,5 +1,6 @@
 import { describe, expect, it, afterEach } from "@jest/globals";
 import { readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { openStackStore, storePath } from "../src/store/open-store.ts";
@@ -30,6 +31,19 @@ describe("SQLite stack store", () => {
       db.close();
     }
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it("clears the lock an initialiser killed before letting go left behind; a live holder's lock stays", async () => {
+    dir = await tempDir();
+    const file = join(dir, "zen.db");
+    (await SqlStackStore.open(file)).close();
+    const owner = (pid: number) => JSON.stringify({ pid, host: hostname(), nonce: "0123456789abcdef" });
+    await writeFile(`${file}.lock`, owner(999_999_999));
+    (await SqlStackStore.open(file)).close();
+    expect(await readdir(dir)).not.toContain("zen.db.lock");
+    await writeFile(`${file}.lock`, owner(process.pid));
+    (await SqlStackStore.open(file)).close();
+    expect(await readdir(dir)).toContain("zen.db.lock");
   });
 
   it("brings a version 1 database up to date on open, keeping what it holds and a copy of it as it was", async () => {

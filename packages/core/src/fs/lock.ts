@@ -80,6 +80,17 @@ async function lockAndRun<T>(target: string, fn: () => Promise<T> | T, options: 
   }
 }
 
+/**
+ * Removes the lock on `path` if its holder is a process of this host that is gone. For code that
+ * takes a lock only now and then (to initialise a database once): the lock a killed initialiser
+ * left would otherwise stay until the next initialisation, which may never come.
+ */
+export async function clearDeadLock(path: string): Promise<void> {
+  const lockFile = `${resolve(path)}.lock`;
+  const current = await inspect(lockFile, Number.POSITIVE_INFINITY);
+  if (current.state === "stale" && current.dead) await takeOver(lockFile, current.key);
+}
+
 function toStderr(message: string): void {
   process.stderr.write(`${message}\n`);
 }

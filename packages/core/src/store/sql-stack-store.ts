@@ -11,7 +11,7 @@ import { isComponentType, type ComponentType } from "../component-types.ts";
 import { ZenError } from "../errors.ts";
 import { ensurePrivateDir } from "../fs/atomic-write.ts";
 import { backUpDatabase, useWriteAheadLog } from "../fs/sqlite-database.ts";
-import { withLock } from "../fs/lock.ts";
+import { clearDeadLock, withLock } from "../fs/lock.ts";
 import type { ComponentRecord, CustomFlavorRecord, StackRecord, StackStore, StoreSnapshot } from "./records.ts";
 import { damagedStore, damagedStoreHint, missingStore } from "./damaged-store.ts";
 import { SerialQueue } from "./serial-queue.ts";
@@ -98,6 +98,9 @@ export class SqlStackStore implements StackStore {
       if (fresh || !hasSchema(db, file)) {
         if (options.mustExist) throw damagedStore(file, "it holds no zen tables (an empty or foreign database)");
         await withLock(file, () => initialize(db, file));
+      } else if (existsSync(`${file}.lock`)) {
+        // An initialiser killed after its work but before letting go: nothing will take this lock again.
+        await clearDeadLock(file);
       }
       if (schemaVersion(db, file) < SQL_SCHEMA_VERSION) migrate(db, file);
     } catch (error) {
