@@ -203,6 +203,7 @@ console.log(
     `ending the MLflow run with ${STEP_COUNT} step tags ${endMs.toFixed(0)} ms`,
 );
 console.log(
-  `mlflow: a 20-step pipeline of such steps: ${median(plain).toFixed(0)} ms without the tracker, ${median(tracked).toFixed(0)} ms with it (creating, tagging and ending the MLflow run)`,
+  `mlflow: a 20-step pipeline of such steps: ${median(plain).toFixed(0)} ms without the tracker, ` +
+    `${median(tracked).toFixed(0)} ms with it (creating, tagging and ending the MLflow run)`,
 );
 rmSync(root, { recursive: true, force: true });

@@ -98,7 +98,8 @@ await cpuStack.metadataStore.close();
 const direct = best(directTimes);
 const piped = best(pipelineTimes);
 console.log(
-  `10 steps of 100 ms CPU: ${(((piped - direct) / direct) * 100).toFixed(1)} % slower than direct calls (${piped.toFixed(0)} ms vs ${direct.toFixed(0)} ms; target <= 2 %)`,
+  `10 steps of 100 ms CPU: ${(((piped - direct) / direct) * 100).toFixed(1)} % slower than direct calls ` +
+    `(${piped.toFixed(0)} ms vs ${direct.toFixed(0)} ms; target <= 2 %)`,
 );
 
 // ── latest run among 10,000 ──────────────────────────────────────────────────

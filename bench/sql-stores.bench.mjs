@@ -204,7 +204,8 @@ await withDatabases(SERVERS, async (databases) => {
       if (found?.id !== lastRun.id || found.steps.length !== 3) throw new Error("the latest run was not found");
     }
     console.log(
-      `${s.label}: latest run of a pipeline among ${RUNS} runs (post-execution API): ${median(lookups).toFixed(2)} ms median, ${lookupRequests} requests to the server (target <= 20 ms)`,
+      `${s.label}: latest run of a pipeline among ${RUNS} runs (post-execution API): ${median(lookups).toFixed(2)} ms median, ` +
+        `${lookupRequests} requests to the server (target <= 20 ms)`,
     );
     await metadata.close();
   }
@@ -225,7 +226,8 @@ await withDatabases(SERVERS, async (databases) => {
   for (const [index, s] of SERVERS.entries()) {
     const ms = shared[index];
     console.log(
-      `${s.label}: zen stack list on a shared profile: ${(ms / local).toFixed(2)}x the local profile (${ms.toFixed(0)} ms vs ${local.toFixed(0)} ms; target <= 2x)`,
+      `${s.label}: zen stack list on a shared profile: ${(ms / local).toFixed(2)}x the local profile ` +
+        `(${ms.toFixed(0)} ms vs ${local.toFixed(0)} ms; target <= 2x)`,
     );
   }
 });

@@ -39,7 +39,8 @@ export const evaluate = step({
 export const report = step({
   name: "report",
   run: async (metrics: Metrics, _p, ctx): Promise<string> => {
-    const text = `# ${ctx.pipelineName}: run ${ctx.runName}\n\n- accuracy: ${(metrics.accuracy * 100).toFixed(1)} %\n- log loss: ${metrics.logLoss.toFixed(4)}\n`;
+    const text =
+      `# ${ctx.pipelineName}: run ${ctx.runName}\n\n` + `- accuracy: ${(metrics.accuracy * 100).toFixed(1)} %\n- log loss: ${metrics.logLoss.toFixed(4)}\n`;
     const t = tracker(ctx);
     if (t) {
       const dir = await mkdtemp(join(tmpdir(), "zen-report-"));

@@ -121,7 +121,8 @@ export class MlflowClient {
     const text = await response.text().catch(() => "");
     if (response.status === 401 || response.status === 403) {
       throw new ZenError(
-        `The MLflow server at ${this.baseUrl} ${response.status === 401 ? "refused the credentials" : "denied access"} of ${this.what} (HTTP ${response.status}) on ${what}.`,
+        `The MLflow server at ${this.baseUrl} ${response.status === 401 ? "refused the credentials" : "denied access"} ` +
+          `of ${this.what} (HTTP ${response.status}) on ${what}.`,
         {
           code: "ZEN_MLFLOW_AUTH",
           hint:

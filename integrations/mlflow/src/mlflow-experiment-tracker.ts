@@ -371,7 +371,8 @@ function checkKey(key: string, kind: string): void {
 
 function changedParam(ctx: StepKey, key: string, before: string, after: string, where: string): ZenError {
   return new ZenError(
-    `Step '${ctx.stepName}' logged param '${key}' = '${after.slice(0, 100)}', but it was already logged as '${before.slice(0, 100)}' ${where}; MLflow never changes a logged param.`,
+    `Step '${ctx.stepName}' logged param '${key}' = '${after.slice(0, 100)}', ` +
+      `but it was already logged as '${before.slice(0, 100)}' ${where}; MLflow never changes a logged param.`,
     {
       code: "ZEN_MLFLOW_PARAM_CHANGED",
       hint: "Run the pipeline under a new run name to record the new value, or log a changing value as a metric or under another key.",

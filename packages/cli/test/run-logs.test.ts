@@ -30,7 +30,13 @@ beforeAll(() => {
     "talk.ts": `import { pipeline, step } from "@zen/core";
 const load = step({ name: "load", run: async () => { console.log("loading 3 rows"); console.error("row 2 looks odd"); return [1, 2, 3]; } });
 const quiet = step({ name: "quiet", run: async (rows: number[]) => rows.length });
-const boom = step({ name: "boom", run: async (rows: number[]): Promise<number> => { console.log("dividing", rows.length, "by zero"); throw new Error("division by zero"); } });
+const boom = step({
+  name: "boom",
+  run: async (rows: number[]): Promise<number> => {
+    console.log("dividing", rows.length, "by zero");
+    throw new Error("division by zero");
+  },
+});
 const after = step({ name: "after", run: async (x: number) => x });
 export default pipeline("talk", () => { const rows = load(); quiet(rows); after(boom(rows)); });
 `,

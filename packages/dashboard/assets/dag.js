@@ -145,7 +145,8 @@ export function dagView(run, onSelect) {
       const p = pos.get(id);
       for (const u of unit.upstream) {
         const q = pos.get(u);
-        const d = `M${q.x + NODE_W},${q.y + NODE_H / 2} C${q.x + NODE_W + GAP_X / 2},${q.y + NODE_H / 2} ${p.x - GAP_X / 2},${p.y + NODE_H / 2} ${p.x},${p.y + NODE_H / 2}`;
+        const [fromY, toY] = [q.y + NODE_H / 2, p.y + NODE_H / 2];
+        const d = `M${q.x + NODE_W},${fromY} C${q.x + NODE_W + GAP_X / 2},${fromY} ${p.x - GAP_X / 2},${toY} ${p.x},${toY}`;
         edges.append(el("svg:path", { class: "edge", d }));
       }
       const group = shape.groups.get(id);

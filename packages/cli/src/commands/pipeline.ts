@@ -60,7 +60,8 @@ export async function run(command: Invocation): Promise<void> {
   const executed = result.steps.filter((s) => s.status === "completed").length;
   const cached = result.steps.filter((s) => s.cached).length;
   output.success(
-    `Run '${result.name}' of pipeline '${result.pipelineName}' completed on stack '${result.stack.name}': ${executed} step${executed === 1 ? "" : "s"} executed, ${cached} reused from the cache.`,
+    `Run '${result.name}' of pipeline '${result.pipelineName}' completed on stack '${result.stack.name}': ` +
+      `${executed} step${executed === 1 ? "" : "s"} executed, ${cached} reused from the cache.`,
   );
   if (!opts.quiet) output.info(`Inspect it with: zen pipeline runs describe ${result.name}`);
   if (page) output.info(`Dashboard: ${page}`);
@@ -303,8 +304,9 @@ export function renderRun(run: PipelineRunView, colors: Colors, trackerRun?: str
   for (const step of run.steps) {
     const symbol = STATUS_SYMBOL[step.status] ?? "?";
     const paint = colors[STATUS_COLOR[step.status] ?? "reset"] as (text: string) => string;
-    const title = `${paint(symbol)} ${colors.bold(step.name)}${step.stepName !== step.name ? colors.dim(` (${step.stepName})`) : ""}  ${paintStatus(colors, step.status)}${step.durationMs !== undefined ? `  ${duration(step.durationMs)}` : ""}`;
-    lines.push(title);
+    const kind = step.stepName !== step.name ? colors.dim(` (${step.stepName})`) : "";
+    const took = step.durationMs !== undefined ? `  ${duration(step.durationMs)}` : "";
+    lines.push(`${paint(symbol)} ${colors.bold(step.name)}${kind}  ${paintStatus(colors, step.status)}${took}`);
     if (step.upstream.length > 0) lines.push(`    ${colors.dim("after")}    ${step.upstream.join(", ")}`);
     const decision = cacheDecision(step);
     if (decision) lines.push(`    ${colors.dim("cache")}    ${decision}`);
@@ -321,7 +323,8 @@ export function renderRun(run: PipelineRunView, colors: Colors, trackerRun?: str
     for (const [outputName, artifact] of Object.entries(step.outputs)) {
       const reused = artifact.producerStepId !== step.id ? colors.dim(" (from an earlier run)") : "";
       lines.push(
-        `    ${colors.dim("output")}   ${outputName} → ${artifact.uri}  ${colors.dim(`[${artifact.materializer}, ${artifact.contentHash.slice(0, 19)}]`)}${reused}`,
+        `    ${colors.dim("output")}   ${outputName} → ${artifact.uri}  ` +
+          `${colors.dim(`[${artifact.materializer}, ${artifact.contentHash.slice(0, 19)}]`)}${reused}`,
       );
     }
     if (step.error) lines.push(`    ${colors.dim("error")}    ${colors.red(step.error)}`);

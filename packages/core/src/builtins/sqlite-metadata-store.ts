@@ -180,7 +180,8 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
         });
       }
       this.statement(
-        `INSERT INTO runs (id, name, pipeline_id, status, stack_json, stack_name, runtime_json, parameters_json, enable_cache, started_at, zen_version, owner_json)
+        `INSERT INTO runs (id, name, pipeline_id, status, stack_json, stack_name, runtime_json, parameters_json, enable_cache,
+                           started_at, zen_version, owner_json)
          VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         run.id,

@@ -47,7 +47,10 @@ export function formatDuration(ms: number): string {
 export function formatEvent(event: PipelineEvent): string {
   switch (event.type) {
     case "run-started":
-      return `Running pipeline '${event.pipelineName}' on stack '${event.stackName}' as run '${event.runName}' (${event.steps.length} step${event.steps.length === 1 ? "" : "s"}).`;
+      return (
+        `Running pipeline '${event.pipelineName}' on stack '${event.stackName}' as run '${event.runName}' ` +
+        `(${event.steps.length} step${event.steps.length === 1 ? "" : "s"}).`
+      );
     case "step-started":
       return `Step '${event.step}' started.`;
     case "step-finished":

@@ -194,7 +194,8 @@ export async function runPipeline(pipeline: RunnablePipeline, options: RunOption
     if (!detached) result = await steps.result(cancelledBy !== undefined);
     if (result && result.neverRun.length > 0 && !cancelledBy) {
       failure = new ZenError(
-        `The orchestrator of stack '${stack.name}' ended the run without running step${result.neverRun.length > 1 ? "s" : ""} ${result.neverRun.map((n) => `'${n}'`).join(", ")}.`,
+        `The orchestrator of stack '${stack.name}' ended the run without running ` +
+          `step${result.neverRun.length > 1 ? "s" : ""} ${result.neverRun.map((n) => `'${n}'`).join(", ")}.`,
         {
           code: "ZEN_ORCHESTRATOR_INCOMPLETE",
           hint: "Check the orchestrator: it must run every step (or report a cancellation) before runPipeline() resolves.",
@@ -328,7 +329,8 @@ async function cleanupAll(components: StackComponent[], deployment: PipelineDepl
       await component.cleanupPipelineRun(deployment);
     } catch (error) {
       first ??= new ZenError(
-        `Cleaning up ${component.type.replace(/_/g, " ")} '${component.name}' after run '${deployment.runName}' failed: ${error instanceof Error ? error.message : String(error)}`,
+        `Cleaning up ${component.type.replace(/_/g, " ")} '${component.name}' after run '${deployment.runName}' failed: ` +
+          `${error instanceof Error ? error.message : String(error)}`,
         {
           code: "ZEN_CLEANUP_FAILED",
           hint: "Check the component's service; the run's results are recorded.",
@@ -348,6 +350,8 @@ function summarizeError(failure: unknown, result: RunStepsResult | undefined, ca
   }
   return undefined;
 }
+
+const FIX_AND_RERUN = "Fix the step and run again; completed steps are reused from the cache.";
 
 /** Where a failed step's output is: its log ends with the error's stack. */
 function printed(view: PipelineRunView, step: string): string {
@@ -380,7 +384,7 @@ function runError(
         code: "ZEN_RUN_FAILED",
         exitCode: 1,
         cause: first.error,
-        hint: `${ownHint(first.error) ?? "Fix the step and run again; completed steps are reused from the cache."}${skipped} ${printed(view, first.step)} ${inspect}`,
+        hint: `${ownHint(first.error) ?? FIX_AND_RERUN}${skipped} ${printed(view, first.step)} ${inspect}`,
       },
     );
   }

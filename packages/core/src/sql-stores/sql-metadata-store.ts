@@ -320,10 +320,9 @@ export abstract class SqlMetadataStore<Config = Record<string, unknown>> extends
   async getRun(nameOrId: string): Promise<RunRecord | undefined> {
     const client = await this.client();
     // Two unique-index lookups in one round trip (`id = ? OR name = ?` scans the table on PostgreSQL); an id wins over a name.
-    const rows = await client.query(
-      `SELECT * FROM ((${RUN_SELECT.replace("SELECT r.*", "SELECT 0 AS zen_pick, r.*")} WHERE r.id = ?) UNION ALL (${RUN_SELECT.replace("SELECT r.*", "SELECT 1 AS zen_pick, r.*")} WHERE r.name = ?)) found ORDER BY zen_pick LIMIT 1`,
-      [nameOrId, nameOrId],
-    );
+    const pick = (rank: number) => RUN_SELECT.replace("SELECT r.*", `SELECT ${rank} AS zen_pick, r.*`);
+    const sql = `SELECT * FROM ((${pick(0)} WHERE r.id = ?) UNION ALL (${pick(1)} WHERE r.name = ?)) found ORDER BY zen_pick LIMIT 1`;
+    const rows = await client.query(sql, [nameOrId, nameOrId]);
     return rows[0] ? toRun(rows[0]) : undefined;
   }
 
