@@ -32,9 +32,7 @@ start_db() { # start_db NAME PORT HEALTH_CMD_STRING CMD...
     log "$name already running (pid $(cat "$SVC/pids/$name"))."
     return 0
   fi
-  rm -f "$SVC/pids/$name"
-  setsid "$@" >"$SVC/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$SVC/pids/$name"
+  launch "$name" "$@"
   echo "$port" >"$SVC/ports/$name"
   wait_cmd "$name" 60 bash -c "$health"
   log "$name ready (pid $(cat "$SVC/pids/$name"))."

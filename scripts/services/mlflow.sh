@@ -44,11 +44,10 @@ mlflow_launch() { # mlflow_launch NAME PORT HEALTH_URL [EXTRA ARGS...]: starts N
   # The plain server must not see that file's path: it reads the auth config too (runs/search).
   local auth_env=()
   [ -f "$data/basic_auth.ini" ] && auth_env=(MLFLOW_AUTH_CONFIG_PATH="$data/basic_auth.ini" MLFLOW_FLASK_SERVER_SECRET_KEY=zen-test-csrf-key)
-  setsid env "${auth_env[@]}" PATH="$MLFLOW_VENV/bin:$PATH" MLFLOW_DISABLE_TELEMETRY=true \
+  launch "$name" env "${auth_env[@]}" PATH="$MLFLOW_VENV/bin:$PATH" MLFLOW_DISABLE_TELEMETRY=true \
     DO_NOT_TRACK=true MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false \
     "$SVC/bin/$name" server --backend-store-uri "sqlite:///$data/mlflow.db" --artifacts-destination "file://$data/artifacts" \
-    --serve-artifacts --host 127.0.0.1 --port "$port" --workers 1 "$@" >"$SVC/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$SVC/pids/$name"
+    --serve-artifacts --host 127.0.0.1 --port "$port" --workers 1 "$@"
   echo "$port" >"$SVC/ports/$name"
 }
 

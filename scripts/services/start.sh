@@ -45,6 +45,22 @@ alive() {
   [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$SVC/bin/$1"
 }
 
+# launch NAME CMD...: starts CMD in a session of its own (it outlives this script and is not hit by
+# signals sent to the caller's group), output to its log, and records its pid. `setsid` forks when its
+# caller leads a process group (a shell with job control), so `$!` is not always the server's pid: the
+# new session writes its own pid, then becomes the command.
+launch() {
+  local name=$1 pidfile="$SVC/pids/$1"; shift
+  rm -f "$pidfile"
+  setsid bash -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$pidfile" "$@" >"$SVC/logs/$name.log" 2>&1 </dev/null &
+  local tries=0
+  until [ -s "$pidfile" ]; do
+    tries=$((tries + 1))
+    [ $tries -le 200 ] || { log "$name did not start; see $SVC/logs/$name.log"; exit 1; }
+    sleep 0.05
+  done
+}
+
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_bg() { # start_bg NAME PORT HEALTH_URL CMD...
@@ -53,10 +69,7 @@ start_bg() { # start_bg NAME PORT HEALTH_URL CMD...
     log "$name already running (pid $(cat "$SVC/pids/$name"))."
     return 0
   fi
-  rm -f "$SVC/pids/$name"
-  # setsid: the server outlives this script and is not hit by signals sent to the caller's group.
-  setsid "$@" >"$SVC/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$SVC/pids/$name"
+  launch "$name" "$@"
   echo "$port" >"$SVC/ports/$name"
   wait_http "$name" "$health" 60
   log "$name ready (pid $(cat "$SVC/pids/$name"))."
