@@ -1,10 +1,11 @@
 /**
  * Reading a large object as one stream that survives dropped connections: when the download fails
  * with a network error (or ends short of the object's size), the rest is asked for again from the
- * offset reached, a few times, and the reader sees one uninterrupted stream. The bytes flow through
- * `pipe` rather than an async generator, so a 1 GiB read costs no promise per chunk.
+ * offset reached, a few times, and the reader sees one uninterrupted stream. Each chunk is pushed
+ * straight into the reader's stream (no async generator, no transform in between), so a fast local
+ * server is read about as fast as the download itself.
  */
-import { PassThrough, type Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { networkErrorCode } from "./store-errors.ts";
 
 const MiB = 1024 * 1024;
@@ -28,38 +29,53 @@ export interface ResumableReadOptions {
 }
 
 export function resumableRead(first: Readable, options: ResumableReadOptions): Readable {
-  const out = new PassThrough({ highWaterMark: MiB });
-  let current: Readable | undefined = first;
+  let current: Readable | undefined;
   let offset = 0;
   let attempts = 0;
   let lastProgress = Date.now();
   const dropped = (what: string, code: string) => Object.assign(new Error(`The download of '${options.uri}' ${what} after ${offset} bytes.`), { code });
 
+  const out = new Readable({
+    highWaterMark: MiB,
+    read() {
+      lastProgress = Date.now();
+      current?.resume();
+    },
+    destroy(error, done) {
+      clearInterval(stallCheck);
+      // A reader that stops early stops the download too.
+      current?.destroy();
+      current = undefined;
+      done(error);
+    },
+  });
+
   const attach = (body: Readable) => {
     current = body;
+    lastProgress = Date.now();
     body.on("data", (chunk: Buffer) => {
+      if (body !== current) return;
       offset += chunk.length;
       lastProgress = Date.now();
+      if (!out.push(chunk)) body.pause();
     });
     body.once("end", () => {
       if (body !== current) return;
       if (options.size === undefined || offset >= options.size) {
         current = undefined;
-        out.end();
+        clearInterval(stallCheck);
+        out.push(null);
         return;
       }
       resume(body, dropped(`ended early (${offset} of ${options.size} bytes)`, "ECONNRESET"));
     });
     body.once("error", (error) => resume(body, error));
     body.once("close", () => resume(body, dropped("was cut off", "ECONNRESET")));
-    lastProgress = Date.now();
-    body.pipe(out, { end: false });
   };
 
   const resume = (body: Readable, error: unknown) => {
     if (body !== current || out.destroyed) return;
     current = undefined;
-    body.unpipe(out);
     body.destroy();
     if (!networkErrorCode(error) || ++attempts > options.retries) {
       out.destroy(options.mapError(error));
@@ -71,24 +87,16 @@ export function resumableRead(first: Readable, options: ResumableReadOptions): R
     );
   };
 
-  // Silence counts only while the reader waits for bytes: a full buffer pauses the download on purpose.
-  out.on("drain", () => {
-    lastProgress = Date.now();
-  });
+  // Silence counts only while the reader waits for bytes: a paused download (the reader's buffer is full) is not stalled.
   const stallCheck = setInterval(
     () => {
-      if (current && !out.writableNeedDrain && Date.now() - lastProgress > options.stallMs) {
+      if (current && !current.isPaused() && Date.now() - lastProgress > options.stallMs) {
         resume(current, dropped(`stalled (nothing for ${options.stallMs} ms)`, "ETIMEDOUT"));
       }
     },
     Math.max(10, Math.floor(options.stallMs / 4)),
   );
   stallCheck.unref();
-  // A reader that stops early (destroys the stream) stops the download too.
-  out.once("close", () => {
-    clearInterval(stallCheck);
-    current?.destroy();
-  });
   attach(first);
   return out;
 }
