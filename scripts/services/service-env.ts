@@ -41,12 +41,20 @@ export function serviceEnv(): Record<string, string | undefined> {
   return { ...values, ...process.env };
 }
 
+/**
+ * Whether the server answers its health URL. A server that is down refuses at once; one that is up but
+ * busy (MLflow's single worker on a loaded machine) may take a while: it gets 20 s before it counts as down.
+ */
 async function reachable(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-    return response.ok;
-  } catch {
-    return false;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      return response.ok;
+    } catch (error) {
+      const timedOut = (error as Error).name === "TimeoutError";
+      if (!timedOut || Date.now() >= deadline) return false;
+    }
   }
 }
 
