@@ -42,8 +42,9 @@ export function serviceEnv(): Record<string, string | undefined> {
 }
 
 /**
- * Whether the server answers its health URL. A server that is down refuses at once; one that is up but
- * busy (MLflow's single worker on a loaded machine) may take a while: it gets 20 s before it counts as down.
+ * Whether the server answers its health URL. A server that is down refuses at once; one that is up may
+ * be slow (MLflow's single worker on a loaded machine) or close a kept-alive connection just as it is
+ * reused (fetch's pool is shared by every test file of a Jest worker): those get retried for 20 s.
  */
 async function reachable(url: string): Promise<boolean> {
   const deadline = Date.now() + 20_000;
@@ -52,8 +53,9 @@ async function reachable(url: string): Promise<boolean> {
       const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
       return response.ok;
     } catch (error) {
-      const timedOut = (error as Error).name === "TimeoutError";
-      if (!timedOut || Date.now() >= deadline) return false;
+      const refused = (error as { cause?: { code?: unknown } }).cause?.code === "ECONNREFUSED";
+      if (refused || Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 }
