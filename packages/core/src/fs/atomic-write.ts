@@ -56,16 +56,14 @@ export function backupPath(path: string): string {
 
 /**
  * Makes `<path>.bak` the current version of `path` before it is replaced: a hard link, so no bytes
- * are copied (and the mode stays private); where links are unsupported, no backup is kept.
+ * are copied (and the mode stays private); where links are unsupported, no backup is kept. No temp
+ * name in between, so a writer killed here leaves nothing behind (at worst no `.bak` until the next
+ * write); callers write under the file's lock, so no two writers race on the backup.
  */
 async function keepBackup(path: string): Promise<void> {
-  const staged = tempName(backupPath(path));
-  try {
-    await link(path, staged);
-    await rename(staged, backupPath(path));
-  } catch {
-    await rm(staged, { force: true });
-  }
+  const backup = backupPath(path);
+  await rm(backup, { force: true }).catch(() => {});
+  await link(path, backup).catch(() => {});
 }
 
 /** `<name>.<process tag>.<random>.tmp`: a temp file that names its writer, so leftovers can be told from work in progress. */
