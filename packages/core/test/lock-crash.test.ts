@@ -95,6 +95,17 @@ describe("crash leftovers", () => {
     expect(await readFile(file, "utf8")).toBe("new: 1\n");
   });
 
+  it("removes what killed waiters left next to the lock when it is next taken, in a directory no file is written to", async () => {
+    dir = await tempDir();
+    const file = join(dir, "zen.db");
+    const deadOwner = "zen.db.lock.999999999.d113aa2b.tmp";
+    const deadTicket = "zen.db.lock.wait-000000000000001-000000.999999999.0badf00d.tmp";
+    const liveOwner = `zen.db.lock.${process.pid}.ba987654.tmp`;
+    for (const name of [deadOwner, deadTicket, liveOwner]) await writeFile(join(dir, name), "");
+    expect(await withLock(file, () => "mine")).toBe("mine");
+    expect(await readdir(dir)).toEqual([liveOwner]);
+  });
+
   it("lets a long queue of processes drain: the timeout is per holder, not for the whole wait", async () => {
     dir = await tempDir();
     const file = join(dir, "counter");

@@ -84,10 +84,13 @@ export async function removeDeadTemps(dir: string): Promise<void> {
   } catch {
     return;
   }
-  for (const name of names) {
-    const writer = TEMP_NAME.exec(name)?.[1];
-    if (writer !== undefined && !isTaggedProcessAlive(writer)) await rm(join(dir, name), { force: true }).catch(() => {});
-  }
+  for (const name of names) if (isDeadTemp(name)) await rm(join(dir, name), { force: true }).catch(() => {});
+}
+
+/** Whether `name` is a temp file (see `tempName`) whose writer is no longer running. */
+export function isDeadTemp(name: string): boolean {
+  const writer = TEMP_NAME.exec(name)?.[1];
+  return writer !== undefined && !isTaggedProcessAlive(writer);
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -13,7 +13,7 @@ import { hostname } from "node:os";
 import { link, open, readdir, readFile, rm, stat, unlink, utimes } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { ZenError } from "../errors.ts";
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from "./atomic-write.ts";
+import { ensurePrivateDir, isDeadTemp, PRIVATE_FILE_MODE } from "./atomic-write.ts";
 import { currentProcessOwner, isTaggedProcessAlive, ownerGoneReason, PROCESS_TAG_PATTERN, type ProcessOwner, processTag } from "./process-alive.ts";
 
 export interface LockOptions {
@@ -245,14 +245,18 @@ async function waitersAhead(lockFile: string, ticket: string, staleMs: number): 
   } catch {
     return { ahead: 0 };
   }
-  const ahead = names.filter((name) => name < mine && TICKET.exec(name)?.[1] === lockName).sort();
+  // Dead processes' tickets and owner temps go here: in a directory that zen never writes a file
+  // into (a SQLite store's), nothing else would ever remove what a writer killed while queueing left.
+  const ours: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(`${lockName}.`)) continue;
+    if (isDeadTemp(name)) await rm(join(dir, name), { force: true });
+    else ours.push(name);
+  }
+  const ahead = ours.filter((name) => name < mine && TICKET.exec(name)?.[1] === lockName).sort();
   let live = 0;
   let previous: string | undefined;
   for (const name of ahead) {
-    if (!isTaggedProcessAlive(TICKET.exec(name)![3]!)) {
-      await rm(join(dir, name), { force: true });
-      continue;
-    }
     const info = await stat(join(dir, name)).catch(() => undefined);
     if (!info || Date.now() - info.mtimeMs > staleMs) continue;
     live++;
