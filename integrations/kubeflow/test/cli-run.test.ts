@@ -34,6 +34,18 @@ function makeProject(root: string): string {
   return project;
 }
 
+/** Registers, in `project`, local stores under `root` and the orchestrator `kfp` on the fake at `hostname` (with `options`), then runs `stackCommands`. */
+async function registerKfpStack(env: Record<string, string>, project: string, root: string, hostname: string, options: string[], stackCommands: string[][]) {
+  for (const args of [
+    ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
+    ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
+    ["orchestrator", "register", "kfp", "--flavor", "kubeflow", `--kubeflow_hostname=${hostname}`, "--image=registry.example.com/app:1", ...options],
+    ...stackCommands,
+  ]) {
+    expect(await zen(env, args, project)).toMatchObject({ code: 0 });
+  }
+}
+
 describe("zen pipeline run on a kubeflow stack", () => {
   it("passes the pipeline file relative to the project root, which the tasks run from", async () => {
     const root = makeTempDir("zen-kfp-cli-run-");
@@ -43,24 +55,8 @@ describe("zen pipeline run on a kubeflow stack", () => {
     fake = await startKfpApiFake({
       onRunCreated: (run, text) => void runOnKfpLocal(env, run, text, log, project).then((state) => fake!.setRunStates(run.run_id, [state])),
     });
-    for (const args of [
-      ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
-      ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
-      [
-        "orchestrator",
-        "register",
-        "kfp",
-        "--flavor",
-        "kubeflow",
-        `--kubeflow_hostname=${fake.url}`,
-        "--image=registry.example.com/app:1",
-        "--skip_local_validations=true",
-      ],
-      ["stack", "register", "on-kfp", "-o", "kfp", "-a", "files", "-m", "meta"],
-      ["stack", "set", "on-kfp"],
-    ]) {
-      expect(await zen(env, args, project)).toMatchObject({ code: 0 });
-    }
+    const stack = ["stack", "register", "on-kfp", "-o", "kfp", "-a", "files", "-m", "meta"];
+    await registerKfpStack(env, project, root, fake.url, ["--skip_local_validations=true"], [stack, ["stack", "set", "on-kfp"]]);
     // From src/, the file is `pipeline.ts`; inside the project (and the image) it is src/pipeline.ts.
     const result = await zen(env, ["pipeline", "run", "pipeline.ts", "--run-name", "from-src"], path.join(project, "src"));
     expect(result.code).toBe(0);
@@ -115,24 +111,8 @@ describe("zen pipeline run on a kubeflow stack", () => {
     const env = zenEnvironment(root);
     const project = makeProject(root);
     fake = await startKfpApiFake({ onRunCreated: (run) => fake!.setRunStates(run.run_id, ["RUNNING"]) });
-    for (const args of [
-      ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
-      ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
-      [
-        "orchestrator",
-        "register",
-        "kfp",
-        "--flavor",
-        "kubeflow",
-        `--kubeflow_hostname=${fake.url}`,
-        "--image=registry.example.com/app:1",
-        "--synchronous=false",
-        "--skip_local_validations=true",
-      ],
-      ["stack", "register", "on-kfp", "-o", "kfp", "-a", "files", "-m", "meta", "--set"],
-    ]) {
-      expect(await zen(env, args, project)).toMatchObject({ code: 0 });
-    }
+    const stack = ["stack", "register", "on-kfp", "-o", "kfp", "-a", "files", "-m", "meta", "--set"];
+    await registerKfpStack(env, project, root, fake.url, ["--synchronous=false", "--skip_local_validations=true"], [stack]);
     const result = await zen(env, ["pipeline", "run", "src/pipeline.ts", "--run-name", "detached-1"], project);
     expect(result.code).toBe(0);
     const runId = [...fake.runs.keys()][0]!;

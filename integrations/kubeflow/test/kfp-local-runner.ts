@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeTempDir } from "@zen/test-utils";
+import { KubeflowOrchestrator } from "../src/kubeflow-orchestrator.ts";
 import { kfpCheck } from "./kfp-python.ts";
 
 export const ZEN = fileURLToPath(new URL("../../../packages/cli/bin/zen.js", import.meta.url));
@@ -41,4 +42,17 @@ export async function runOnKfpLocal(env: Record<string, string>, run: Record<str
   log.push(result.stderr);
   if (result.code !== 0) return "FAILED";
   return (JSON.parse(result.stdout) as { state: string }).state;
+}
+
+/** The kubeflow orchestrator `kfp` on the KFP API fake at `hostname` (its own `pollIntervalMs` when given). */
+export function kfpOrchestrator(hostname: string, configDir: string, pollIntervalMs?: number): KubeflowOrchestrator {
+  const orchestrator = new KubeflowOrchestrator({
+    id: "kfp",
+    name: "kfp",
+    flavor: "kubeflow",
+    config: { kubeflow_hostname: hostname, image: "registry.example.com/app:1" },
+    configDir,
+  });
+  if (pollIntervalMs !== undefined) orchestrator.pollIntervalMs = pollIntervalMs;
+  return orchestrator;
 }

@@ -5,18 +5,16 @@
  * database (the password as a secret reference); artifacts are read back through the launching
  * process's `PipelineRepository`, and a second run comes from zen's cache. Rebuild before running it.
  */
-import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { PipelineRepository, type LoadedStack } from "@zen/core";
-import { makeProject, makeTempDir, startKfpApiFake, type KfpApiFake } from "@zen/test-utils";
+import { makeTempDir, projectWithPackages, startKfpApiFake, type KfpApiFake } from "@zen/test-utils";
 import { quickstart } from "../../../examples/quickstart/src/pipeline.ts";
 import { MySqlMetadataStore } from "../../mysql/src/mysql-metadata-store.ts";
 import { mysqlTestDatabase } from "../../mysql/test/mysql-test-database.ts";
 import { s3TestBucket } from "../../s3/test/s3-test-bucket.ts";
-import { KubeflowOrchestrator } from "../src/kubeflow-orchestrator.ts";
-import { runOnKfpLocal, zenCli, zenEnvironment } from "./kfp-local-runner.ts";
+import { kfpOrchestrator, runOnKfpLocal, zenCli, zenEnvironment } from "./kfp-local-runner.ts";
 
 const PIPELINE = fileURLToPath(new URL("../../../examples/quickstart/src/pipeline.ts", import.meta.url));
 const INTEGRATIONS = fileURLToPath(new URL("../../", import.meta.url));
@@ -35,9 +33,10 @@ describe("the quickstart on kfp.local with S3 and MariaDB", () => {
       AWS_REGION: bucket.s3.region,
       AWS_EC2_METADATA_DISABLED: "true",
     };
-    const project = makeProject({ dependencies: { "@zen/integration-s3": "*", "@zen/integration-mysql": "*" } });
-    mkdirSync(path.join(project, "node_modules", "@zen"), { recursive: true });
-    for (const name of ["s3", "mysql"]) symlinkSync(path.join(INTEGRATIONS, name), path.join(project, "node_modules", "@zen", `integration-${name}`), "dir");
+    const project = projectWithPackages({
+      "@zen/integration-s3": path.join(INTEGRATIONS, "s3"),
+      "@zen/integration-mysql": path.join(INTEGRATIONS, "mysql"),
+    });
     const s3Path = `s3://${bucket.bucket}/zen`;
     for (const args of [
       ["secrets-manager", "register", "vault", "--flavor", "local"],
@@ -67,14 +66,7 @@ describe("the quickstart on kfp.local with S3 and MariaDB", () => {
     });
     const artifactStore = bucket.store({ path: s3Path }, "bucket");
     const metadataStore = new MySqlMetadataStore({ id: "team", name: "team", flavor: "mysql", config: db.config, configDir: root });
-    const orchestrator = new KubeflowOrchestrator({
-      id: "kfp",
-      name: "kfp",
-      flavor: "kubeflow",
-      config: { kubeflow_hostname: fake.url, image: "registry.example.com/app:1" },
-      configDir: root,
-    });
-    orchestrator.pollIntervalMs = 100;
+    const orchestrator = kfpOrchestrator(fake.url, root, 100);
     const stack = {
       name: "pods",
       orchestrator,

@@ -10,41 +10,41 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createLocalStack, type LoadedStack } from "@zen/core";
 import { makeTempDir, startKfpApiFake, type KfpApiFake } from "@zen/test-utils";
-import { KubeflowOrchestrator } from "../src/kubeflow-orchestrator.ts";
-import { runOnKfpLocal, zenCli as zen, zenEnvironment } from "./kfp-local-runner.ts";
+import { kfpOrchestrator, runOnKfpLocal, zenCli as zen, zenEnvironment } from "./kfp-local-runner.ts";
 import sums from "./fixtures/sums-pipeline.ts";
 
 const PIPELINE = fileURLToPath(new URL("./fixtures/sums-pipeline.ts", import.meta.url));
 let fake: KfpApiFake | undefined;
 afterEach(async () => fake?.close());
 
+/** The "pods" reach the same stores through a registered stack of the same name. */
+async function registerPodsStack(env: Record<string, string>, root: string): Promise<void> {
+  for (const args of [
+    ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
+    ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
+    ["stack", "register", "pods", "-o", "default", "-a", "files", "-m", "meta"],
+  ]) {
+    expect(await zen(env, args)).toMatchObject({ code: 0 });
+  }
+}
+
+/** The launching process's stack `pods`: the same stores under `root`, run by the kubeflow orchestrator. */
+function podsStack(root: string, hostname: string, pollIntervalMs?: number): LoadedStack {
+  const local = createLocalStack({ root });
+  const orchestrator = kfpOrchestrator(hostname, root, pollIntervalMs);
+  return { ...local, name: "pods", orchestrator, components: { ...local.components, orchestrator } } as LoadedStack;
+}
+
 describe("the compiled pipeline on kfp.local's subprocess runner", () => {
   it("runs every task's `zen step run` as a host process; the launching process reports them, and a second run is cached", async () => {
     const root = makeTempDir("zen-kfp-cli-");
     const env = zenEnvironment(root);
-    // The "pods" reach the same stores through a registered stack of the same name.
-    for (const args of [
-      ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
-      ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
-      ["stack", "register", "pods", "-o", "default", "-a", "files", "-m", "meta"],
-    ]) {
-      const result = await zen(env, args);
-      expect(result).toMatchObject({ code: 0 });
-    }
+    await registerPodsStack(env, root);
     const log: string[] = [];
     fake = await startKfpApiFake({
       onRunCreated: (run, text) => void runOnKfpLocal(env, run, text, log).then((state) => fake!.setRunStates(run.run_id, [state])),
     });
-    const local = createLocalStack({ root });
-    const orchestrator = new KubeflowOrchestrator({
-      id: "kfp",
-      name: "kfp",
-      flavor: "kubeflow",
-      config: { kubeflow_hostname: fake.url, image: "registry.example.com/app:1" },
-      configDir: root,
-    });
-    orchestrator.pollIntervalMs = 50;
-    const stack = { ...local, name: "pods", orchestrator, components: { ...local.components, orchestrator } } as LoadedStack;
+    const stack = podsStack(root, fake.url, 50);
 
     const view = await sums.run({ stack, runName: "cli-1", onEvent: false, handleSignals: false, pipeline_file: PIPELINE });
     expect(view.status).toBe("completed");
@@ -62,23 +62,9 @@ describe("the compiled pipeline on kfp.local's subprocess runner", () => {
   it("runs each trigger of a schedule as a zen run of its own, the built `zen step run --schedule-run` creating and ending it", async () => {
     const root = makeTempDir("zen-kfp-schedule-");
     const env = zenEnvironment(root);
-    for (const args of [
-      ["artifact-store", "register", "files", "--flavor", "local", `--path=${path.join(root, "artifacts")}`],
-      ["metadata-store", "register", "meta", "--flavor", "sqlite", `--uri=${path.join(root, "metadata.db")}`],
-      ["stack", "register", "pods", "-o", "default", "-a", "files", "-m", "meta"],
-    ]) {
-      expect(await zen(env, args)).toMatchObject({ code: 0 });
-    }
+    await registerPodsStack(env, root);
     fake = await startKfpApiFake();
-    const local = createLocalStack({ root });
-    const orchestrator = new KubeflowOrchestrator({
-      id: "kfp",
-      name: "kfp",
-      flavor: "kubeflow",
-      config: { kubeflow_hostname: fake.url, image: "registry.example.com/app:1" },
-      configDir: root,
-    });
-    const stack = { ...local, name: "pods", orchestrator, components: { ...local.components, orchestrator } } as LoadedStack;
+    const stack = podsStack(root, fake.url);
     const schedule = await sums.run({ stack, runName: "nightly", schedule: "0 3 * * *", onEvent: false, handleSignals: false, pipeline_file: PIPELINE });
     expect(schedule.status).toBe("running");
     const created = fake.exchanges.find((e) => e.path.endsWith("/recurringruns"))!;

@@ -5,31 +5,12 @@
  * processes (`zen model-deployer models …`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { sandbox, type Sandbox } from "../../../packages/cli/test/run-zen.ts";
 import { requireMlflow, type MlflowService } from "../../../scripts/services/service-env.ts";
-
-const EXAMPLE_DIR = fileURLToPath(new URL("../../../examples/mlflow", import.meta.url));
-const TSX_LOADER = join(dirname(createRequire(join(EXAMPLE_DIR, "package.json")).resolve("tsx/package.json")), "dist/loader.mjs");
-
-function runExample(env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--conditions=zen-source", "--import", TSX_LOADER, join(EXAMPLE_DIR, "src/run.ts")], {
-      cwd: EXAMPLE_DIR,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
+import { exampleCli, runExample } from "./mlflow-example-project.ts";
 
 function killGroup(pid: number): void {
   try {
@@ -42,12 +23,7 @@ function killGroup(pid: number): void {
 describe("the mlflow model deployer in the example project, through the zen CLI", () => {
   let service: MlflowService;
   let s: Sandbox;
-  const zen = (args: string[]) => s.zen(args, { cwd: EXAMPLE_DIR });
-  const ok = (args: string[]) => {
-    const result = zen(args);
-    if (result.status !== 0) throw new Error(`zen ${args.join(" ")}: exit ${result.status}\n${result.stdout}\n${result.stderr}`);
-    return result;
-  };
+  const { zen, ok } = exampleCli(() => s);
   const json = (args: string[]) => JSON.parse(ok([...args, "--output", "json"]).stdout);
 
   beforeAll(async () => {

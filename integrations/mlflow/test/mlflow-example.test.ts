@@ -5,32 +5,11 @@
  * MLflow's Python client, and the MLflow run's URL in `zen pipeline runs describe` (kept with the run's record).
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { closedPort } from "@zen/test-utils";
 import { sandbox, type Sandbox } from "../../../packages/cli/test/run-zen.ts";
 import { requireMlflow, type MlflowService } from "../../../scripts/services/service-env.ts";
+import { EXAMPLE_DIR, exampleCli, runExample } from "./mlflow-example-project.ts";
 import { python } from "./mlflow-test-support.ts";
-
-const EXAMPLE_DIR = fileURLToPath(new URL("../../../examples/mlflow", import.meta.url));
-const TSX_LOADER = join(dirname(createRequire(join(EXAMPLE_DIR, "package.json")).resolve("tsx/package.json")), "dist/loader.mjs");
-
-function runExample(env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--conditions=zen-source", "--import", TSX_LOADER, join(EXAMPLE_DIR, "src/run.ts")], {
-      cwd: EXAMPLE_DIR,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
 
 const READ_BACK = `
 import json, sys, tempfile
@@ -44,11 +23,7 @@ print(json.dumps({"status": r.info.status, "params": r.data.params, "metrics": r
 describe("the mlflow tracker in the example project, through the zen CLI", () => {
   let service: MlflowService;
   let s: Sandbox;
-  const ok = (args: string[]) => {
-    const result = s.zen(args, { cwd: EXAMPLE_DIR });
-    if (result.status !== 0) throw new Error(`zen ${args.join(" ")}: exit ${result.status}\n${result.stdout}\n${result.stderr}`);
-    return result;
-  };
+  const { ok } = exampleCli(() => s);
 
   beforeAll(async () => {
     service = await requireMlflow();

@@ -1,41 +1,24 @@
 /** `zen pipeline run | list | runs list | runs describe` as real processes, on a temp config directory. */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { makeProject, makeTempDir, writeTree, ZOD_ESM_URL } from "@zen/test-utils";
+import { sourceEnv, zenFromSource } from "./zen-from-source.ts";
 import { Zen } from "@zen/core";
-
-const HARNESS = fileURLToPath(new URL("./fixtures/pipeline-cli.ts", import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
 
 let project: string;
 let env: Record<string, string>;
 let trackerLog: string;
 
-function zen(...args: string[]): Result {
-  const result = spawnSync(process.execPath, ["--import", TSX, "--conditions=zen-source", HARNESS, ...args], {
-    cwd: project,
-    env,
-    encoding: "utf8",
-    input: "",
-  });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+function zen(...args: string[]) {
+  return zenFromSource(project, env, args);
 }
 
 beforeAll(async () => {
   const home = makeTempDir("zen-cli-pipeline-");
   project = makeProject({ name: "cli-pipelines" });
   trackerLog = path.join(home, "tracker.log");
-  env = { PATH: process.env.PATH ?? "", HOME: home, ZEN_CONFIG_PATH: path.join(home, "config"), NO_COLOR: "1", CI: "1" };
+  env = sourceEnv(home);
   writeTree(project, {
     "pipeline.ts":
       `import { z } from ${JSON.stringify(ZOD_ESM_URL)};

@@ -3,30 +3,19 @@
  * the stack: a component's own hint reaches the user when its error fails a step, hooks post
  * structured alerts, and a failing hook is a warning that does not change the run's outcome.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { makeProject, makeTempDir, writeTree, ZOD_ESM_URL } from "@zen/test-utils";
+import { sourceEnv, zenFromSource } from "./zen-from-source.ts";
 import { Zen } from "@zen/core";
-
-const HARNESS = fileURLToPath(new URL("./fixtures/pipeline-cli.ts", import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 let project: string;
 let env: Record<string, string>;
 let outbox: string;
 
 function zen(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", TSX, "--conditions=zen-source", HARNESS, ...args], {
-    cwd: project,
-    env,
-    encoding: "utf8",
-    input: "",
-  });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  return zenFromSource(project, env, args);
 }
 
 const alerts = () =>
@@ -41,7 +30,7 @@ beforeAll(async () => {
   const home = makeTempDir("zen-cli-hooks-");
   project = makeProject({ name: "cli-hooks" });
   outbox = path.join(home, "alerts.jsonl");
-  env = { PATH: process.env.PATH ?? "", HOME: home, ZEN_CONFIG_PATH: path.join(home, "config"), NO_COLOR: "1", CI: "1" };
+  env = sourceEnv(home);
   writeTree(project, {
     // A file-backed alerter flavor: one JSON line per alert; refuses to post while `muted` is set.
     "alerter.ts":

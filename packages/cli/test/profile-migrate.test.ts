@@ -7,10 +7,21 @@ import { describe, expect, it } from "@jest/globals";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { sandbox } from "./run-zen.ts";
+import { sandbox, type Sandbox } from "./run-zen.ts";
 
 /** better-sqlite3 (a dependency of @zen/core here), to put a store back to an older schema or forward to a newer one. */
 const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => { exec(sql: string): void; close(): void };
+
+/** A sandbox with a SQL profile `lite` whose zen.db `sql` then changed (as another zen left it). */
+function liteProfile(sql: string): { s: Sandbox; file: string } {
+  const s = sandbox();
+  expect(s.zen(["profile", "create", "lite", "--store-type", "sql"]).status).toBe(0);
+  const file = join(s.configDir, "profiles", "lite", "zen.db");
+  const db = new Database(file);
+  db.exec(sql);
+  db.close();
+  return { s, file };
+}
 
 describe("zen profile migrate", () => {
   it("is described by --help", () => {
@@ -48,13 +59,8 @@ describe("zen profile migrate", () => {
   });
 
   it("migrates an older SQLite store from its version to the current one, once, keeping a copy", () => {
-    const s = sandbox();
-    expect(s.zen(["profile", "create", "lite", "--store-type", "sql"]).status).toBe(0);
-    const file = join(s.configDir, "profiles", "lite", "zen.db");
     // Back to schema version 1: no `package` column yet.
-    const db = new Database(file);
-    db.exec("ALTER TABLE components DROP COLUMN package; DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES (1);");
-    db.close();
+    const { s, file } = liteProfile("ALTER TABLE components DROP COLUMN package; DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES (1);");
     const r = s.zen(["profile", "migrate", "lite"]);
     expect(r.stderr + r.stdout).toContain("was migrated from schema version 1 to 2");
     expect(r.status).toBe(0);
@@ -66,12 +72,7 @@ describe("zen profile migrate", () => {
   });
 
   it("refuses a SQLite store from a newer zen, as opening it does", () => {
-    const s = sandbox();
-    expect(s.zen(["profile", "create", "lite", "--store-type", "sql"]).status).toBe(0);
-    const file = join(s.configDir, "profiles", "lite", "zen.db");
-    const db = new Database(file);
-    db.exec("DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES (99);");
-    db.close();
+    const { s } = liteProfile("DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES (99);");
     for (const args of [
       ["profile", "migrate", "lite"],
       ["stack", "list", "--profile", "lite"],

@@ -1,31 +1,19 @@
 /** `zen pipeline runs logs RUN [STEP]` as real processes: what steps printed, per step, and why a step has none. */
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { makeProject, makeTempDir, writeTree } from "@zen/test-utils";
-
-const HARNESS = fileURLToPath(new URL("./fixtures/pipeline-cli.ts", import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+import { sourceEnv, zenFromSource } from "./zen-from-source.ts";
 
 let project: string;
 let env: Record<string, string>;
 
 function zen(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", TSX, "--conditions=zen-source", HARNESS, ...args], {
-    cwd: project,
-    env,
-    encoding: "utf8",
-    input: "",
-  });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  return zenFromSource(project, env, args);
 }
 
 beforeAll(() => {
   const home = makeTempDir("zen-cli-logs-");
   project = makeProject({ name: "cli-logs" });
-  env = { PATH: process.env.PATH ?? "", HOME: home, ZEN_CONFIG_PATH: path.join(home, "config"), NO_COLOR: "1", CI: "1" };
+  env = sourceEnv(home);
   writeTree(project, {
     "talk.ts": `import { pipeline, step } from "@zen/core";
 const load = step({ name: "load", run: async () => { console.log("loading 3 rows"); console.error("row 2 looks odd"); return [1, 2, 3]; } });

@@ -1,19 +1,13 @@
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import type BetterSqlite3 from "better-sqlite3";
 import { makeTempDir } from "@zen/test-utils";
-import { SqliteMetadataStore } from "../src/index.ts";
+import type { SqliteMetadataStore } from "../src/index.ts";
 import { MIGRATIONS } from "../src/builtins/sqlite-schema.ts";
 import { runScript } from "./pipeline-helpers.ts";
+import { Database, newRunRecord, openOlderStore, openStore } from "./sqlite-metadata-helpers.ts";
 
 const FIXTURES = new URL("./fixtures/metadata/", import.meta.url).pathname;
-const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
-
-function openStore(uri: string, Store: typeof SqliteMetadataStore = SqliteMetadataStore) {
-  return new Store({ id: "m", name: "meta", flavor: "sqlite", config: { uri }, configDir: path.dirname(uri) });
-}
 
 async function recordOneRun(file: string): Promise<void> {
   const store = openStore(file);
@@ -22,18 +16,7 @@ async function recordOneRun(file: string): Promise<void> {
 }
 
 async function recordOneRunIn(store: SqliteMetadataStore): Promise<void> {
-  await store.createRun({
-    id: "r-id",
-    name: "r",
-    pipelineName: "p",
-    stack: { name: "s", components: {} },
-    runtimeConfiguration: {},
-    parameters: {},
-    enableCache: false,
-    startedAt: new Date().toISOString(),
-    zenVersion: "0",
-    steps: [],
-  });
+  await store.createRun(newRunRecord("r", "p", "s"));
 }
 
 describe("a run whose process died", () => {
@@ -136,10 +119,7 @@ describe("files of the metadata store are private", () => {
   it("creates metadata.db 0600, tightens an existing 0644 one, and keeps migration backups 0600", async () => {
     const dir = makeTempDir("zen-meta-");
     const file = path.join(dir, "metadata.db");
-    class V1Store extends SqliteMetadataStore {
-      static override migrations = MIGRATIONS.slice(0, 1);
-    }
-    const v1 = openStore(file, V1Store);
+    const v1 = openOlderStore(file, 1);
     v1.schemaVersion();
     await v1.close();
     expect(statSync(file).mode & 0o777).toBe(0o600);

@@ -5,36 +5,14 @@
  * passes the same conformance suite.
  */
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import type BetterSqlite3 from "better-sqlite3";
 import { makeTempDir } from "@zen/test-utils";
 import { BaseMetadataStore, SqliteMetadataStore, type RunPage, type RunPageQuery } from "../src/index.ts";
 import { MIGRATIONS } from "../src/builtins/sqlite-schema.ts";
 import { describeMetadataStoreConformance } from "../src/testing/index.ts";
-
-const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
-
-function openStore(file: string, Store: typeof SqliteMetadataStore = SqliteMetadataStore) {
-  return new Store({ id: "m", name: "meta", flavor: "sqlite", config: { uri: file }, configDir: path.dirname(file) });
-}
-
-function newRun(name: string, pipelineName: string, stackName = "local") {
-  return {
-    id: `${name}-id`,
-    name,
-    pipelineName,
-    stack: { name: stackName, components: {} },
-    runtimeConfiguration: {},
-    parameters: {},
-    enableCache: false,
-    startedAt: new Date().toISOString(),
-    zenVersion: "0",
-    steps: [],
-  };
-}
+import { Database, insertRawRun, newRunRecord, openOlderStore, openStore } from "./sqlite-metadata-helpers.ts";
 
 /** Filters and pages in memory: what a third-party store that does not override queryRuns gets. */
 class InMemoryPagingStore extends SqliteMetadataStore {
@@ -54,9 +32,9 @@ describe("pages of runs in the sqlite store", () => {
   it("filters a run whose process died as failed, never as running", async () => {
     const file = path.join(makeTempDir("zen-meta-pages-"), "metadata.db");
     const store = openStore(file);
-    await store.createRun(newRun("alive", "p"));
-    await store.createRun(newRun("crashed", "p"));
-    await store.createRun(newRun("done", "p"));
+    await store.createRun(newRunRecord("alive", "p"));
+    await store.createRun(newRunRecord("crashed", "p"));
+    await store.createRun(newRunRecord("done", "p"));
     await store.finishRun("done-id", {
       status: "failed",
       endedAt: new Date().toISOString(),
@@ -88,24 +66,13 @@ describe("pages of runs in the sqlite store", () => {
 
   it("migrates an older database: runs recorded before get their stack name, and new runs too", async () => {
     const file = path.join(makeTempDir("zen-meta-pages-"), "metadata.db");
-    class V2Store extends SqliteMetadataStore {
-      static override migrations = MIGRATIONS.slice(0, 2);
-    }
-    const old = openStore(file, V2Store);
+    const old = openOlderStore(file, 2);
     expect(old.schemaVersion()).toBe(2);
     await old.close();
-    const raw = new Database(file);
-    raw.prepare("INSERT INTO pipelines (id, name, created_at) VALUES ('p1', 'p', '2026-01-01')").run();
-    raw
-      .prepare(
-        `INSERT INTO runs (id, name, pipeline_id, status, stack_json, runtime_json, parameters_json, enable_cache, started_at, zen_version)
-         VALUES ('before-id', 'before', 'p1', 'completed', '{"name":"production","components":{}}', '{}', '{}', 1, '2026-01-01', '0')`,
-      )
-      .run();
-    raw.close();
+    insertRawRun(file, { id: "before-id", name: "before", status: "completed", stackJson: '{"name":"production","components":{}}' });
     const store = openStore(file);
-    await store.createRun(newRun("after", "p", "production"));
-    await store.createRun(newRun("elsewhere", "p", "default"));
+    await store.createRun(newRunRecord("after", "p", "production"));
+    await store.createRun(newRunRecord("elsewhere", "p", "default"));
     const page = await store.queryRuns({ stackName: "production", limit: 10 });
     expect(page.runs.map((r) => r.name)).toEqual(["after", "before"]);
     expect(store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
@@ -117,7 +84,7 @@ describe("pages of runs in the sqlite store", () => {
     const store = openStore(file);
     await store.listPipelines();
     // Written in one transaction straight into the database: 10,000 createRun calls would only measure recording.
-    await store.createRun(newRun("seed", "p0"));
+    await store.createRun(newRunRecord("seed", "p0"));
     const db = new Database(file);
     const pipelines = ["p0", "p1", "p2", "p3"].map((name) => {
       db.prepare("INSERT OR IGNORE INTO pipelines (id, name, created_at) VALUES (?, ?, '2030-01-01')").run(`${name}-pid`, name);

@@ -1,5 +1,4 @@
 import { existsSync, readdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "@jest/globals";
@@ -8,14 +7,9 @@ import { makeTempDir } from "@zen/test-utils";
 import { ConflictError, SqliteMetadataStore, ValidationError, type NewRunRecord } from "../src/index.ts";
 import { MIGRATIONS } from "../src/builtins/sqlite-schema.ts";
 import { runScript } from "./pipeline-helpers.ts";
+import { Database, insertRawRun, openOlderStore, openStore } from "./sqlite-metadata-helpers.ts";
 
 const METADATA_FIXTURES = new URL("./fixtures/metadata/", import.meta.url).pathname;
-
-const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
-
-function openStore(uri: string, Store: typeof SqliteMetadataStore = SqliteMetadataStore) {
-  return new Store({ id: "m", name: "meta", flavor: "sqlite", config: { uri }, configDir: path.dirname(uri) });
-}
 
 function newRun(name: string, steps = ["a", "b"]): NewRunRecord {
   return {
@@ -101,21 +95,10 @@ describe("SqliteMetadataStore", () => {
   it("migrates an older database forward, keeping its data and a backup of the old version", async () => {
     const dir = makeTempDir("zen-meta-");
     const file = path.join(dir, "metadata.db");
-    class V1Store extends SqliteMetadataStore {
-      static override migrations = MIGRATIONS.slice(0, 1);
-    }
-    const v1 = openStore(file, V1Store);
+    const v1 = openOlderStore(file, 1);
     expect(v1.schemaVersion()).toBe(1);
     await v1.close();
-    const raw = new Database(file);
-    raw.prepare("INSERT INTO pipelines (id, name, created_at) VALUES ('p1', 'p', '2026-01-01')").run();
-    raw
-      .prepare(
-        `INSERT INTO runs (id, name, pipeline_id, status, stack_json, runtime_json, parameters_json, enable_cache, started_at, zen_version)
-         VALUES ('r1', 'before-upgrade', 'p1', 'running', '{}', '{}', '{}', 1, '2026-01-01', '0')`,
-      )
-      .run();
-    raw.close();
+    insertRawRun(file, { id: "r1", name: "before-upgrade", status: "running", stackJson: "{}" });
 
     const next = MIGRATIONS.at(-1)!.version + 1;
     class UpgradedStore extends SqliteMetadataStore {

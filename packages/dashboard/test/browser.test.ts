@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { makeTempDir } from "@zen/test-utils";
+import type { BrowserContext, Page } from "playwright-core";
 import { requireChromium } from "../../../scripts/services/service-env.ts";
 import { startDashboard, type DashboardServer } from "../src/index.ts";
+import { launchPage } from "./browser-page.ts";
 import { CANARY, chain, failing, gatedPipeline, plots, setUp, weather, wide, type Setup } from "./fixture.ts";
 
 const SHOTS = fileURLToPath(new URL("../screenshots/", import.meta.url));
@@ -48,12 +48,7 @@ beforeAll(async () => {
   await wide.run({ zen: setup.zenOptions, onEvent: false });
   await chain.run({ zen: setup.zenOptions, onEvent: false });
   dashboard = await startDashboard({ zen: setup.zen, port: 0, pollMs: 100 });
-  context = await chromium.launchPersistentContext(makeTempDir("zen-dashboard-chromium-"), { executablePath, headless: true, args: FLAGS });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  ({ context, page } = await launchPage(executablePath, "zen-dashboard-chromium-", FLAGS, problems));
   page.on("response", (response) => {
     bodies.push(response.text().catch(() => ""));
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${new URL(response.url()).pathname}`);

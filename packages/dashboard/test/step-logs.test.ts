@@ -3,11 +3,11 @@
  * it in a real browser (Debian's Chromium through playwright-core), following a running step's log.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { makeTempDir } from "@zen/test-utils";
+import type { BrowserContext, Page } from "playwright-core";
 import { pipeline, step } from "@zen/core";
 import { requireChromium } from "../../../scripts/services/service-env.ts";
 import { startDashboard, type DashboardServer } from "../src/index.ts";
+import { launchPage } from "./browser-page.ts";
 import { setUp, type Setup } from "./fixture.ts";
 
 /** The page's DOM, as the functions run in the browser use it (this package's types have no DOM library). */
@@ -46,12 +46,7 @@ beforeAll(async () => {
     (error: { run: { id: string } }) => error.run.id,
   );
   dashboard = await startDashboard({ zen: setup.zen, port: 0, pollMs: 100 });
-  context = await chromium.launchPersistentContext(makeTempDir("zen-dashboard-logs-chromium-"), { executablePath, headless: true, args: FLAGS });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  ({ context, page } = await launchPage(executablePath, "zen-dashboard-logs-chromium-", FLAGS, problems));
 }, 90_000);
 
 afterAll(async () => {
