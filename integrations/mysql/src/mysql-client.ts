@@ -15,8 +15,9 @@ import {
   type SqlConnection,
   type SqlServerOptions,
   type SqlStatement,
+  loadDriverLibrary,
 } from "@zen/core/sql-stores/driver";
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 
 /** Deadlock, lock wait timeout: the transaction is retried from the start. */
 const RETRYABLE = new Set([1213, 1205]);
@@ -68,7 +69,8 @@ function classify(error: unknown): ConnectFailure {
 /** Connects (one round trip to check it) and returns the client; a clear ZenError otherwise. */
 export async function connectMySql(options: SqlServerOptions, scheme = "mysql"): Promise<SqlClient> {
   const target = describeTarget(scheme, options);
-  const pool = mysql.createPool({
+  const { createPool } = await loadDriverLibrary<typeof mysql>("mysql2", import.meta.url, async () => (await import("mysql2/promise")).default);
+  const pool = createPool({
     host: options.host,
     port: options.port,
     database: options.database,

@@ -15,8 +15,9 @@ import {
   type SqlConnection,
   type SqlServerOptions,
   type SqlStatement,
+  loadDriverLibrary,
 } from "@zen/core/sql-stores/driver";
-import pg from "pg";
+import type pg from "pg";
 
 /** Deadlock, serialization failure: the transaction is retried from the start. */
 const RETRYABLE = new Set(["40P01", "40001"]);
@@ -101,19 +102,19 @@ function adapt(connection: pg.Pool | pg.PoolClient, counter: Counter, names?: St
 }
 
 /** A value as an SQL literal, for the simple-protocol requests of batch() (which take no parameters). */
-function literal(value: unknown): string {
+function literal(value: unknown, escapeLiteral: (text: string) => string): string {
   if (value === null || value === undefined) return "NULL";
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new Error(`cannot store the number ${value}`);
     return String(value);
   }
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
-  return pg.escapeLiteral(String(value));
+  return escapeLiteral(String(value));
 }
 
-function inlined(sql: string, params: readonly unknown[]): string {
+function inlined(sql: string, params: readonly unknown[], escapeLiteral: (text: string) => string): string {
   let n = 0;
-  return sql.replace(/\?/g, () => literal(params[n++]));
+  return sql.replace(/\?/g, () => literal(params[n++], escapeLiteral));
 }
 
 /** Connection failures: node socket errors, the driver's "Connection terminated", server shutdown (57P) and connection exceptions (08). */
@@ -145,7 +146,8 @@ function classify(error: unknown): ConnectFailure {
 /** Connects (one round trip to check it) and returns the client; a clear ZenError otherwise. */
 export async function connectPostgres(options: SqlServerOptions): Promise<SqlClient> {
   const target = describeTarget("postgresql", options);
-  const pool = new pg.Pool({
+  const { Pool, escapeLiteral } = await loadDriverLibrary<typeof pg>("pg", import.meta.url, async () => (await import("pg")).default);
+  const pool = new Pool({
     host: options.host,
     port: options.port,
     database: options.database,
@@ -228,7 +230,7 @@ export async function connectPostgres(options: SqlServerOptions): Promise<SqlCli
     },
     batch(statements: readonly SqlStatement[]): Promise<number[]> {
       // One simple-protocol request runs every statement in one implicit transaction: all or nothing.
-      const sql = statements.map((s) => inlined(s.sql, s.params ?? [])).join(";\n");
+      const sql = statements.map((s) => inlined(s.sql, s.params ?? [], escapeLiteral)).join(";\n");
       return retryTransaction(retryable, async () => {
         counter.trips++;
         const result = (await pool.query(sql)) as pg.QueryResult | pg.QueryResult[];
@@ -237,7 +239,7 @@ export async function connectPostgres(options: SqlServerOptions): Promise<SqlCli
     },
     async queryBatch(statements: readonly SqlStatement[]): Promise<Row[][]> {
       counter.trips++;
-      const result = (await pool.query(statements.map((s) => inlined(s.sql, s.params ?? [])).join(";\n"))) as pg.QueryResult | pg.QueryResult[];
+      const result = (await pool.query(statements.map((s) => inlined(s.sql, s.params ?? [], escapeLiteral)).join(";\n"))) as pg.QueryResult | pg.QueryResult[];
       return (Array.isArray(result) ? result : [result]).map((r) => (r.rows ?? []) as Row[]);
     },
     withLock<T>(name: string, work: (connection: SqlConnection) => Promise<T>): Promise<T> {

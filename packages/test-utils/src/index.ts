@@ -21,3 +21,5 @@ export { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 export { resolvedImports, type ResolvedImportsOptions } from "./resolved-imports.ts";
 export { rejectionOf } from "./rejection.ts";
 export { startKfpApiFake, type KfpApiFake, type KfpApiFakeOptions, type KfpExchange } from "./kfp-api-fake.ts";
+export { ZEN_BIN, projectWithPackages, teamProfileFixture, type TeamProfileDatabase } from "./workspace-project.ts";
+export { loadBundleAlone } from "./vendored-bundle.ts";

@@ -38,3 +38,4 @@ export { maskPassword, parseStoreUrl, STORE_PASSWORD_ENV, storePassword, type St
 export { defineStoreDriver, KNOWN_STORE_PACKAGES, type StackStoreDriver } from "./store-driver.ts";
 export { defineServerStoreDriver, type ServerStoreDriverSpec } from "./server-store-driver.ts";
 export { canPromptForPassword, promptPassword } from "./password-prompt.ts";
+export { loadDriverLibrary } from "./driver-library.ts";
