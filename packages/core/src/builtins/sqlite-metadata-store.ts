@@ -1,18 +1,13 @@
 /**
- * The `sqlite` metadata store: one SQLite file (WAL, busy timeout, so concurrent runs and processes
- * do not see "database is locked"), schema versioned by numbered migrations. The database opens on
- * first use, so loading a stack does no I/O.
+ * The `sqlite` metadata store: one SQLite file (opened and migrated by `sqlite-metadata-database.ts`).
+ * The database opens on first use, so loading a stack does no I/O.
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type BetterSqlite3 from "better-sqlite3";
-import { sqliteDriver } from "../fs/sqlite-driver.ts";
 import { BaseMetadataStore } from "../components/metadata-store.ts";
-import { ConflictError, ValidationError, ZenError } from "../errors.ts";
+import { ConflictError } from "../errors.ts";
 import { currentProcessOwner } from "../fs/process-alive.ts";
-import { backUpDatabase, createDatabaseFile, useWriteAheadLog } from "../fs/sqlite-database.ts";
 import type {
   ArtifactRecord,
   NewRunRecord,
@@ -25,7 +20,8 @@ import type {
   StepExecution,
   StepRecord,
 } from "../components/run-records.ts";
-import { crashReason, damagedMetadata, emptyMetadata, toArtifact, toPipeline, toRun, toStep, sqliteRunStatus, type Row } from "./sqlite-metadata-rows.ts";
+import { databasePathOf, openMetadataDatabase } from "./sqlite-metadata-database.ts";
+import { crashReason, damagedMetadata, toArtifact, toPipeline, toRun, toStep, sqliteRunStatus, type Row } from "./sqlite-metadata-rows.ts";
 import { MIGRATIONS, type Migration } from "./sqlite-schema.ts";
 import { checkRunPageQuery, type RunPage, type RunPageQuery } from "../components/run-page.ts";
 import { queryRunPage } from "../components/run-page-sql.ts";
@@ -35,7 +31,6 @@ export interface SqliteMetadataStoreConfig extends Record<string, unknown> {
   uri: string;
 }
 
-const BUSY_TIMEOUT_MS = 15_000;
 /** SQLite's host-parameter limit is far higher; this keeps statements small. */
 const CHUNK = 500;
 
@@ -54,49 +49,8 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
   // ── connection and migrations ─────────────────────────────────────────────
 
   private get db(): BetterSqlite3.Database {
-    if (!this.#db) this.#db = this.open();
+    this.#db ??= openMetadataDatabase(this.databasePath, (this.constructor as typeof SqliteMetadataStore).migrations);
     return this.#db;
-  }
-
-  private open(): BetterSqlite3.Database {
-    const file = this.databasePath;
-    const Database = sqliteDriver("The sqlite metadata store");
-    const existing = fs.statSync(file, { throwIfNoEntry: false });
-    if (existing === undefined) {
-      // Complete (schema migrated, 0600) before it appears: nobody ever meets it half-made.
-      createDatabaseFile(file, Database, (db) => this.migrate(db, file));
-    } else {
-      // zen never leaves an empty file here (createDatabaseFile): 0 bytes is a database somebody truncated,
-      // and SQLite would silently write a fresh schema into it.
-      if (existing.isFile() && existing.size === 0) throw emptyMetadata(file);
-      // Kept private; its WAL files copy the mode.
-      try {
-        fs.chmodSync(file, 0o600);
-      } catch {
-        /* not ours to change (a shared file): SQLite reports real problems below */
-      }
-    }
-    let db: BetterSqlite3.Database;
-    try {
-      db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    } catch (error) {
-      throw damagedMetadata(file, error);
-    }
-    try {
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      useWriteAheadLog(db, BUSY_TIMEOUT_MS);
-      db.pragma("synchronous = NORMAL");
-      db.pragma("foreign_keys = ON");
-      // Whether a run recorded as running has crashed (its process is gone): for filtering runs by status as read.
-      db.function("zen_run_crashed", { deterministic: false }, (status: unknown, owner: unknown) =>
-        crashReason({ status, owner_json: owner }) === undefined ? 0 : 1,
-      );
-      this.migrate(db, file);
-    } catch (error) {
-      db.close();
-      throw damagedMetadata(file, error);
-    }
-    return db;
   }
 
   /**
@@ -110,34 +64,6 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
     } catch (error) {
       throw damagedMetadata(this.databasePath, error);
     }
-  }
-
-  private migrate(db: BetterSqlite3.Database, file: string): void {
-    const migrations = (this.constructor as typeof SqliteMetadataStore).migrations;
-    const latest = migrations.at(-1)?.version ?? 0;
-    const versionOf = () => db.pragma("user_version", { simple: true }) as number;
-    const check = (version: number) => {
-      if (version > latest) {
-        throw new ZenError(`The metadata store '${file}' has schema version ${version}, newer than this zen supports (${latest}).`, {
-          code: "ZEN_SCHEMA_TOO_NEW",
-          hint: "Upgrade zen, or point the metadata store at another file.",
-        });
-      }
-    };
-    const before = versionOf();
-    check(before);
-    if (before === latest) return;
-    if (before > 0) backUpDatabase(db, file, before);
-    // IMMEDIATE: one process migrates, others wait (busy timeout) and then see the new version.
-    db.transaction(() => {
-      const current = versionOf();
-      check(current);
-      for (const migration of migrations) {
-        if (migration.version <= current) continue;
-        db.exec(migration.sql);
-        db.pragma(`user_version = ${migration.version}`);
-      }
-    }).immediate();
   }
 
   /** The schema version of the database (opens it). */
@@ -432,15 +358,3 @@ export class SqliteMetadataStore extends BaseMetadataStore<SqliteMetadataStoreCo
 }
 
 const RUN_SELECT = "SELECT r.*, p.name AS pipeline_name FROM runs r JOIN pipelines p ON p.id = r.pipeline_id";
-
-/** `uri` may be a path, `sqlite:///path` or `file:///path`; anything else is not local. */
-export function databasePathOf(uri: string): string {
-  if (uri.startsWith("file://")) return fileURLToPath(uri);
-  if (uri.startsWith("sqlite:///")) return uri.slice("sqlite://".length);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
-    throw new ValidationError(`The uri '${uri}' of the SQLite metadata store is not a local path.`, {
-      hint: "Use a path on this machine, e.g. --uri=/home/me/.config/zen/local_stores/metadata.db; remote stores need the mysql flavor.",
-    });
-  }
-  return path.resolve(uri);
-}
