@@ -2,7 +2,7 @@
 import { LOCAL_PATH_KEYWORD, secretField } from "@zen/core/flavor";
 import { z } from "zod";
 
-export const mlflowExperimentTrackerConfig = withCredentialRules(
+export const mlflowExperimentTrackerConfig = withServerRules(
   z.object({
     tracking_uri: z
       .url({ protocol: /^https?$/, message: "must be an http(s) URL of an MLflow tracking server, e.g. http://127.0.0.1:5000" })
@@ -19,15 +19,20 @@ export const mlflowExperimentTrackerConfig = withCredentialRules(
       .optional()
       .meta({ description: "Skip verifying the https server's certificate (self-signed servers on a trusted network; default false)" }),
   }),
-).refine((c) => !c.insecure_tls || c.tracking_uri.startsWith("https:"), {
-  message: "insecure_tls applies to an https tracking_uri only",
-  path: ["insecure_tls"],
-});
+);
 
 export type MlflowExperimentTrackerConfig = z.infer<typeof mlflowExperimentTrackerConfig>;
 
-/** The credential rules every mlflow component's config follows: username with password, or a token. */
-function withCredentialRules<T extends z.ZodType<{ username?: string | undefined; password?: string | undefined; token?: string | undefined }>>(schema: T): T {
+/** The rules every mlflow component's server settings follow: username with password, or a token; insecure_tls for https only. */
+function withServerRules<
+  T extends z.ZodType<{
+    tracking_uri: string;
+    username?: string | undefined;
+    password?: string | undefined;
+    token?: string | undefined;
+    insecure_tls?: boolean | undefined;
+  }>,
+>(schema: T): T {
   return schema
     .refine((c) => (c.username === undefined) === (c.password === undefined), {
       message: "username and password must be given together",
@@ -36,13 +41,17 @@ function withCredentialRules<T extends z.ZodType<{ username?: string | undefined
     .refine((c) => c.token === undefined || c.username === undefined, {
       message: "give either token or username/password, not both",
       path: ["token"],
+    })
+    .refine((c) => !c.insecure_tls || c.tracking_uri.startsWith("https:"), {
+      message: "insecure_tls applies to an https tracking_uri only",
+      path: ["insecure_tls"],
     });
 }
 
 // The model deployer talks to the same server with the same credentials (the tracker's fields, reused).
 const server = mlflowExperimentTrackerConfig.shape;
 
-export const mlflowModelDeployerConfig = withCredentialRules(
+export const mlflowModelDeployerConfig = withServerRules(
   z.object({
     tracking_uri: server.tracking_uri,
     username: server.username,
@@ -65,9 +74,6 @@ export const mlflowModelDeployerConfig = withCredentialRules(
       .optional()
       .meta({ description: "How long a prediction service may take to answer after it was started (default 120)" }),
   }),
-).refine((c) => !c.insecure_tls || c.tracking_uri.startsWith("https:"), {
-  message: "insecure_tls applies to an https tracking_uri only",
-  path: ["insecure_tls"],
-});
+);
 
 export type MlflowModelDeployerConfig = z.infer<typeof mlflowModelDeployerConfig>;

@@ -20,6 +20,29 @@ export interface MlflowClientOptions {
   what: string;
 }
 
+/** The server settings both mlflow flavors take (`tracking_uri`, credentials, `timeout_seconds`, `insecure_tls`). */
+export interface MlflowServerConfig {
+  tracking_uri: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  token?: string | undefined;
+  timeout_seconds?: number | undefined;
+  insecure_tls?: boolean | undefined;
+}
+
+/** A client for a component's server settings; `what` names the component in errors. */
+export function clientFor(config: MlflowServerConfig, what: string): MlflowClient {
+  return new MlflowClient({
+    trackingUri: config.tracking_uri,
+    username: config.username,
+    password: config.password,
+    token: config.token,
+    timeoutMs: config.timeout_seconds === undefined ? undefined : config.timeout_seconds * 1000,
+    insecureTls: config.insecure_tls,
+    what,
+  });
+}
+
 /** MLflow's error answer: `{ error_code, message }` with an HTTP status. */
 export class MlflowApiError extends ZenError {
   readonly status: number;

@@ -14,7 +14,7 @@ import { basename, relative } from "node:path";
 import { BaseExperimentTracker, ValidationError, ZenError, type PipelineDeployment, type StepRunInfo } from "@zen/core/flavor";
 import type { MlflowExperimentTrackerConfig } from "./config.ts";
 import { artifactRoot, listFiles } from "./artifact-files.ts";
-import { MlflowApiError, MlflowClient } from "./mlflow-client.ts";
+import { clientFor, MlflowApiError, type MlflowClient } from "./mlflow-client.ts";
 import { PendingLog, type BatchRequest } from "./log-batch.ts";
 import { RunLookup, type MlflowRunRef } from "./run-lookup.ts";
 import { metricHistory, readRun, type MetricPoint, type MlflowRunData } from "./run-reader.ts";
@@ -51,15 +51,7 @@ export class MlflowExperimentTracker extends BaseExperimentTracker<MlflowExperim
   private readonly knownParams = new Map<string, Map<string, string>>();
 
   get client(): MlflowClient {
-    this.clientInstance ??= new MlflowClient({
-      trackingUri: this.config.tracking_uri,
-      username: this.config.username,
-      password: this.config.password,
-      token: this.config.token,
-      insecureTls: this.config.insecure_tls,
-      timeoutMs: this.config.timeout_seconds === undefined ? undefined : this.config.timeout_seconds * 1000,
-      what: `experiment tracker '${this.name}'`,
-    });
+    this.clientInstance ??= clientFor(this.config, `experiment tracker '${this.name}'`);
     return this.clientInstance;
   }
 

@@ -11,7 +11,7 @@ import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BaseModelDeployer, NotFoundError, ValidationError, ZenError, type ModelService, type ServiceLogOptions } from "@zen/core/flavor";
 import type { MlflowModelDeployerConfig } from "../config.ts";
-import { MlflowClient } from "../mlflow-client.ts";
+import { clientFor, type MlflowClient } from "../mlflow-client.ts";
 import {
   createLoggedModel,
   experimentId,
@@ -62,15 +62,7 @@ export class MlflowModelDeployer extends BaseModelDeployer<MlflowModelDeployerCo
   private clientInstance: MlflowClient | undefined;
 
   get client(): MlflowClient {
-    this.clientInstance ??= new MlflowClient({
-      trackingUri: this.config.tracking_uri,
-      username: this.config.username,
-      password: this.config.password,
-      token: this.config.token,
-      timeoutMs: this.config.timeout_seconds === undefined ? undefined : this.config.timeout_seconds * 1000,
-      insecureTls: this.config.insecure_tls,
-      what: `model deployer '${this.name}'`,
-    });
+    this.clientInstance ??= clientFor(this.config, `model deployer '${this.name}'`);
     return this.clientInstance;
   }
 

@@ -5,7 +5,6 @@
  * load is most of what `zen stack list` on a shared profile costs. Run from source (tests,
  * development), where no bundle is built, the driver gets the installed library itself.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { globalConfigDir } from "../config/paths.ts";
@@ -19,11 +18,14 @@ import { loadCachedBundle } from "../fs/code-cache.ts";
 export async function loadDriverLibrary<T>(name: string, caller: string, fromSource: () => Promise<T>): Promise<T> {
   if (caller.endsWith(".ts")) return fromSource();
   const file = fileURLToPath(new URL(`./vendor/${name}.cjs`, caller));
-  if (!existsSync(file)) {
+  try {
+    return (await loadCachedBundle(file, join(globalConfigDir(), "cache", "code"))) as T;
+  } catch (error) {
+    const missing = error as NodeJS.ErrnoException;
+    if (missing.code !== "ENOENT" || missing.path !== file) throw error;
     throw new ZenError(`The database driver package is incomplete: '${file}' is missing.`, {
       code: "ZEN_STORE_DRIVER_BROKEN",
       hint: "Reinstall the package that contains it (or run its build, in a checkout of its source).",
     });
   }
-  return (await loadCachedBundle(file, join(globalConfigDir(), "cache", "code"))) as T;
 }

@@ -6,11 +6,11 @@
  *
  * It registers Jest tests (`@jest/globals`), so call it at the top level of a test file.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { ok, teammateCli } from "./shared-profile-cli.ts";
 
 export interface SharedProfileFixture {
   /** The built CLI's entry (`packages/cli/bin/zen.js`). */
@@ -37,12 +37,6 @@ export interface SharedProfileOptions {
   timeoutMs?: number;
 }
 
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
 export function describeSharedProfileConformance(name: string, makeFixture: () => Promise<SharedProfileFixture>, options: SharedProfileOptions = {}): void {
   const writers = options.writers ?? 4;
   const registrations = options.registrations ?? 25;
@@ -59,31 +53,9 @@ export function describeSharedProfileConformance(name: string, makeFixture: () =
       dirs.push(dir);
       return dir;
     };
-    const envOf = (config: string, extra: Record<string, string> = {}) => ({
-      PATH: process.env.PATH ?? "",
-      HOME: config,
-      ZEN_CONFIG_PATH: config,
-      NO_COLOR: "1",
-      ZEN_STORE_PASSWORD: f.password,
-      ...extra,
-    });
-    const zen = (config: string, args: string[], cwd = f.project, extra: Record<string, string> = {}): Run => {
-      const r = spawnSync(process.execPath, [f.zenBin, ...args], { cwd, env: envOf(config, extra), encoding: "utf8" });
-      return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-    };
-    const zenAsync = (config: string, args: string[]): Promise<Run> =>
-      new Promise((resolve) => {
-        const child = spawn(process.execPath, [f.zenBin, ...args], { cwd: f.project, env: envOf(config), stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
-      });
-    const ok = (r: Run): Run => {
-      if (r.status !== 0) throw new Error(`zen exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-      return r;
-    };
+    const cli = teammateCli(() => f);
+    const zen = cli.zen;
+    const zenAsync = cli.zenAsync;
     const teamConfigs: string[] = [];
 
     beforeAll(async () => {

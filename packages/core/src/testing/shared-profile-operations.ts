@@ -6,13 +6,14 @@
  *
  * It registers Jest tests (`@jest/globals`), so call it at the top level of a test file.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { ok, type Run, teammateCli } from "./shared-profile-cli.ts";
 import type { SqlClient } from "../sql-stores/sql-client.ts";
 
 export interface SharedProfileOperationsFixture {
@@ -28,12 +29,6 @@ export interface SharedProfileOperationsFixture {
   /** How many transactions wait for a row lock on that database right now. */
   lockWaiters(client: SqlClient): Promise<number>;
   cleanup?: () => Promise<void>;
-}
-
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
 }
 
 /** Runs `node args…` on a new pseudo-terminal (Python's pty module), types `answer` at the first `prompt`, and returns all it printed. */
@@ -69,31 +64,10 @@ export function describeSharedProfileOperations(name: string, makeFixture: () =>
   describe(`operating a shared profile through the CLI: ${name}`, () => {
     let f: SharedProfileOperationsFixture;
     let config: string;
-    const envOf = (extra: Record<string, string> = {}) => ({
-      PATH: process.env.PATH ?? "",
-      HOME: config,
-      ZEN_CONFIG_PATH: config,
-      NO_COLOR: "1",
-      ZEN_STORE_PASSWORD: f.password,
-      ...extra,
-    });
-    const zen = (args: string[], extra: Record<string, string> = {}): Run => {
-      const r = spawnSync(process.execPath, [f.zenBin, ...args], { cwd: f.project, env: envOf(extra), encoding: "utf8" });
-      return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-    };
-    const zenAsync = (args: string[]): Promise<Run> =>
-      new Promise((resolve) => {
-        const child = spawn(process.execPath, [f.zenBin, ...args], { cwd: f.project, env: envOf(), stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
-      });
-    const ok = (r: Run): Run => {
-      if (r.status !== 0) throw new Error(`zen exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-      return r;
-    };
+    const cli = teammateCli(() => f);
+    const envOf = (extra: Record<string, string> = {}) => cli.env(config, extra);
+    const zen = (args: string[], extra: Record<string, string> = {}): Run => cli.zen(config, args, f.project, extra);
+    const zenAsync = (args: string[]): Promise<Run> => cli.zenAsync(config, args);
 
     beforeAll(async () => {
       f = await makeFixture();
