@@ -14,7 +14,7 @@ import { basename, join, relative } from "node:path";
 const dir = process.cwd();
 const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
 const externalPackages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
-// `process` is left to the global-process plugin below.
+// `process` is left to the global-process plugin below; the others to builtin-objects.
 const builtins = new Set(builtinModules.filter((name) => name !== "process").flatMap((name) => [name, `node:${name}`]));
 const isExternal = (id) => builtins.has(id) || externalPackages.some((name) => id === name || id.startsWith(`${name}/`));
 
@@ -78,6 +78,86 @@ const globalProcess = {
   },
 };
 
+/**
+ * The same holds for every built-in: Node builds an ES-module facade over one the first time it is
+ * imported (`node:fs` alone ~1 ms, the seven a start-up touches ~4 ms), though the object is loaded
+ * already. So the written chunks take each built-in from `process.getBuiltinModule` instead: one line
+ * for one, so the source maps stay right.
+ */
+const builtinImport = /^import (?:([\w$]+)(?:, )?)?(?:\{ ([^}]*) \}|\* as ([\w$]+))? ?(?:from )?"((?:node:)?[\w/]+)";$/;
+function builtinObject(line) {
+  const [, defaultName, named, namespace, specifier] = builtinImport.exec(line) ?? [];
+  if (!builtins.has(specifier)) return line;
+  const object = `process.getBuiltinModule("${specifier.startsWith("node:") ? specifier : `node:${specifier}`}")`;
+  const names = named?.split(", ").map((part) => part.replace(" as ", ": "));
+  const bindings = [defaultName ?? namespace, names && `{ ${names.join(", ")} }`].filter(Boolean);
+  if (bindings.length === 0) return ";";
+  if (bindings.length === 1) return `const ${bindings[0]} = ${object};`;
+  return `const ${bindings[0]} = ${object}, ${bindings[1]} = ${bindings[0]};`;
+}
+const builtinObjects = {
+  name: "zen:builtin-objects",
+  renderChunk(code) {
+    // Only the import statements a chunk opens with: the same words inside a template (the
+    // `zen flavor init` skeletons) are text.
+    const lines = code.split("\n");
+    for (let at = 0; at < lines.length && /^(import |\/\/|$)/.test(lines[at]); at++) lines[at] = builtinObject(lines[at]);
+    const rewritten = lines.join("\n");
+    return rewritten === code ? null : { code: rewritten, map: null };
+  },
+};
+
+/**
+ * rolldown's helpers (CommonJS interop, namespace objects) are a chunk of their own, so every start-up
+ * would load it as one more module of each package. The startup chunks get their own copy of the
+ * helpers instead (~1.5 KB); chunks loaded later keep importing the shared one.
+ */
+const inlineRuntime = {
+  name: "zen:inline-runtime",
+  generateBundle(_options, bundle) {
+    const runtime = Object.values(bundle).find((file) => file.type === "chunk" && file.name === "rolldown-runtime");
+    if (!runtime) return;
+    const lines = runtime.code.split("\n");
+    const exportAt = lines.findIndex((line) => line.startsWith("export {"));
+    const requireAt = lines.findIndex((line) => line.startsWith("var __require = "));
+    if (exportAt < 0) throw new Error(`zen:inline-runtime: no export line in ${runtime.fileName}; rolldown changed its output`);
+    // `export { __toESM as i, … };`: exported name → the helper's name.
+    const helperOf = new Map([...lines[exportAt].matchAll(/([\w$]+) as ([\w$]+)/g)].map(([, helper, name]) => [name, helper]));
+    const runtimeFile = runtime.fileName.split("/").pop();
+    const importLine = new RegExp(`^import \\{ ([^}]*) \\} from "[./]*(?:chunks/)?${runtimeFile.replace(/[.$]/g, "\\$&")}";$`, "m");
+    const startupNames = new Set(startupGroups.map((members) => members[0].name));
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== "chunk" || !startupNames.has(chunk.name.split("/").pop())) continue;
+      const found = importLine.exec(chunk.code);
+      if (!found) continue;
+      const bindings = found[1].split(", ").map((part) => part.split(" as "));
+      const needsRequire = bindings.some(([name]) => helperOf.get(name) === "__require");
+      const body = lines
+        .filter(
+          (line, at) => at !== exportAt && !line.startsWith("//") && !line.includes('getBuiltinModule("node:module")') && (needsRequire || at !== requireAt),
+        )
+        .map((line) => line.replace("createRequire(import.meta.url)", 'process.getBuiltinModule("node:module").createRequire(import.meta.url)'));
+      for (const [name, local] of bindings) if (helperOf.get(name) !== local) body.push(`const ${local} = ${helperOf.get(name)};`);
+      for (const declared of body.join("\n").matchAll(/^(?:var|const) ([\w$]+)/gm)) {
+        if (new RegExp(`(?:var|let|const|function|class) ${declared[1].replace(/\$/g, "\\$")}\\b`).test(chunk.code)) {
+          throw new Error(`zen:inline-runtime: ${chunk.fileName} declares ${declared[1]} too`);
+        }
+      }
+      // The import was one line; the source map moves what follows down by the lines added.
+      const lineAt = chunk.code.slice(0, found.index).split("\n").length - 1;
+      chunk.code = chunk.code.replace(found[0], body.join("\n"));
+      const map = bundle[`${chunk.fileName}.map`];
+      if (map?.type === "asset") {
+        const json = JSON.parse(map.source);
+        const mappings = json.mappings.split(";");
+        mappings.splice(lineAt, 1, ...body.map(() => ""));
+        json.mappings = mappings.join(";");
+        map.source = JSON.stringify(json);
+      }
+    }
+  },
+};
+
 // Chunk names carry content hashes: drop the previous build's.
 rmSync(join(dir, "dist", "chunks"), { recursive: true, force: true });
 
@@ -88,7 +168,7 @@ const bundle = await rolldown({
   external: (id) => isExternal(id),
   resolve: { conditionNames: ["zen-source", "node", "import", "module", "default"] },
   transform: { target: "node20" },
-  plugins: [globalProcess],
+  plugins: [globalProcess, builtinObjects, inlineRuntime],
   logLevel: "warn",
   // An entry whose module a startup group holds becomes that chunk itself (exporting a few internals
   // too) instead of a one-line facade over it: one file fewer to load for each such entry.

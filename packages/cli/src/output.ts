@@ -1,8 +1,9 @@
 /** Rendering of command results: tables for people, JSON/YAML for scripts. */
-import pc from "picocolors";
 import { loadYaml } from "./yaml.ts";
 import { renderTable } from "./table.ts";
 import { UsageError } from "@zen/core/errors";
+import { colors } from "./colors.ts";
+import { stderr, stdout } from "./stdio.ts";
 
 export const OUTPUT_FORMATS = ["table", "json", "yaml"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -23,8 +24,6 @@ export interface Column<Row> {
   value: (row: Row) => string;
 }
 
-export const colors = pc;
-
 /** Prints rows as a table, or `document` (defaulting to the rows) as JSON/YAML. */
 export async function printList<Row>(
   format: OutputFormat,
@@ -38,10 +37,10 @@ export async function printList<Row>(
     return;
   }
   const table = renderTable(
-    columns.map((c) => pc.bold(c.header)),
+    columns.map((c) => colors.bold(c.header)),
     rows.map((row) => columns.map((c) => c.value(row))),
   );
-  process.stdout.write(`${table}\n`);
+  stdout.write(`${table}\n`);
 }
 
 /** Prints one object: a two-column property table, or JSON/YAML. */
@@ -50,30 +49,30 @@ export async function printObject(format: OutputFormat, kind: string, title: str
     await printDocument(format, { kind, formatVersion: OUTPUT_FORMAT_VERSION, item: document });
     return;
   }
-  const table = renderTable([pc.bold("PROPERTY"), pc.bold("VALUE")], properties);
-  process.stdout.write(`${pc.bold(title)}\n${table}\n`);
+  const table = renderTable([colors.bold("PROPERTY"), colors.bold("VALUE")], properties);
+  stdout.write(`${colors.bold(title)}\n${table}\n`);
 }
 
 export async function printDocument(format: Exclude<OutputFormat, "table">, document: unknown): Promise<void> {
   if (format === "json") {
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   } else {
     const { stringify } = await loadYaml();
-    process.stdout.write(stringify(document));
+    stdout.write(stringify(document));
   }
 }
 
 /** Progress and context lines go to stderr, so stdout stays parseable. */
 export function info(message: string): void {
-  process.stderr.write(`${message}\n`);
+  stderr.write(`${message}\n`);
 }
 
 export function success(message: string): void {
-  process.stdout.write(`${pc.green("✔")} ${message}\n`);
+  stdout.write(`${colors.green("✔")} ${message}\n`);
 }
 
 export function warn(message: string): void {
-  process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
+  stderr.write(`${colors.yellow("warning:")} ${message}\n`);
 }
 
 /** Renders a config value for a table cell. */

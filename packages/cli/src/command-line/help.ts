@@ -1,6 +1,7 @@
 /** `--help` text, generated from the command tree. */
 import { commandName, optionsOf, subcommandsOf, usageArguments, usageLine } from "./parse.ts";
 import type { CommandSpec, OptionSpec, Program } from "./spec.ts";
+import { terminalColumns } from "../stdio.ts";
 
 function optionTerm(option: OptionSpec): string {
   const flags = option.short ? `-${option.short}, --${option.long}` : `--${option.long}`;
@@ -27,7 +28,7 @@ function commandTerm(command: CommandSpec): string {
 
 /** Words of `text` in lines as wide as the terminal; lines after the first start with `indent` spaces. */
 function wrap(text: string, first: string, indent: number): string[] {
-  const width = Math.max(process.stdout.columns || 80, 60);
+  const width = Math.max(terminalColumns() ?? 80, 60);
   const lines: string[] = [];
   let line = first;
   let empty = true;

@@ -6,8 +6,10 @@
 import type { PlannedChange, ZenApi } from "@zen/core";
 import { componentType } from "@zen/core/component-types";
 import type { Invocation } from "../command-line/spec.ts";
-import { cell, colors, OUTPUT_FORMAT_VERSION, printDocument, success } from "../output.ts";
+import { colors } from "../colors.ts";
+import { cell, OUTPUT_FORMAT_VERSION, printDocument, success } from "../output.ts";
 import { options, outputFormat } from "./common.ts";
+import { stdout } from "../stdio.ts";
 
 export function isDryRun(command: Invocation): boolean {
   return Boolean(options(command).dryRun);
@@ -50,6 +52,6 @@ export async function reportChanges(command: Invocation, zen: Pick<ZenApi, "dryR
     success(message);
     return;
   }
-  process.stdout.write(renderChanges(changes));
-  process.stdout.write(`${colors.dim(changes.length > 0 ? "Dry run: nothing was changed." : "Dry run: nothing would change.")}\n`);
+  stdout.write(renderChanges(changes));
+  stdout.write(`${colors.dim(changes.length > 0 ? "Dry run: nothing was changed." : "Dry run: nothing would change.")}\n`);
 }

@@ -4,9 +4,11 @@ import type { ComponentRecord, FlavorInfo } from "@zen/core";
 import { componentType, flavorSourceLabel, type ComponentType } from "@zen/core/component-types";
 import { NotFoundError, UsageError } from "@zen/core/errors";
 import { parseKeyValues } from "../key-values.ts";
-import { cell, colors, printList, printObject, success, warn } from "../output.ts";
+import { colors } from "../colors.ts";
+import { cell, printList, printObject, success, warn } from "../output.ts";
 import { reportChanges } from "./changes.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
+import { stdout } from "../stdio.ts";
 
 function componentDocument(record: ComponentRecord, active: boolean) {
   return { id: record.id, name: record.name, type: record.type, flavor: record.flavor, active, config: record.config };
@@ -80,7 +82,7 @@ export function handlers(type: ComponentType) {
           hint: `Add one with: zen stack update ${zen.context.stack.name} --${info.longOption} NAME`,
         });
       }
-      process.stdout.write(`${name}\n`);
+      stdout.write(`${name}\n`);
     },
 
     async update(command: Invocation) {

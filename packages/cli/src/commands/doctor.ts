@@ -1,8 +1,10 @@
 /** `zen doctor`: rediscovers flavor packages (no cache) and reports every candidate, problem and cause. */
 import type { Invocation } from "../command-line/spec.ts";
-import { colors, printDocument } from "../output.ts";
+import { colors } from "../colors.ts";
+import { printDocument } from "../output.ts";
 import { openZen, outputFormat } from "./common.ts";
 import { flavorSourceLabel } from "@zen/core/component-types";
+import { stdout } from "../stdio.ts";
 
 export async function doctor(command: Invocation) {
   const zen = await openZen(command, { banner: false });
@@ -15,7 +17,7 @@ export async function doctor(command: Invocation) {
     process.exitCode = unhealthy ? 1 : 0;
     return;
   }
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const out = (line: string) => stdout.write(`${line}\n`);
   const { context } = zen;
   out(colors.bold("zen doctor"));
   out(`  node ${process.version}; config directory ${context.configDir}`);

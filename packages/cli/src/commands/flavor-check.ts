@@ -2,8 +2,10 @@
 import type { Invocation } from "../command-line/spec.ts";
 import { options } from "./common.ts";
 import { checkFlavorPackage, type Finding } from "../package-check/check-package.ts";
-import { colors, printDocument, parseOutputFormat } from "../output.ts";
+import { colors } from "../colors.ts";
+import { printDocument, parseOutputFormat } from "../output.ts";
 import { corePackageVersion } from "../scaffold/core-version.ts";
+import { stdout } from "../stdio.ts";
 
 export async function check(command: Invocation): Promise<void> {
   const [dir] = command.args;
@@ -18,7 +20,7 @@ export async function check(command: Invocation): Promise<void> {
     await printDocument(format, { kind: "flavor-check", formatVersion: 1, coreVersion, ...result, ok: errors.length === 0 });
     return;
   }
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const out = (line: string) => stdout.write(`${line}\n`);
   const title = result.package ? `${result.package}${result.version ? `@${result.version}` : ""}` : result.dir;
   out(`${colors.bold("zen flavor check")} ${title} ${colors.dim(`(${result.dir}; @zen/core ${coreVersion})`)}`);
   if (result.flavors.length > 0) {

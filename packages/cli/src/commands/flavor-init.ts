@@ -3,7 +3,8 @@ import type { Invocation } from "../command-line/spec.ts";
 import { options } from "./common.ts";
 import { relative } from "node:path";
 import { initFlavorPackage } from "../scaffold/init.ts";
-import { colors, info, success, warn } from "../output.ts";
+import { colors } from "../colors.ts";
+import { info, success, warn } from "../output.ts";
 import { corePackageVersion } from "../scaffold/core-version.ts";
 
 export async function init(command: Invocation): Promise<void> {

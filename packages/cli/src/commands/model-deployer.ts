@@ -9,6 +9,7 @@ import { UsageError } from "@zen/core/errors";
 import type { Invocation } from "../command-line/spec.ts";
 import { printList, printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
+import { stdout } from "../stdio.ts";
 
 async function deployer(command: Invocation): Promise<BaseModelDeployer> {
   const zen = await openZen(command);
@@ -74,7 +75,7 @@ export async function logs(command: Invocation): Promise<void> {
     tail = Number(raw);
     if (!Number.isInteger(tail) || tail <= 0) throw new UsageError(`Invalid --tail '${String(raw)}'.`, { hint: "Give a number of lines, e.g. --tail 50." });
   }
-  process.stdout.write(await (await deployer(command)).serviceLogs(serviceName(command), { tail }));
+  stdout.write(await (await deployer(command)).serviceLogs(serviceName(command), { tail }));
 }
 
 async function show(command: Invocation, s: ModelService): Promise<void> {

@@ -5,6 +5,8 @@
  */
 import type { AnyPipeline, LoadedStack, PipelineRunView, PipelineRepository, RemoteRunState, StepView } from "@zen/core";
 import type { Invocation } from "../command-line/spec.ts";
+import { colors, type Colors } from "../colors.ts";
+import { stdout } from "../stdio.ts";
 
 // ── handlers ──────────────────────────────────────────────────────────────────
 
@@ -125,7 +127,7 @@ export async function listPipelines(command: Invocation): Promise<void> {
 }
 
 export async function listRuns(command: Invocation): Promise<void> {
-  const [{ outputFormat, options }, { printList, colors }, { UsageError }] = await Promise.all([
+  const [{ outputFormat, options }, { printList }, { UsageError }] = await Promise.all([
     import("./common.ts"),
     import("../output.ts"),
     import("@zen/core/errors"),
@@ -154,7 +156,7 @@ export async function listRuns(command: Invocation): Promise<void> {
 }
 
 export async function describeRun(command: Invocation): Promise<void> {
-  const [{ outputFormat }, { printDocument, colors }, { NotFoundError }] = await Promise.all([
+  const [{ outputFormat }, { printDocument }, { NotFoundError }] = await Promise.all([
     import("./common.ts"),
     import("../output.ts"),
     import("@zen/core/errors"),
@@ -186,8 +188,8 @@ export async function describeRun(command: Invocation): Promise<void> {
     });
     return;
   }
-  process.stdout.write(renderRun(found, colors, tracker?.url ?? tracker?.problem, remote));
-  if (page) process.stdout.write(`\nDashboard: ${page}\n`);
+  stdout.write(renderRun(found, colors, tracker?.url ?? tracker?.problem, remote));
+  if (page) stdout.write(`\nDashboard: ${page}\n`);
 }
 
 /** The run as the orchestrator that submitted it reports it now (a remote one, e.g. Kubeflow's state), bounded in time. */
@@ -206,8 +208,6 @@ async function remoteRunState(stack: LoadedStack, run: PipelineRunView): Promise
 }
 
 // ── rendering ─────────────────────────────────────────────────────────────────
-
-type Colors = typeof import("../output.ts").colors;
 
 const STATUS_COLOR: Record<string, keyof Colors> = {
   completed: "green",

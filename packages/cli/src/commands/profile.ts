@@ -1,9 +1,11 @@
 /** `zen profile …` handlers. */
 import type { Invocation } from "../command-line/spec.ts";
 import type { ProfileInfo, ProfileMigration, StoreType } from "@zen/core";
-import { colors, printList, printObject, success } from "../output.ts";
+import { colors } from "../colors.ts";
+import { printList, printObject, success } from "../output.ts";
 import { reportChanges } from "./changes.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
+import { stdout } from "../stdio.ts";
 
 function profileDocument(p: ProfileInfo) {
   return { name: p.name, active: p.active, store_type: p.storeType, store_url: p.storeUrl, active_stack: p.activeStack ?? null };
@@ -53,7 +55,7 @@ export async function set(command: Invocation) {
 
 export async function get(command: Invocation) {
   const zen = await openZen(command, { banner: false });
-  process.stdout.write(`${zen.context.profile.name}\n`);
+  stdout.write(`${zen.context.profile.name}\n`);
 }
 
 export async function describe(command: Invocation) {

@@ -3,6 +3,7 @@ import type { Invocation } from "../command-line/spec.ts";
 import { cliPackage } from "../cli-package.ts";
 import { OUTPUT_FORMAT_VERSION, printDocument, printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
+import { stderr, stdout } from "../stdio.ts";
 
 export async function init(command: Invocation) {
   const opts = options(command);
@@ -13,11 +14,11 @@ export async function init(command: Invocation) {
     profile: opts.profile,
     stack: opts.stack,
     onNotice: (message: string) => {
-      if (!opts.quiet) process.stderr.write(`${message}\n`);
+      if (!opts.quiet) stderr.write(`${message}\n`);
     },
   });
   success(`Initialised a zen repository at ${result.root}.`);
-  process.stdout.write(
+  stdout.write(
     `The local active profile is '${result.profile}' and the local active stack is '${result.stack}'.\n` +
       "They apply when you run zen in this directory or below it; change them with `zen profile set` and `zen stack set`.\n",
   );
@@ -58,16 +59,16 @@ export async function clean(command: Invocation) {
       await printDocument(format, { kind: "clean", formatVersion: OUTPUT_FORMAT_VERSION, dryRun, items: { remove: plan.remove, keep: plan.keep } });
       return;
     }
-    for (const path of plan.remove) process.stdout.write(`- ${path}\n`);
-    for (const path of plan.keep) process.stdout.write(`  left in place: ${path}\n`);
-    process.stdout.write(plan.remove.length > 0 ? "Dry run: nothing was deleted.\n" : "Dry run: there is nothing to delete.\n");
+    for (const path of plan.remove) stdout.write(`- ${path}\n`);
+    for (const path of plan.keep) stdout.write(`  left in place: ${path}\n`);
+    stdout.write(plan.remove.length > 0 ? "Dry run: nothing was deleted.\n" : "Dry run: there is nothing to delete.\n");
     return;
   }
   if (plan.remove.length === 0) {
     success("Nothing to clean: no zen configuration here.");
     return;
   }
-  for (const path of plan.remove) process.stderr.write(`Will delete ${path}\n`);
+  for (const path of plan.remove) stderr.write(`Will delete ${path}\n`);
   await confirm(
     command,
     "This deletes every profile, stack, component, local artifact and metadata store in the global config, " +
@@ -78,7 +79,7 @@ export async function clean(command: Invocation) {
     await printDocument(format, { kind: "clean", formatVersion: OUTPUT_FORMAT_VERSION, dryRun, items: { remove: removed, keep: plan.keep } });
     return;
   }
-  for (const path of removed) process.stderr.write(`Deleted ${path}\n`);
-  for (const path of plan.keep) process.stderr.write(`Left in place: ${path} (not created by zen)\n`);
+  for (const path of removed) stderr.write(`Deleted ${path}\n`);
+  for (const path of plan.keep) stderr.write(`Left in place: ${path} (not created by zen)\n`);
   success("Cleaned. The next zen command creates a fresh default profile.");
 }

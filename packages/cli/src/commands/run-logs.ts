@@ -6,6 +6,8 @@
  */
 import type { StepView } from "@zen/core";
 import type { Invocation } from "../command-line/spec.ts";
+import { colors } from "../colors.ts";
+import { stdout } from "../stdio.ts";
 
 interface StepLogs {
   step: string;
@@ -16,7 +18,7 @@ interface StepLogs {
 }
 
 export async function runLogs(command: Invocation): Promise<void> {
-  const [{ openZen, outputFormat }, { printDocument, colors, OUTPUT_FORMAT_VERSION }, { PipelineRepository }] = await Promise.all([
+  const [{ openZen, outputFormat }, { printDocument, OUTPUT_FORMAT_VERSION }, { PipelineRepository }] = await Promise.all([
     import("./common.ts"),
     import("../output.ts"),
     import("@zen/core"),
@@ -34,7 +36,7 @@ export async function runLogs(command: Invocation): Promise<void> {
       await printDocument(format, { kind: "pipeline_step_logs", formatVersion: OUTPUT_FORMAT_VERSION, item });
       return;
     }
-    process.stdout.write(logs);
+    stdout.write(logs);
     return;
   }
 
@@ -50,7 +52,7 @@ export async function runLogs(command: Invocation): Promise<void> {
     if (entry.logs === "") return `${header}\n${colors.dim("(printed nothing)")}\n`;
     return `${header}\n${entry.logs}${entry.logs.endsWith("\n") ? "" : "\n"}`;
   });
-  process.stdout.write(parts.join("\n"));
+  stdout.write(parts.join("\n"));
 }
 
 /** A step's log, or why it has none (a missing log is a fact here, not an error). */

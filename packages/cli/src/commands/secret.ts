@@ -4,6 +4,7 @@ import { ValidationError } from "@zen/core/errors";
 import { parseKeyValues } from "../key-values.ts";
 import { printList, printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
+import { stderr } from "../stdio.ts";
 
 function values(command: Invocation): Record<string, string> {
   const parsed = parseKeyValues(command.extra);
@@ -21,7 +22,7 @@ export async function register(command: Invocation) {
   const zen = await openZen(command);
   await zen.registerSecret(name, secretValues);
   success(`Registered secret '${name}' with keys: ${Object.keys(secretValues).join(", ")}.`);
-  if (!options(command).quiet) process.stderr.write(`Refer to it in a component's secret field as {{${name}.${Object.keys(secretValues)[0]}}}.\n`);
+  if (!options(command).quiet) stderr.write(`Refer to it in a component's secret field as {{${name}.${Object.keys(secretValues)[0]}}}.\n`);
 }
 
 export async function list(command: Invocation) {

@@ -4,10 +4,12 @@ import type { Invocation } from "../command-line/spec.ts";
 import type { StackDescription } from "@zen/core";
 import { COMPONENT_TYPES, type ComponentType } from "@zen/core/component-types";
 import { ValidationError, ZenError } from "@zen/core/errors";
-import { colors, printList, printObject, success, warn } from "../output.ts";
+import { colors } from "../colors.ts";
+import { printList, printObject, success, warn } from "../output.ts";
 import { loadYaml } from "../yaml.ts";
 import { reportChanges } from "./changes.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";
+import { stderr, stdout } from "../stdio.ts";
 
 /** Component names given as `-o NAME`, `--artifact-store NAME`, … keyed by component type. */
 function componentFlags(command: Invocation): Partial<Record<ComponentType, string>> {
@@ -91,7 +93,7 @@ export async function set(command: Invocation) {
 
 export async function get(command: Invocation) {
   const zen = await openZen(command, { banner: false });
-  process.stdout.write(`${zen.context.stack.name}\n`);
+  stdout.write(`${zen.context.stack.name}\n`);
 }
 
 export async function update(command: Invocation) {
@@ -150,7 +152,7 @@ export async function exportStack(command: Invocation) {
   const doc = await zen.exportStack(name);
   const { stringify } = await loadYaml();
   if (file === "-") {
-    process.stdout.write(stringify(doc));
+    stdout.write(stringify(doc));
     return;
   }
   const target = file ?? `${name}.yaml`;
@@ -216,7 +218,7 @@ export async function validate(command: Invocation) {
     return;
   }
   for (const issue of issues) {
-    process.stderr.write(`${colors.red("✖")} ${issue.message}${issue.hint ? `\n  ${colors.dim(issue.hint)}` : ""}\n`);
+    stderr.write(`${colors.red("✖")} ${issue.message}${issue.hint ? `\n  ${colors.dim(issue.hint)}` : ""}\n`);
   }
   process.exitCode = 1;
 }

@@ -4,6 +4,7 @@
  * launching process reads it. Exits 1 when the step failed, so the orchestrator marks the task failed.
  */
 import type { Invocation } from "../command-line/spec.ts";
+import { stderr } from "../stdio.ts";
 
 export async function runStep(command: Invocation): Promise<void> {
   const [{ openZen, options }, core] = await Promise.all([import("./common.ts"), import("@zen/core")]);
@@ -21,9 +22,9 @@ export async function runStep(command: Invocation): Promise<void> {
   });
   const where = opts.kfpJob ? ` (Kubeflow job ${opts.kfpJob})` : "";
   if (outcome.status === "failed") {
-    process.stderr.write(`Step '${opts.step}' of run ${opts.runId} failed${where}: ${outcome.error?.message ?? "unknown error"}\n`);
+    stderr.write(`Step '${opts.step}' of run ${opts.runId} failed${where}: ${outcome.error?.message ?? "unknown error"}\n`);
     process.exitCode = 1;
     return;
   }
-  process.stderr.write(`Step '${opts.step}' of run ${opts.runId} ${outcome.status}${where}.\n`);
+  stderr.write(`Step '${opts.step}' of run ${opts.runId} ${outcome.status}${where}.\n`);
 }

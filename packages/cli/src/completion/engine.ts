@@ -9,6 +9,7 @@ import { COMPONENT_TYPES, type ComponentType } from "@zen/core/component-types";
 import { optionsOf, subcommandsOf } from "../command-line/parse.ts";
 import type { ArgumentSpec, CommandSpec, OptionSpec, Program } from "../command-line/spec.ts";
 import { readNames, type Names, type NameContext } from "./names.ts";
+import { stdout } from "../stdio.ts";
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 
@@ -160,6 +161,6 @@ export async function printCompletions(program: Program, words: readonly string[
   } catch {
     candidates = [];
   }
-  process.stdout.write(candidates === FILES ? `${FILES}\n` : candidates.map((c) => `${c}\n`).join(""));
+  stdout.write(candidates === FILES ? `${FILES}\n` : candidates.map((c) => `${c}\n`).join(""));
   return 0;
 }
