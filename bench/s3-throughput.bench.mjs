@@ -1,6 +1,9 @@
 // A 1 GiB artifact through the `s3` flavor (built dist) versus the raw AWS SDK on the same server:
 // `@aws-sdk/lib-storage` `Upload` for writes, a streamed `GetObject` for reads. Each transfer runs in
-// its own process so its peak RSS is its own; rounds alternate and the median counts.
+// its own process so its peak RSS is its own. Each round writes the object once each way and reads it
+// three times each way, raw and zen back to back (which goes first alternates); a ratio is the median
+// of these pairs' own ratios, so a machine that slows down or speeds up between transfers (two cores
+// shared with the server) moves both sides of a pair alike.
 // Needs the test servers: `bash scripts/services/start.sh`. Size: ZEN_BENCH_S3_MB (default 1024).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -11,7 +14,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const MiB = 1024 * 1024;
 const size = Number(process.env.ZEN_BENCH_S3_MB ?? 1024) * MiB;
-const rounds = Number(process.env.ZEN_BENCH_ROUNDS ?? 5);
+const rounds = Number(process.env.ZEN_BENCH_ROUNDS ?? 7);
+// Reads take a second and swing ±15 % from one to the next here: each round reads both objects three times.
+const readsPerRound = 3;
 
 function serviceEnv() {
   let text = "";
@@ -120,8 +125,8 @@ async function main() {
   const results = { "raw-write": [], "zen-write": [], "raw-read": [], "zen-read": [] };
   try {
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? ["raw", "zen"] : ["zen", "raw"];
-      for (const phase of ["write", "read"]) {
+      for (const [phase, pair] of [["write", 0], ...Array.from({ length: readsPerRound }, (_, pair) => ["read", pair])]) {
+        const order = (round + pair) % 2 === 0 ? ["raw", "zen"] : ["zen", "raw"];
         for (const who of order) {
           const kind = `${who}-${phase}`;
           const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", kind, bucket, `${who}.bin`], {
@@ -141,12 +146,15 @@ async function main() {
 
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const mbps = (kind) => size / MiB / median(results[kind].map((r) => r.seconds));
+  // zen's throughput over the raw SDK's, round by round.
+  const ratio = (phase) => median(results[`zen-${phase}`].map((zen, round) => results[`raw-${phase}`][round].seconds / zen.seconds));
   const peak = (kind) => {
     const values = results[kind].map((r) => r.maxRssMB);
     return `${median(values).toFixed(0)} (max ${Math.max(...values).toFixed(0)})`;
   };
   console.log(
-    `s3 throughput: ${size / MiB} MiB to versitygw at ${env.ZEN_S3_ENDPOINT}, median of ${rounds} rounds, ` +
+    `s3 throughput: ${size / MiB} MiB to versitygw at ${env.ZEN_S3_ENDPOINT}, medians of ${rounds} rounds ` +
+      `(reads: ${readsPerRound} pairs a round; ratio: the median of the pairs'), ` +
       `parts of ${S3ArtifactStore.partSize / MiB} MiB × ${S3ArtifactStore.queueSize} in flight (both sides)`,
   );
   console.log("| transfer | raw SDK MiB/s | s3 flavor MiB/s | ratio | raw peak RSS MB, median (max) | flavor peak RSS MB, median (max) |");
@@ -154,7 +162,11 @@ async function main() {
   for (const phase of ["write", "read"]) {
     const raw = mbps(`raw-${phase}`);
     const zen = mbps(`zen-${phase}`);
-    console.log(`| ${phase} | ${raw.toFixed(0)} | ${zen.toFixed(0)} | ${(zen / raw).toFixed(2)}× | ${peak(`raw-${phase}`)} | ${peak(`zen-${phase}`)} |`);
+    console.log(`| ${phase} | ${raw.toFixed(0)} | ${zen.toFixed(0)} | ${ratio(phase).toFixed(2)}× | ${peak(`raw-${phase}`)} | ${peak(`zen-${phase}`)} |`);
+  }
+  for (const phase of ["write", "read"]) {
+    const rounds = results[`zen-${phase}`].map((zen, round) => (results[`raw-${phase}`][round].seconds / zen.seconds).toFixed(2));
+    console.log(`${phase} ratio by pair: ${rounds.join(" ")}`);
   }
 }
 

@@ -73,7 +73,7 @@ const globalProcess = {
     return id === "node:process" || id === "process" ? "\0zen:process" : null;
   },
   load(id) {
-    // CommonJS, so both `require("process")` and `import process from "node:process"` get the object.
+    // CommonJS, so both `require("process")` (yaml does) and `import process from "node:process"` get the object.
     return id === "\0zen:process" ? "module.exports = globalThis.process;" : null;
   },
 };
@@ -182,6 +182,8 @@ await bundle.write({
   dir: "dist",
   format: "esm",
   sourcemap: true,
+  // Doc comments stay in the sources and the .d.ts files; Node would only scan past them (~0.5 ms of a start-up).
+  comments: { legal: true, annotation: true, jsdoc: false },
   entryFileNames: "[name].js",
   chunkFileNames: "chunks/[name]-[hash].js",
   codeSplitting: { groups: startupGroups.length > 0 ? [{ name: startupChunk, debugName: "startup" }] : [] },
