@@ -83,11 +83,18 @@ export class LocalArtifactStore extends BaseArtifactStore<ArtifactStoreConfig> {
         });
       },
       destroy(error, callback) {
-        file.destroy();
-        void fs.rm(temp, { force: true }).then(
-          () => callback(error),
-          () => callback(error),
-        );
+        // The temp file may still be opening: remove it once the file stream has closed, or the open
+        // would create it after the removal.
+        const remove = () =>
+          void fs.rm(temp, { force: true }).then(
+            () => callback(error),
+            () => callback(error),
+          );
+        if (file.closed) remove();
+        else {
+          file.once("close", remove);
+          file.destroy();
+        }
       },
     });
     file.on("error", (error) => writer.destroy(error));
