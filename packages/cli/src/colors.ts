@@ -3,15 +3,15 @@
  * The codes are Node's own (`util.inspect.colors`, what `util.styleText` uses; styleText itself reads
  * `process.stdout`); whether to colour is decided here without building `process.stdout`, whose first
  * use loads Node's tty, net and stream modules: ~4 ms of every command.
- * The rules are the usual ones: NO_COLOR or `--no-color` turn colours off, FORCE_COLOR, `--color` and
- * CI turn them on, a terminal gets them unless TERM=dumb.
+ * The rules are the usual ones: NO_COLOR turns colours off, FORCE_COLOR and CI turn them on, a terminal
+ * gets them unless TERM=dumb.
  */
 import { inspect } from "node:util";
 import { isTerminal } from "./stdio.ts";
 
-function colorWanted(env: NodeJS.ProcessEnv, argv: readonly string[]): boolean {
-  if (env.NO_COLOR || argv.includes("--no-color")) return false;
-  if (env.FORCE_COLOR || argv.includes("--color") || process.platform === "win32" || env.CI) return true;
+function colorWanted(env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR || process.platform === "win32" || env.CI) return true;
   return env.TERM !== "dumb" && isTerminal(1);
 }
 
@@ -19,9 +19,11 @@ type Style = "bold" | "dim" | "red" | "green" | "yellow" | "blue" | "cyan" | "re
 export type Colors = Record<Style, (text: string) => string>;
 
 function palette(enabled: boolean): Colors {
+  const plain = (text: string) => text;
   const paint = (style: Style) => {
+    if (!enabled || style === "reset") return plain;
     const [open, close] = inspect.colors[style] ?? [];
-    return enabled && style !== "reset" ? (text: string) => `\u001b[${open}m${text}\u001b[${close}m` : (text: string) => text;
+    return (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
   };
   return {
     bold: paint("bold"),
@@ -35,4 +37,4 @@ function palette(enabled: boolean): Colors {
   };
 }
 
-export const colors: Colors = palette(colorWanted(process.env, process.argv));
+export const colors: Colors = palette(colorWanted(process.env));

@@ -112,10 +112,11 @@ describe("colour", () => {
         return { status: result.status, output: result.stdout + result.stderr };
       });
     const coloured = outputs({ NO_COLOR: "", FORCE_COLOR: "1" }, "coloured");
+    const inCi = outputs({ NO_COLOR: "", CI: "true" }, "in-ci"); // CI logs render colours, though stdout is a pipe
     const plain = outputs({ FORCE_COLOR: "1" }, "plain");
-    expect(coloured.map((r) => r.status)).toEqual([0, 0, 1]);
-    expect(plain.map((r) => r.status)).toEqual([0, 0, 1]);
-    for (const { output } of coloured) expect(output).toContain("\u001b[");
-    for (const { output } of plain) expect(output).not.toContain("\u001b[");
+    const piped = outputs({ NO_COLOR: "" }, "piped"); // a pipe is not a terminal
+    for (const results of [coloured, inCi, plain, piped]) expect(results.map((r) => r.status)).toEqual([0, 0, 1]);
+    for (const { output } of [...coloured, ...inCi]) expect(output).toContain("\u001b[");
+    for (const { output } of [...plain, ...piped]) expect(output).not.toContain("\u001b[");
   });
 });
