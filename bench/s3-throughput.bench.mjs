@@ -146,8 +146,8 @@ async function main() {
 
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const mbps = (kind) => size / MiB / median(results[kind].map((r) => r.seconds));
-  // zen's throughput over the raw SDK's, round by round.
-  const ratio = (phase) => median(results[`zen-${phase}`].map((zen, round) => results[`raw-${phase}`][round].seconds / zen.seconds));
+  // zen's throughput over the raw SDK's, pair by pair.
+  const pairRatios = (phase) => results[`zen-${phase}`].map((zen, pair) => results[`raw-${phase}`][pair].seconds / zen.seconds);
   const peak = (kind) => {
     const values = results[kind].map((r) => r.maxRssMB);
     return `${median(values).toFixed(0)} (max ${Math.max(...values).toFixed(0)})`;
@@ -162,12 +162,16 @@ async function main() {
   for (const phase of ["write", "read"]) {
     const raw = mbps(`raw-${phase}`);
     const zen = mbps(`zen-${phase}`);
-    console.log(`| ${phase} | ${raw.toFixed(0)} | ${zen.toFixed(0)} | ${ratio(phase).toFixed(2)}× | ${peak(`raw-${phase}`)} | ${peak(`zen-${phase}`)} |`);
+    console.log(
+      `| ${phase} | ${raw.toFixed(0)} | ${zen.toFixed(0)} | ${median(pairRatios(phase)).toFixed(2)}× | ${peak(`raw-${phase}`)} | ${peak(`zen-${phase}`)} |`,
+    );
   }
-  for (const phase of ["write", "read"]) {
-    const rounds = results[`zen-${phase}`].map((zen, round) => (results[`raw-${phase}`][round].seconds / zen.seconds).toFixed(2));
-    console.log(`${phase} ratio by pair: ${rounds.join(" ")}`);
-  }
+  for (const phase of ["write", "read"])
+    console.log(
+      `${phase} ratio by pair: ${pairRatios(phase)
+        .map((r) => r.toFixed(2))
+        .join(" ")}`,
+    );
 }
 
 if (process.argv[2] === "--child") await child(process.argv[3], process.argv[4], process.argv[5]);

@@ -39,9 +39,12 @@ function descriptor(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
   };
 }
 
-const direct = process.platform !== "win32";
-export const stdout: Output = direct ? descriptor(1, () => process.stdout) : { write: (text) => process.stdout.write(text) };
-export const stderr: Output = direct ? descriptor(2, () => process.stderr) : { write: (text) => process.stderr.write(text) };
+function output(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
+  return process.platform === "win32" ? { write: (text) => void stream().write(text) } : descriptor(fd, stream);
+}
+
+export const stdout = output(1, () => process.stdout);
+export const stderr = output(2, () => process.stderr);
 
 /**
  * Whether `fd` is a terminal, told without `tty.isatty` (the tty module loads net and stream). A
@@ -55,7 +58,9 @@ export function isTerminal(fd: 1 | 2): boolean {
   }
 }
 
-/** The terminal's width, or undefined when stdout is not a terminal. */
+let columns: { value: number | undefined } | undefined;
+/** The terminal's width, or undefined when stdout is not a terminal; asked once (help wraps every row with it). */
 export function terminalColumns(): number | undefined {
-  return isTerminal(1) ? process.stdout.columns : undefined;
+  columns ??= { value: isTerminal(1) ? process.stdout.columns : undefined };
+  return columns.value;
 }
