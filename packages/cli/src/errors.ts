@@ -1,4 +1,4 @@
-import { isZenError } from "@zen/core/errors";
+import { isZenError } from "@zen/core/command-line";
 import { colors } from "./colors.ts";
 import { stderr } from "./stdio.ts";
 

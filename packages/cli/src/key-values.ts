@@ -6,7 +6,7 @@
  * like any other (the flavor or the secrets manager judges it), not a hit on `Object.prototype`.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
-import { UsageError } from "@zen/core/errors";
+import { UsageError } from "@zen/core/command-line";
 
 /** The largest file `@file` reads: values are credentials, keys and short texts, never data. */
 export const MAX_FILE_VALUE_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 /** Rendering of command results: tables for people, JSON/YAML for scripts. */
 import { loadYaml } from "./yaml.ts";
 import { renderTable } from "./table.ts";
-import { UsageError } from "@zen/core/errors";
+import { UsageError } from "@zen/core/command-line";
 import { colors } from "./colors.ts";
 import { stderr, stdout } from "./stdio.ts";
 

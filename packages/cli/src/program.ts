@@ -4,7 +4,7 @@
  * `zen --help` never loads stores, flavors or integrations. Every group is defined the same way: a
  * builder in `groups/` whose commands name their handlers in `commands/`.
  */
-import { COMPONENT_TYPES } from "@zen/core/component-types";
+import { COMPONENT_TYPES } from "@zen/core/command-line";
 import { cliPackage } from "./cli-package.ts";
 import type { Program } from "./command-line/spec.ts";
 import { componentGroup } from "./groups/component.ts";

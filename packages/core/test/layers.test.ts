@@ -53,7 +53,7 @@ export const LAYERS: { name: string; patterns: string[] }[] = [
   { name: "discovery", patterns: ["discovery/"] },
   { name: "facade", patterns: ["zen-api.ts", "zen/", "stack-validation.ts", "stack-transfer.ts"] },
   { name: "pipelines", patterns: ["pipeline/", "verify/"] },
-  { name: "kits and entries", patterns: ["testing/", "index.ts", "flavor-entry.ts", "internal.ts", "local-secrets-entry.ts"] },
+  { name: "kits and entries", patterns: ["testing/", "index.ts", "command-line.ts", "flavor-entry.ts", "internal.ts", "local-secrets-entry.ts"] },
 ];
 
 function layerOf(file: string): number | undefined {

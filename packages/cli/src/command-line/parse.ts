@@ -5,7 +5,7 @@
  * choices, required options), each failure a UsageError: exit code 2, one sentence and a hint.
  */
 import { parseArgs } from "node:util";
-import { UsageError } from "@zen/core/errors";
+import { UsageError } from "@zen/core/command-line";
 import { optionKey, type CommandSpec, type Invocation, type OptionSpec, type Program } from "./spec.ts";
 import { closest } from "./suggest.ts";
 

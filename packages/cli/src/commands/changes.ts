@@ -4,7 +4,7 @@
  * same changes as a document, dry run or not.
  */
 import type { PlannedChange, ZenApi } from "@zen/core";
-import { componentType } from "@zen/core/component-types";
+import { componentType } from "@zen/core/command-line";
 import type { Invocation } from "../command-line/spec.ts";
 import { colors } from "../colors.ts";
 import { cell, OUTPUT_FORMAT_VERSION, printDocument, success } from "../output.ts";

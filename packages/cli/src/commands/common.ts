@@ -1,6 +1,6 @@
 /** What command handlers share: opening the configuration with the global flags, and confirmations. */
 import type { ZenApi } from "@zen/core";
-import { UsageError, ZenError } from "@zen/core/errors";
+import { loadZen, UsageError, ZenError } from "@zen/core/command-line";
 import { cliPackage } from "../cli-package.ts";
 import type { Invocation } from "../command-line/spec.ts";
 import { info, parseOutputFormat, type OutputFormat } from "../output.ts";
@@ -25,7 +25,7 @@ export function outputFormat(command: Invocation): OutputFormat {
 /** Opens the configuration (creating the default profile on first use) and prints the context line. */
 export async function openZen(command: Invocation, { banner = true } = {}): Promise<ZenApi> {
   const opts = options(command);
-  const { Zen, settingSourceLabel } = await import("@zen/core/zen");
+  const { Zen, settingSourceLabel } = await loadZen();
   const zen = await Zen.open({
     cliRoot: cliPackage().root,
     profile: opts.profile,

@@ -1,5 +1,5 @@
 /** `zen completion <shell>`: prints the completion script on stdout and how to install it on stderr. */
-import { UsageError } from "@zen/core/errors";
+import { UsageError } from "@zen/core/command-line";
 import type { Invocation } from "../command-line/spec.ts";
 import { SHELLS } from "../completion/engine.ts";
 import { INSTALL, SCRIPTS, type Shell } from "../completion/scripts.ts";

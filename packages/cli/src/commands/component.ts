@@ -1,8 +1,7 @@
 /** `zen <component-type> …` handlers, one set per type, generated from the type table. */
 import type { Invocation } from "../command-line/spec.ts";
 import type { ComponentRecord, FlavorInfo } from "@zen/core";
-import { componentType, flavorSourceLabel, type ComponentType } from "@zen/core/component-types";
-import { NotFoundError, UsageError } from "@zen/core/errors";
+import { componentType, flavorSourceLabel, NotFoundError, UsageError, type ComponentType } from "@zen/core/command-line";
 import { parseKeyValues } from "../key-values.ts";
 import { colors } from "../colors.ts";
 import { cell, printList, printObject, success, warn } from "../output.ts";

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { UsageError, ZenError } from "@zen/core/errors";
+import { UsageError, ZenError } from "@zen/core/command-line";
 import { cliPackage } from "../cli-package.ts";
 import type { Invocation } from "../command-line/spec.ts";
 

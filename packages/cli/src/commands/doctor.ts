@@ -3,7 +3,7 @@ import type { Invocation } from "../command-line/spec.ts";
 import { colors } from "../colors.ts";
 import { printDocument } from "../output.ts";
 import { openZen, outputFormat } from "./common.ts";
-import { flavorSourceLabel } from "@zen/core/component-types";
+import { flavorSourceLabel } from "@zen/core/command-line";
 import { stdout } from "../stdio.ts";
 
 export async function doctor(command: Invocation) {

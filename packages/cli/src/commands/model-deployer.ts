@@ -5,7 +5,7 @@
  * process sees them.
  */
 import type { BaseModelDeployer, ModelService } from "@zen/core";
-import { UsageError } from "@zen/core/errors";
+import { UsageError } from "@zen/core/command-line";
 import type { Invocation } from "../command-line/spec.ts";
 import { printList, printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";

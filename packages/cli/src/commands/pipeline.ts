@@ -75,7 +75,7 @@ async function dryRun(
   pipeline: AnyPipeline,
   run: { runName: string; runtime: Record<string, unknown>; parameters: Record<string, unknown> | undefined; outDir: string; schedule?: string },
 ): Promise<void> {
-  const [output, { UsageError }, path] = await Promise.all([import("../output.ts"), import("@zen/core/errors"), import("node:path")]);
+  const [output, { UsageError }, path] = await Promise.all([import("../output.ts"), import("@zen/core/command-line"), import("node:path")]);
   const orchestrator = stack.orchestrator;
   if (typeof orchestrator.dryRun !== "function") {
     throw new UsageError(`The orchestrator '${orchestrator.name}' (${orchestrator.flavor}) of stack '${stack.name}' has nothing to submit, so no dry run.`, {
@@ -130,7 +130,7 @@ export async function listRuns(command: Invocation): Promise<void> {
   const [{ outputFormat, options }, { printList }, { UsageError }] = await Promise.all([
     import("./common.ts"),
     import("../output.ts"),
-    import("@zen/core/errors"),
+    import("@zen/core/command-line"),
   ]);
   const opts = options(command) as { pipeline?: string; limit?: string };
   const limit = Number(opts.limit ?? 50);
@@ -159,7 +159,7 @@ export async function describeRun(command: Invocation): Promise<void> {
   const [{ outputFormat }, { printDocument }, { NotFoundError }] = await Promise.all([
     import("./common.ts"),
     import("../output.ts"),
-    import("@zen/core/errors"),
+    import("@zen/core/command-line"),
   ]);
   const [name] = command.args;
   const format = outputFormat(command);

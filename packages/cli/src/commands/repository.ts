@@ -1,4 +1,5 @@
 /** `zen init`, `zen status` and `zen clean`. */
+import { loadZen } from "@zen/core/command-line";
 import type { Invocation } from "../command-line/spec.ts";
 import { cliPackage } from "../cli-package.ts";
 import { OUTPUT_FORMAT_VERSION, printDocument, printObject, success } from "../output.ts";
@@ -7,7 +8,7 @@ import { stderr, stdout } from "../stdio.ts";
 
 export async function init(command: Invocation) {
   const opts = options(command);
-  const { Zen } = await import("@zen/core/zen");
+  const { Zen } = await loadZen();
   const dir = (opts.path as string | undefined) ?? process.cwd();
   const result = await Zen.init(dir, {
     cliRoot: cliPackage().root,
@@ -26,7 +27,7 @@ export async function init(command: Invocation) {
 
 export async function status(command: Invocation) {
   const zen = await openZen(command, { banner: false });
-  const { settingSourceWords } = await import("@zen/core/zen");
+  const { settingSourceWords } = await loadZen();
   // A profile that does not exist is an error here too (with the fix), not a status to read past.
   await zen.describeProfile();
   const { context } = zen;

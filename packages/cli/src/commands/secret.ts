@@ -1,6 +1,6 @@
 /** `zen secret …` handlers: the active stack's secrets manager. Values are never printed. */
 import type { Invocation } from "../command-line/spec.ts";
-import { ValidationError } from "@zen/core/errors";
+import { ValidationError } from "@zen/core/command-line";
 import { parseKeyValues } from "../key-values.ts";
 import { printList, printObject, success } from "../output.ts";
 import { confirm, openZen, options, outputFormat } from "./common.ts";

@@ -2,8 +2,7 @@
 import { dirname } from "node:path";
 import type { Invocation } from "../command-line/spec.ts";
 import type { StackDescription } from "@zen/core";
-import { COMPONENT_TYPES, type ComponentType } from "@zen/core/component-types";
-import { ValidationError, ZenError } from "@zen/core/errors";
+import { COMPONENT_TYPES, ValidationError, ZenError, type ComponentType } from "@zen/core/command-line";
 import { colors } from "../colors.ts";
 import { printList, printObject, success, warn } from "../output.ts";
 import { loadYaml } from "../yaml.ts";

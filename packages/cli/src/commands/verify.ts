@@ -5,7 +5,7 @@
  */
 import type { Invocation } from "../command-line/spec.ts";
 import type { BaseArtifactStore, LoadedStack, ZenApi } from "@zen/core";
-import { UsageError } from "@zen/core/errors";
+import { UsageError } from "@zen/core/command-line";
 import { printObject, success } from "../output.ts";
 import { openZen, options, outputFormat } from "./common.ts";
 

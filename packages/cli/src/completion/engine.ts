@@ -5,7 +5,7 @@
  * secrets from the files zen keeps (names.ts). A single line `:files` asks the shell to complete a
  * path instead.
  */
-import { COMPONENT_TYPES, type ComponentType } from "@zen/core/component-types";
+import { COMPONENT_TYPES, type ComponentType } from "@zen/core/command-line";
 import { optionsOf, subcommandsOf } from "../command-line/parse.ts";
 import type { ArgumentSpec, CommandSpec, OptionSpec, Program } from "../command-line/spec.ts";
 import { readNames, type Names, type NameContext } from "./names.ts";

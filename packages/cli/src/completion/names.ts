@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { COMPONENT_TYPES, type ComponentType } from "@zen/core/component-types";
+import { COMPONENT_TYPES, loadZen, type ComponentType } from "@zen/core/command-line";
 import { cliPackage } from "../cli-package.ts";
 import { loadYaml } from "../yaml.ts";
 
@@ -188,7 +188,7 @@ function newestFirst(dir: string): string[] {
 
 /** A SQL profile: the facade reads it (the profile exists, so opening it creates nothing). */
 async function sqlStore(profile: string, context: NameContext): Promise<Store> {
-  const { Zen } = await import("@zen/core/zen");
+  const { Zen } = await loadZen();
   const zen = await Zen.open({ env: context.env, cwd: context.cwd, profile, cliRoot: cliPackage().root });
   try {
     const stacks = Object.fromEntries((await zen.listStacks()).map((stack) => [stack.name, { components: stack.components }]));

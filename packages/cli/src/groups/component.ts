@@ -1,5 +1,5 @@
 /** `zen <component-type> …`: one group per component type, generated from the type table. */
-import { withArticle, type ComponentType, type ComponentTypeInfo } from "@zen/core/component-types";
+import { withArticle, type ComponentType, type ComponentTypeInfo } from "@zen/core/command-line";
 import { handlers, lazy, OUTPUT, YES } from "../command-line/define.ts";
 import type { CommandSpec, OptionSpec } from "../command-line/spec.ts";
 import { DRY_RUN, TIMEOUT } from "./shared.ts";

@@ -1,5 +1,5 @@
 /** `zen stack …`. */
-import { COMPONENT_TYPES } from "@zen/core/component-types";
+import { COMPONENT_TYPES } from "@zen/core/command-line";
 import { handlers, OUTPUT, YES } from "../command-line/define.ts";
 import type { CommandSpec, OptionSpec } from "../command-line/spec.ts";
 import { DRY_RUN, TIMEOUT } from "./shared.ts";

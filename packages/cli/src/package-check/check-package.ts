@@ -23,7 +23,7 @@ import {
   type FlavorInfo,
   type PackageJson,
 } from "@zen/core/discovery";
-import { NotFoundError } from "@zen/core/errors";
+import { NotFoundError } from "@zen/core/command-line";
 import { checkSecrets } from "./secret-fields.ts";
 
 export type Severity = "error" | "warning";

@@ -1,8 +1,7 @@
 /** `zen flavor init`: checks the options and writes a new flavor package into an empty directory. */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { COMPONENT_TYPES, findComponentType, type ComponentTypeInfo } from "@zen/core/component-types";
-import { ConflictError, UsageError } from "@zen/core/errors";
+import { COMPONENT_TYPES, ConflictError, findComponentType, UsageError, type ComponentTypeInfo } from "@zen/core/command-line";
 import { BUILTIN_FLAVORS } from "@zen/core";
 import { FLAVOR_NAME, PACKAGE_NAME, defaultPackageName, scaffoldNames, type ScaffoldNames } from "./names.ts";
 import { packageFiles } from "./package-files.ts";

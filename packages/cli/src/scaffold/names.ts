@@ -1,5 +1,5 @@
 /** The names a scaffolded flavor package uses, derived from the flavor name and its component type. */
-import type { ComponentTypeInfo } from "@zen/core/component-types";
+import type { ComponentTypeInfo } from "@zen/core/command-line";
 
 export interface ScaffoldNames {
   type: ComponentTypeInfo;

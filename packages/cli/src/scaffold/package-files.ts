@@ -4,7 +4,7 @@
  * (tsc), a test that type-checks and runs zen's conformance kits, and `prepack` building then
  * checking, so `npm pack`/`npm publish` (which run `prepack` before packing) ship a fresh, checked dist.
  */
-import type { ComponentType } from "@zen/core/component-types";
+import type { ComponentType } from "@zen/core/command-line";
 import type { ScaffoldNames } from "./names.ts";
 import { literal, literalList, type TypeTemplate } from "./type-template.ts";
 import { artifactStoreTemplate } from "./types/artifact-store.ts";

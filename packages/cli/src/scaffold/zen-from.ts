@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { UsageError } from "@zen/core/errors";
+import { UsageError } from "@zen/core/command-line";
 
 export interface ZenSpecs {
   coreSpec: string;
