@@ -117,7 +117,7 @@ if (!existsSync(chromiumPath)) {
 await dashboard.close();
 
 // ── `zen dashboard` ready time ────────────────────────────────────────────────────────────────
-const zenBin = path.join(root, "packages/cli/bin/zen.js");
+const zenBin = path.join(root, "packages/cli/bin/zen.cjs");
 async function readyTime() {
   const start = performance.now();
   const child = spawn(process.execPath, [zenBin, "dashboard", "--port", "0"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] });

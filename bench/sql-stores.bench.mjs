@@ -15,7 +15,7 @@ const load = (...parts) => import(pathToFileURL(path.join(here, "..", ...parts))
 const { createLocalStack, pipeline, step, PipelineRepository } = await load("packages", "core", "dist", "index.js");
 const mysql = await load("integrations", "mysql", "dist", "index.js");
 const postgres = await load("integrations", "postgres", "dist", "index.js");
-const ZEN = path.join(here, "..", "packages", "cli", "bin", "zen.js");
+const ZEN = path.join(here, "..", "packages", "cli", "bin", "zen.cjs");
 
 const env = Object.fromEntries(
   readFileSync(path.join(here, "..", ".services", "env"), "utf8")

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const zenBin = join(root, "packages/cli/bin/zen.js");
+const zenBin = join(root, "packages/cli/bin/zen.cjs");
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 
 const project = mkdtempSync(join(tmpdir(), "zen-bench-"));

@@ -85,10 +85,22 @@ const globalProcess = {
  * for one, so the source maps stay right.
  */
 const builtinImport = /^import (?:([\w$]+)(?:, )?)?(?:\{ ([^}]*) \}|\* as ([\w$]+))? ?(?:from )?"((?:node:)?[\w/]+)";$/;
+// Loading node:fs/promises costs ~1 ms (it pulls in readline and stream internals), and only writes
+// use it: its named functions become forwarders that load it on their first call.
+const lazyBuiltins = new Set(["node:fs/promises"]);
 function builtinObject(line) {
   const [, defaultName, named, namespace, specifier] = builtinImport.exec(line) ?? [];
   if (!builtins.has(specifier)) return line;
-  const object = `process.getBuiltinModule("${specifier.startsWith("node:") ? specifier : `node:${specifier}`}")`;
+  const id = specifier.startsWith("node:") ? specifier : `node:${specifier}`;
+  const object = `process.getBuiltinModule("${id}")`;
+  const lazy = named && !defaultName && lazyBuiltins.has(id) && !/\bconstants\b/.test(named);
+  if (lazy) {
+    const forwarders = named.split(", ").map((part) => {
+      const [imported, local = imported] = part.split(" as ");
+      return `${local} = (...args) => ${object}.${imported}(...args)`;
+    });
+    return `const ${forwarders.join(", ")};`;
+  }
   const names = named?.split(", ").map((part) => part.replace(" as ", ": "));
   const bindings = [defaultName ?? namespace, names && `{ ${names.join(", ")} }`].filter(Boolean);
   if (bindings.length === 0) return ";";

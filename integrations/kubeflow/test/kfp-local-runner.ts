@@ -10,7 +10,7 @@ import { makeTempDir } from "@zen/test-utils";
 import { KubeflowOrchestrator } from "../src/kubeflow-orchestrator.ts";
 import { kfpCheck } from "./kfp-python.ts";
 
-export const ZEN = fileURLToPath(new URL("../../../packages/cli/bin/zen.js", import.meta.url));
+export const ZEN = fileURLToPath(new URL("../../../packages/cli/bin/zen.cjs", import.meta.url));
 
 /** An environment whose `zen` is this checkout's built CLI, with a config directory of its own under `root`. */
 export function zenEnvironment(root: string): Record<string, string> {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeTempDir } from "@zen/test-utils";
 
-export const ZEN_BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/zen.js");
+export const ZEN_BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/zen.cjs");
 
 export interface ZenResult {
   status: number;

@@ -1,7 +1,7 @@
 /**
  * `zen dashboard` through the built CLI: it finds @zen/dashboard in the project, serves until
  * interrupted, requires the printed token on a non-loopback address, and names the package to
- * install when it is missing. (Rebuild with `pnpm build` first: these tests run packages/cli/bin/zen.js.)
+ * install when it is missing. (Rebuild with `pnpm build` first: these tests run packages/cli/bin/zen.cjs.)
  */
 import { describe, expect, it } from "@jest/globals";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeProject, makeTempDir, writeTree } from "@zen/test-utils";
 
-const ZEN_BIN = fileURLToPath(new URL("../../cli/bin/zen.js", import.meta.url));
+const ZEN_BIN = fileURLToPath(new URL("../../cli/bin/zen.cjs", import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 function home(withDashboard: boolean) {

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { makeProject } from "./flavor-package-fixture.ts";
 
 /** The built CLI's entry in this workspace (`pnpm build` first). */
-export const ZEN_BIN = fileURLToPath(new URL("../../cli/bin/zen.js", import.meta.url));
+export const ZEN_BIN = fileURLToPath(new URL("../../cli/bin/zen.cjs", import.meta.url));
 
 /** A user's project (`makeProject`) with workspace packages installed: `node_modules/<name>` links to `packages[name]`. */
 export function projectWithPackages(packages: Record<string, string>): string {

@@ -64,7 +64,7 @@ function packageJson(n: ScaffoldNames, template: TypeTemplate): string {
     type: "module",
     license: "Apache-2.0",
     keywords: ["zen-integration", "zen", n.type.cliGroup],
-    engines: { node: ">=20.19" },
+    engines: { node: "^20.19.0 || >=22.12.0" },
     sideEffects: false,
     exports: {
       ".": "./dist/index.js",

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { ok, teammateCli } from "./shared-profile-cli.ts";
 
 export interface SharedProfileFixture {
-  /** The built CLI's entry (`packages/cli/bin/zen.js`). */
+  /** The built CLI's entry (`packages/cli/bin/zen.cjs`). */
   zenBin: string;
   /** A project whose dependencies include the driver package. */
   project: string;

@@ -17,7 +17,7 @@ import { ok, type Run, teammateCli } from "./shared-profile-cli.ts";
 import type { SqlClient } from "../sql-stores/sql-client.ts";
 
 export interface SharedProfileOperationsFixture {
-  /** The built CLI's entry (`packages/cli/bin/zen.js`). */
+  /** The built CLI's entry (`packages/cli/bin/zen.cjs`). */
   zenBin: string;
   /** A project whose dependencies include the driver package. */
   project: string;

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { makeTempDir } from "@zen/test-utils";
 
 export const WORKSPACE_ROOT = resolve(process.env.ZEN_RELIABILITY_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), "../../../.."));
-export const ZEN_BIN = join(WORKSPACE_ROOT, "packages/cli/bin/zen.js");
+export const ZEN_BIN = join(WORKSPACE_ROOT, "packages/cli/bin/zen.cjs");
 export const CORE_DIR = join(WORKSPACE_ROOT, "packages/core");
 
 export interface ZenResult {
