@@ -3,7 +3,7 @@
  * flavor candidates). Found by walking up from this module, which works from source, from the
  * bundled chunks in dist/, and from a global install.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,11 +13,15 @@ export function cliPackage(): { root: string; version: string } {
   if (memo) return memo;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "@zen/cli") return (memo = { root: dir, version: pkg.version ?? "0.0.0" });
-    } catch {
-      /* no package.json here: keep walking up */
+    // A stat, not a read that throws: building an ENOENT error costs more than the lookup (every start).
+    const file = join(dir, "package.json");
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+        if (pkg.name === "@zen/cli") return (memo = { root: dir, version: pkg.version ?? "0.0.0" });
+      } catch {
+        /* unreadable: keep walking up */
+      }
     }
     const parent = dirname(dir);
     if (parent === dir) return (memo = { root: dirname(fileURLToPath(import.meta.url)), version: "0.0.0" });
