@@ -35,14 +35,14 @@ const input = Object.fromEntries(
 // `--startup=a+b,c`: what commands load at once. Each comma-separated group becomes one chunk holding
 // everything its members import statically, less what earlier groups hold. A member is an export
 // subpath without "./" or a source file loaded through `import()` that is worth merging in:
-// `component-types+errors,zen` gives `zen --help` one chunk of core, and
-// `zen stack list` or `zen artifact-store flavor list` two.
+// `component-types+errors,zen/index` gives `zen --help` one chunk of core, and `zen stack list` two.
 const startupArg = process.argv.find((arg) => arg.startsWith("--startup="));
 const startupGroups = (startupArg ? startupArg.slice("--startup=".length).split(",") : []).map((group) =>
   group.split("+").map((member) => {
     const source = member.endsWith(".ts") ? join(dir, member) : input[member];
     if (!source || !existsSync(source)) throw new Error(`--startup: ${pkg.name} has no export ./${member} or file ${member}`);
-    return { name: basename(member, ".ts"), source };
+    // Named by the whole subpath: `zen/index` and `discovery/index` are two chunks.
+    return { name: member.replace(/\.ts$/, "").replaceAll("/", "-"), entry: member, source };
   }),
 );
 
@@ -143,9 +143,9 @@ const inlineRuntime = {
     const helperOf = new Map([...lines[exportAt].matchAll(/([\w$]+) as ([\w$]+)/g)].map(([, helper, name]) => [name, helper]));
     const runtimeFile = runtime.fileName.split("/").pop();
     const importLine = new RegExp(`^import \\{ ([^}]*) \\} from "[./]*(?:chunks/)?${runtimeFile.replace(/[.$]/g, "\\$&")}";$`, "m");
-    const startupNames = new Set(startupGroups.map((members) => members[0].name));
+    const startupNames = new Set(startupGroups.flatMap((members) => [members[0].name, members[0].entry]));
     for (const chunk of Object.values(bundle)) {
-      if (chunk.type !== "chunk" || !startupNames.has(chunk.name.split("/").pop())) continue;
+      if (chunk.type !== "chunk" || !startupNames.has(chunk.name)) continue;
       const found = importLine.exec(chunk.code);
       if (!found) continue;
       const bindings = found[1].split(", ").map((part) => part.split(" as "));
@@ -204,6 +204,14 @@ await bundle.write({
   comments: { legal: true, annotation: true, jsdoc: false },
   entryFileNames: "[name].js",
   chunkFileNames: "chunks/[name]-[hash].js",
-  codeSplitting: { groups: startupGroups.length > 0 ? [{ name: startupChunk, debugName: "startup" }] : [] },
+  // One group per startup group, earlier ones first: a group also takes what its modules import
+  // that no group took before it, and rolldown would otherwise go by name.
+  codeSplitting: {
+    groups: startupGroups.map((members, index) => ({
+      name: (id, context) => (startupChunk(id, context) === members[0].name ? members[0].name : null),
+      priority: startupGroups.length - index,
+      debugName: members[0].name,
+    })),
+  },
 });
 await bundle.close();
