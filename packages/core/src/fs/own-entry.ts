@@ -4,6 +4,8 @@
  * round trip to libuv's thread pool, ~2.5 ms of `zen stack list`. Run from sources (tsx, Jest),
  * `require` would compile a second, CommonJS copy of core: there the caller's `import()` runs. The
  * package's own name resolves from core and from a package that bundles this module (the CLI) alike.
+ * Only for an entry nothing else is importing at that moment: `require` refuses a module an `import()`
+ * is still loading ("not yet fully loaded").
  */
 import { createRequire } from "node:module";
 

@@ -15,7 +15,9 @@ import { readRepositoryConfig, type RepositoryConfig } from "../config/repositor
 import { resolveSettings, type Resolution } from "../config/resolution.ts";
 import { settingHint, settingSourceWords } from "../config/setting-source-words.ts";
 import type { FlavorRegistry } from "../discovery/flavor-registry-api.ts";
-import { loadOwnEntry } from "../fs/own-entry.ts";
+// Static: a warm registry is a few stats and one JSON read, and it shares the facade's start-up chunk.
+// (Loading it on first use through `require` races flavor modules that import it at the same time.)
+import { createFlavorRegistry } from "../discovery/registry.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Flavor } from "../flavor.ts";
 import { resolveComponents, stackNotFound, type FlavorLoader, type InstallCommand } from "../stack-validation.ts";
@@ -160,8 +162,6 @@ export class ZenContext {
     if (!registry) {
       registry = (async () => {
         const flavors = customFlavors ?? (await this.snapshot(profile)).flavors;
-        // Discovery loads on first use: `zen stack list` never needs it.
-        const { createFlavorRegistry } = await loadOwnEntry("@zen/core/discovery", () => import("@zen/core/discovery"));
         return createFlavorRegistry({
           projectRoot: this.projectRoot(),
           cliRoot: this.state.cliRoot,
