@@ -10,7 +10,7 @@
 import { rolldown } from "rolldown";
 import { builtinModules } from "node:module";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { join, relative } from "node:path";
 
 const dir = process.cwd();
 const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
@@ -42,7 +42,7 @@ const startupGroups = (startupArg ? startupArg.slice("--startup=".length).split(
     const source = member.endsWith(".ts") ? join(dir, member) : input[member];
     if (!source || !existsSync(source)) throw new Error(`--startup: ${pkg.name} has no export ./${member} or file ${member}`);
     // Named by the whole subpath: `zen/index` and `discovery/index` are two chunks.
-    return { name: member.replace(/\.ts$/, "").replaceAll("/", "-"), entry: member, source };
+    return { name: member.replace(/\.ts$/, "").replaceAll("/", "-"), source };
   }),
 );
 
@@ -143,9 +143,10 @@ const inlineRuntime = {
     const helperOf = new Map([...lines[exportAt].matchAll(/([\w$]+) as ([\w$]+)/g)].map(([, helper, name]) => [name, helper]));
     const runtimeFile = runtime.fileName.split("/").pop();
     const importLine = new RegExp(`^import \\{ ([^}]*) \\} from "[./]*(?:chunks/)?${runtimeFile.replace(/[.$]/g, "\\$&")}";$`, "m");
-    const startupNames = new Set(startupGroups.flatMap((members) => [members[0].name, members[0].entry]));
+    const startupNames = new Set(startupGroups.map((members) => members[0].name));
     for (const chunk of Object.values(bundle)) {
-      if (chunk.type !== "chunk" || !startupNames.has(chunk.name)) continue;
+      // An entry's chunk is named by its subpath (`zen/index`), a startup group by the same with dashes.
+      if (chunk.type !== "chunk" || !startupNames.has(chunk.name.replaceAll("/", "-"))) continue;
       const found = importLine.exec(chunk.code);
       if (!found) continue;
       const bindings = found[1].split(", ").map((part) => part.split(" as "));

@@ -16,7 +16,7 @@ import { resolveSettings, type Resolution } from "../config/resolution.ts";
 import { settingHint, settingSourceWords } from "../config/setting-source-words.ts";
 import type { FlavorRegistry } from "../discovery/flavor-registry-api.ts";
 // Static: a warm registry is a few stats and one JSON read, and it shares the facade's start-up chunk.
-// (Loading it on first use through `require` races flavor modules that import it at the same time.)
+// (Loading it on first use through `require` raced flavor modules importing it at the same time.)
 import { createFlavorRegistry } from "../discovery/registry.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Flavor } from "../flavor.ts";
